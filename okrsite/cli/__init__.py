@@ -1,0 +1,64 @@
+"""The command line: the only place that prints and exits."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from okrsite import __version__
+from okrsite.errors import OkrsiteError
+
+
+class Context:
+    """What every command gets: the repository root and whether to show tracebacks."""
+
+    def __init__(self, root: Path, debug: bool) -> None:
+        self.root = root
+        self.debug = debug
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+class _Group(click.Group):
+    """Turns domain errors into a message and exit status 2, a traceback only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OkrsiteError as error:
+            debug = isinstance(ctx.obj, Context) and ctx.obj.debug
+            if debug:
+                raise
+            click.echo(f"okrsite: error: {error}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="okrsite")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The OKR repository: the folder holding okrs/, content/, theme/ and mkdocs.yml.",
+)
+@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+@click.pass_context
+def main(ctx: click.Context, root: Path, debug: bool) -> None:
+    """Check, score and publish engineering OKRs kept as plain files in git."""
+    ctx.obj = Context(root=root, debug=debug)
+
+
+def _register() -> None:
+    """Attach each command module's command to the group."""
+    # Imported here so each command lives in its own module and the group stays small.
+    from okrsite.cli import commands
+
+    for command in commands.ALL:
+        main.add_command(command)
+
+
+_register()
