@@ -8,18 +8,8 @@ from pathlib import Path
 import click
 
 from okrsite import __version__
+from okrsite.cli.common import Context
 from okrsite.errors import OkrsiteError
-
-
-class Context:
-    """What every command gets: the repository root and whether to show tracebacks."""
-
-    def __init__(self, root: Path, debug: bool) -> None:
-        self.root = root
-        self.debug = debug
-
-
-pass_context = click.make_pass_decorator(Context)
 
 
 class _Group(click.Group):
@@ -29,8 +19,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except OkrsiteError as error:
-            debug = isinstance(ctx.obj, Context) and ctx.obj.debug
-            if debug:
+            if ctx.ensure_object(Context).debug:
                 raise
             click.echo(f"okrsite: error: {error}", err=True)
             sys.exit(2)
@@ -54,10 +43,10 @@ def main(ctx: click.Context, root: Path, debug: bool) -> None:
 
 def _register() -> None:
     """Attach each command module's command to the group."""
-    # Imported here so each command lives in its own module and the group stays small.
-    from okrsite.cli import commands
+    # Imported late: command modules import okrsite.cli.common, never this module.
+    from okrsite.cli.commands import ALL
 
-    for command in commands.ALL:
+    for command in ALL:
         main.add_command(command)
 
 

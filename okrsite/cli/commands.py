@@ -1,7 +1,9 @@
-"""The list of commands the group offers; each lives in its own module under okrsite/cli/."""
+"""Every command the CLI offers; each is defined in its own module under okrsite/cli/."""
 
 from __future__ import annotations
 
 import click
 
+# Each helper module appends its command here, e.g.:
+#   from okrsite.cli.check import check
 ALL: list[click.Command] = []
