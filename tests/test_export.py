@@ -1,0 +1,215 @@
+"""The export shape of contract section 4: keys, their order, every unit, and the null rules."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from okrsite.export import dumps, export_quarter
+from okrsite.model import Unit
+from okrsite.score import score_quarter
+from tests.test_score import (
+    guardrail,
+    metric,
+    milestone,
+    objective,
+    on,
+    quarter,
+    repository,
+)
+
+QUARTER_KEYS = ["quarter", "as_of", "status", "score", "units"]
+UNIT_KEYS = ["id", "kind", "parent", "score", "rollup", "band", "objectives"]
+OBJECTIVE_KEYS = ["id", "type", "domain", "score", "band", "key_results"]
+KR_KEYS = [
+    "id",
+    "kind",
+    "value",
+    "score",
+    "grade",
+    "projected_score",
+    "status",
+    "trend",
+    "stale",
+    "confidence",
+]
+
+
+def minimal_export() -> dict[str, object]:
+    """The contract's example repository (tests/conftest.py MINIMAL) exported at 2026-11-27."""
+    lead_time = metric(
+        12,
+        5,
+        on("2026-10-15", 10, row=2, confidence=0.6),
+        on("2026-11-15", 8, row=3, confidence=0.7),
+        id="lead-time",
+    )
+    failure_rate = guardrail(on("2026-10-15", 4.0, row=4), max=5, id="change-failure-rate")
+    q = quarter({"payments": (objective(lead_time, failure_rate, id="delivery"),)})
+    return export_quarter(score_quarter(repository(q), q, date(2026, 11, 27)))
+
+
+def test_export_has_the_contracts_exact_shape_and_key_order() -> None:
+    data = minimal_export()
+    assert list(data) == QUARTER_KEYS
+    units = data["units"]
+    assert isinstance(units, list)
+    for unit in units:
+        assert list(unit) == UNIT_KEYS
+        for obj in unit["objectives"]:
+            assert list(obj) == OBJECTIVE_KEYS
+            for kr in obj["key_results"]:
+                assert list(kr) == KR_KEYS
+
+
+def test_export_of_the_minimal_repository() -> None:
+    # lead-time: (8 - 12) / (5 - 12) = 0.571; least squares through (0, 12), (14, 10), (45, 8)
+    # reaches 3.95 at day 91, past the target: projected 1, on track; 0.286 -> 0.571 improving
+    lead_time = 4 / 7
+    # change-failure-rate: 4.0 <= 5 held, 1 / 1 = 1: done
+    # objective, payments, platform and eng: (0.571 + 1) / 2 = 0.786, green
+    objective_score = (lead_time + 1) / 2
+    delivery = {
+        "id": "delivery",
+        "type": "committed",
+        "domain": "other",
+        "score": pytest.approx(objective_score),
+        "band": "green",
+        "key_results": [
+            {
+                "id": "lead-time",
+                "kind": "metric",
+                "value": 8.0,
+                "score": pytest.approx(lead_time),
+                "grade": None,
+                "projected_score": 1.0,
+                "status": "on-track",
+                "trend": "improving",
+                "stale": False,
+                "confidence": 0.7,
+            },
+            {
+                "id": "change-failure-rate",
+                "kind": "guardrail",
+                "value": 4.0,
+                "score": 1.0,
+                "grade": None,
+                "projected_score": 1.0,
+                "status": "done",
+                "trend": None,
+                "stale": False,
+                "confidence": None,
+            },
+        ],
+    }
+    rollup = pytest.approx(objective_score)
+    assert minimal_export() == {
+        "quarter": "2026-Q4",
+        "as_of": "2026-11-27",
+        "status": "open",
+        "score": rollup,
+        "units": [
+            {
+                "id": "eng",
+                "kind": "org",
+                "parent": None,
+                "score": None,
+                "rollup": rollup,
+                "band": "green",
+                "objectives": [],
+            },
+            {
+                "id": "platform",
+                "kind": "group",
+                "parent": "eng",
+                "score": None,
+                "rollup": rollup,
+                "band": "green",
+                "objectives": [],
+            },
+            {
+                "id": "payments",
+                "kind": "team",
+                "parent": "platform",
+                "score": rollup,
+                "rollup": rollup,
+                "band": "green",
+                "objectives": [delivery],
+            },
+        ],
+    }
+
+
+UNITS = (
+    Unit("eng", "Engineering", "org"),
+    Unit("research", "Research", "group", parent="eng"),
+    Unit("platform", "Platform", "group", parent="eng"),
+    Unit("lab", "Lab", "team", parent="research"),
+    Unit("payments", "Payments", "team", parent="platform"),
+)
+
+
+def test_every_unit_appears_in_org_yaml_order_with_the_null_rules() -> None:
+    q = quarter({"payments": (objective(milestone(on("2026-11-15", 30))),)})
+    data = export_quarter(score_quarter(repository(q, units=UNITS), q, date(2026, 11, 27)))
+    units = data["units"]
+    assert isinstance(units, list)
+    assert [u["id"] for u in units] == ["eng", "research", "platform", "lab", "payments"]
+    by_id = {u["id"]: u for u in units}
+    # no objectives of its own: score null; nothing below has any either: rollup and band null
+    assert (by_id["research"]["score"], by_id["research"]["rollup"]) == (None, None)
+    assert by_id["research"]["band"] is None
+    assert (by_id["lab"]["score"], by_id["lab"]["rollup"], by_id["lab"]["band"]) == (
+        None,
+        None,
+        None,
+    )
+    # no objectives of its own, but payments below it: 30 / 100 = 0.3, red
+    assert by_id["platform"]["score"] is None
+    assert by_id["platform"]["rollup"] == pytest.approx(0.3)
+    assert by_id["platform"]["band"] == "red"
+
+
+def test_no_data_kr_exports_nulls() -> None:
+    q = quarter({"payments": (objective(metric(12, 5)),)})
+    data = export_quarter(score_quarter(repository(q), q, date(2026, 11, 27)))
+    units = data["units"]
+    assert isinstance(units, list)
+    (kr,) = units[2]["objectives"][0]["key_results"]
+    assert kr == {
+        "id": "k",
+        "kind": "metric",
+        "value": None,
+        "score": 0.0,
+        "grade": None,
+        "projected_score": None,
+        "status": "no-data",
+        "trend": None,
+        "stale": True,  # 2026-10-01 to 2026-11-27 is 57 days, more than 45
+        "confidence": None,
+    }
+
+
+def test_a_closed_quarter_exports_final_grades() -> None:
+    q = quarter(
+        {"payments": (objective(milestone(on("2026-11-15", 40), grade=0.6)),)}, status="closed"
+    )
+    data = export_quarter(score_quarter(repository(q), q))
+    assert (data["status"], data["as_of"], data["score"]) == ("closed", "2026-12-31", 0.6)
+    units = data["units"]
+    assert isinstance(units, list)
+    (kr,) = units[2]["objectives"][0]["key_results"]
+    # measured 40 / 100 = 0.4; graded 0.6 by its owner
+    assert (kr["score"], kr["grade"]) == (pytest.approx(0.4), 0.6)
+
+
+def test_dumps_is_deterministic_indented_json_with_a_final_newline() -> None:
+    text = dumps(minimal_export())
+    assert text == dumps(minimal_export())
+    assert text.endswith("}\n")
+    assert text.startswith('{\n  "quarter": "2026-Q4",\n  "as_of": "2026-11-27",\n')
+    assert list(json.loads(text)) == QUARTER_KEYS
+    # numbers unrounded: 4 / 7 printed in full
+    assert repr(4 / 7) in text
