@@ -21,7 +21,8 @@ def test_least_squares_fits_scattered_points() -> None:
     # mean day 30, mean value 20; slope (600 + 0 + 300) / (900 + 0 + 900) = 0.5;
     # intercept 20 - 0.5 * 30 = 5; at day 91: 5 + 45.5 = 50.5
     assert line is not None
-    assert (line.slope, line.intercept) == (pytest.approx(0.5), pytest.approx(5))
+    assert line.slope == pytest.approx(0.5)
+    assert line.intercept == pytest.approx(5)
     assert line.end_value == pytest.approx(50.5)
 
 
