@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from okrsite.cli.schema import schema
+
 # Each helper module appends its command here, e.g.:
 #   from okrsite.cli.check import check
-ALL: list[click.Command] = []
+ALL: list[click.Command] = [schema]
