@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
+from okrsite.cli import main
 from okrsite.export import dumps, export_quarter
 from okrsite.model import Unit
 from okrsite.score import score_quarter
+from tests.conftest import MINIMAL, WriteRepo
 from tests.test_score import (
     guardrail,
     metric,
@@ -213,3 +217,57 @@ def test_dumps_is_deterministic_indented_json_with_a_final_newline() -> None:
     assert list(json.loads(text)) == QUARTER_KEYS
     # numbers unrounded: 4 / 7 printed in full
     assert repr(4 / 7) in text
+
+
+# --- okrsite export ----------------------------------------------------------------------
+
+NOV_27_2026 = "1795737600"  # SOURCE_DATE_EPOCH of 2026-11-27T00:00:00Z
+
+
+def run_export(root: Path, *args: str) -> Result:
+    """Run `okrsite export` against a repository root, today pinned to 2026-11-27."""
+    return CliRunner().invoke(
+        main, ["export", "--root", str(root), *args], env={"SOURCE_DATE_EPOCH": NOV_27_2026}
+    )
+
+
+def test_export_command_prints_the_current_quarter_as_of_today(write_repo: WriteRepo) -> None:
+    result = run_export(write_repo(MINIMAL))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["quarter"], data["as_of"], data["status"]) == ("2026-Q4", "2026-11-27", "open")
+    assert [u["id"] for u in data["units"]] == ["eng", "platform", "payments"]
+    lead_time, failure_rate = data["units"][2]["objectives"][0]["key_results"]
+    # (8 - 12) / (5 - 12) = 0.571; 4.0 <= 5 held: 1 / 1 = 1; objective (0.571 + 1) / 2 = 0.786
+    assert lead_time["score"] == pytest.approx(4 / 7)
+    assert failure_rate["score"] == 1.0
+    assert data["score"] == pytest.approx((4 / 7 + 1) / 2)
+    assert result.stdout == dumps(data)
+
+
+def test_export_command_takes_a_quarter_and_an_as_of_date(write_repo: WriteRepo) -> None:
+    result = run_export(write_repo(MINIMAL), "--quarter", "2026-Q4", "--as-of", "2026-11-01")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["as_of"] == "2026-11-01"
+    # only the 2026-10-15 check-in counts: (10 - 12) / (5 - 12) = 0.286
+    lead_time = data["units"][2]["objectives"][0]["key_results"][0]
+    assert (lead_time["value"], lead_time["trend"]) == (10.0, None)
+    assert lead_time["score"] == pytest.approx(2 / 7)
+
+
+def test_export_command_rejects_an_unknown_quarter(write_repo: WriteRepo) -> None:
+    result = run_export(write_repo(MINIMAL), "--quarter", "2031-Q1")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "okrsite: error: --quarter '2031-Q1' is not a quarter in okrs/ (known: 2026-Q4)\n"
+    )
+
+
+def test_export_command_rejects_a_bad_date(write_repo: WriteRepo) -> None:
+    result = run_export(write_repo(MINIMAL), "--as-of", "27/11/2026")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "okrsite: error: --as-of '27/11/2026' is not a date; write it as YYYY-MM-DD,"
+        " e.g. 2026-11-27\n"
+    )
