@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
+from okrsite.cli.check import check
 from okrsite.cli.export import export
 from okrsite.cli.schema import schema
 
 # Each helper module appends its command here, e.g.:
 #   from okrsite.cli.check import check
-ALL: list[click.Command] = [schema, export]
+ALL: list[click.Command] = [schema, export, check]

@@ -1,0 +1,38 @@
+"""`okrsite check`: every problem in every data file, one run, exit 1 on any error."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from okrsite.check import check_loaded
+from okrsite.cli.common import common_options, get_context
+from okrsite.clock import today
+from okrsite.load import load
+from okrsite.report import format_github, format_json, format_text, summary
+
+FORMATS = {"text": format_text, "github": format_github, "json": format_json}
+
+
+@click.command("check")
+@click.option("--strict", is_flag=True, help="Fail on warnings as well as errors.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+    help="text: path:line:col: CODE message; github: workflow commands that annotate a pull "
+    "request; json: a list of {path, line, col, code, severity, message}.",
+)
+@common_options
+def check(strict: bool, output_format: str) -> None:
+    """Check every OKR file: errors break the model, warnings are OKR anti-patterns."""
+    root = get_context().root
+    loaded = load(root)
+    problems = check_loaded(loaded, root, today())
+    click.echo(FORMATS[output_format](problems), nl=False)
+    click.echo(summary(problems, len(loaded.files)), err=True)
+    failed = any(p.severity == "error" or strict for p in problems)
+    sys.exit(1 if failed else 0)
