@@ -30,6 +30,8 @@ SUBTITLE_LIMIT = 100
 WIDTH = 560
 HEIGHT = 220
 BAR_STEP = 26  # pixels per bar of a horizontal bar chart
+_EPOCH = date(1970, 1, 1).toordinal()
+_DAY_MS = 86_400_000
 
 Table = tuple[tuple[str, ...], ...]
 Row = dict[str, str | float]
@@ -224,11 +226,43 @@ def _projection(result: KeyResultResult, quarter: Quarter) -> list[Row]:
     return [{"series": "Projection", "date": d.isoformat(), "value": v} for d, v in ends]
 
 
+def _epoch_ms(day: date) -> int:
+    """Midnight UTC of a day in milliseconds since 1970, as Vega keeps time."""
+    return (day.toordinal() - _EPOCH) * _DAY_MS
+
+
+def _visible(projection: Sequence[Row], quarter: Quarter, low: float, high: float) -> list[Row]:
+    """The part of the projection line inside the value axis, with dates as UTC milliseconds.
+
+    Cut here rather than with Vega's `clip`: its clip-path ids count up across renders in one
+    process, which would break byte-identical output, and could collide on a page.
+    """
+    if len(projection) != 2:
+        return []
+    first, last = float(projection[0]["value"]), float(projection[1]["value"])
+    if first == last:
+        enter, leave = (0.0, 1.0) if low <= first <= high else (1.0, 0.0)
+    else:
+        at_low, at_high = (low - first) / (last - first), (high - first) / (last - first)
+        enter, leave = max(0.0, min(at_low, at_high)), min(1.0, max(at_low, at_high))
+    if enter > leave:
+        return []
+    start, span = _epoch_ms(quarter.start), (quarter.end - quarter.start).days * _DAY_MS
+    return [
+        {
+            "series": "Projection",
+            "date": start + round(t * span),
+            "value": first + t * (last - first),
+        }
+        for t in (enter, leave)
+    ]
+
+
 def _value_domain(kr: KeyResult, rows: Sequence[Row]) -> tuple[float, float]:
     """The value axis: 0 to 100 for a milestone, else every value and rule with 10 % room.
 
     The projection is left out on purpose: a steep early trend would otherwise squash the
-    check-ins into a sliver; its line is clipped at the plot's edge instead.
+    check-ins into a sliver; its line is cut at the plot's edge instead.
     """
     values = [float(row["value"]) for row in rows]
     if kr.kind == "milestone":
@@ -294,7 +328,8 @@ def key_result_chart(result: KeyResultResult, quarter: Quarter) -> Chart:
     checkins, rules = _checkins(result), _rules(kr)
     projection = _projection(result, quarter)
     low, high = _value_domain(kr, checkins + rules)
-    names = [n for n in _KR_SERIES if any(r["series"] == n for r in checkins + rules + projection)]
+    drawn = _visible(projection, quarter, low, high)
+    names = [n for n in _KR_SERIES if any(r["series"] == n for r in checkins + rules + drawn)]
     if kr.kind == "milestone":
         value_title = "% complete"
     else:
@@ -315,7 +350,8 @@ def key_result_chart(result: KeyResultResult, quarter: Quarter) -> Chart:
         )
         y = alt.Y(
             "value:Q",
-            scale=alt.Scale(domain=[low, high], nice=kr.kind != "milestone", zero=False),
+            # Not nice: a rounded-out axis would let the projection run past the cut.
+            scale=alt.Scale(domain=[low, high], nice=False, zero=False),
             axis=alt.Axis(title=value_title),
         )
         layers: list[Any] = []
@@ -324,11 +360,9 @@ def key_result_chart(result: KeyResultResult, quarter: Quarter) -> Chart:
                 strokeDash=[6, 4], strokeWidth=1.5
             )
             layers.append(rule.encode(y=y, color=colour))
-        if projection:
-            line = alt.Chart(alt.InlineData(values=projection))
-            layers.append(
-                line.mark_line(strokeDash=[2, 3], clip=True).encode(x=x, y=y, color=colour)
-            )
+        if drawn:
+            line = alt.Chart(alt.InlineData(values=drawn)).mark_line(strokeDash=[2, 3])
+            layers.append(line.encode(x=x, y=y, color=colour))
         points = alt.Chart(alt.InlineData(values=checkins))
         if kr.kind == "guardrail":
             layers.append(points.mark_line(color=palette.baseline, opacity=0.6).encode(x=x, y=y))

@@ -1,0 +1,522 @@
+"""Charts: the SVG's marks, text alternative, tables, escaping, palettes and determinism."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from okrsite.charts import (
+    TITLE_LIMIT,
+    Chart,
+    clean_text,
+    grade_distribution_chart,
+    key_result_chart,
+    number,
+    org_history_chart,
+    shorten,
+    unit_history_chart,
+    unit_scores_chart,
+)
+from okrsite.chartstyle import DARK, LIGHT
+from okrsite.model import (
+    Bands,
+    CheckIn,
+    KeyResult,
+    Objective,
+    Org,
+    Policy,
+    Quarter,
+    Unit,
+)
+from okrsite.results import (
+    Band,
+    KeyResultResult,
+    ObjectiveResult,
+    Projection,
+    QuarterResult,
+    UnitResult,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+QUARTER = Quarter(id="2026-Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
+CLOSED = Quarter(id="2026-Q3", start=date(2026, 7, 1), end=date(2026, 9, 30), status="closed")
+XSS_TITLE = '</text><script>alert(1)</script> "><img src=x onerror=alert(1)>'
+
+
+# --- Building results by hand (score.py is tested on its own) --------------------------------
+
+
+def kr_result(
+    key_result: KeyResult,
+    values: list[tuple[date, float]],
+    projection: Projection | None = None,
+    grade: float | None = None,
+    score: float = 0.5,
+) -> KeyResultResult:
+    """A KR result with these counted check-ins; figures not drawn are placeholders."""
+    counted = tuple(CheckIn(day, f"delivery/{key_result.id}", value) for day, value in values)
+    return KeyResultResult(
+        unit_id="payments",
+        objective_id="delivery",
+        key_result=key_result,
+        counted=counted,
+        value=values[-1][1] if values else None,
+        score=score,
+        progress=None,
+        projection=projection,
+        projected_score=None,
+        status="on-track" if values else "no-data",
+        trend=None,
+        stale=False,
+        confidence=None,
+        grade=grade,
+    )
+
+
+LEAD_TIME = KeyResult(
+    id="lead-time",
+    title="Reduce median lead time for changes from 12 days to 5 days",
+    owner="Sam Lee",
+    measurement="Deployment pipeline",
+    unit="days",
+    baseline=12,
+    target=5,
+)
+METRIC = kr_result(
+    LEAD_TIME,
+    [(date(2026, 10, 15), 10), (date(2026, 11, 15), 8)],
+    # The line through (0, 12), (14, 10), (45, 8): what score.project gives; end at day 91.
+    Projection(slope=-0.0832, intercept=11.72, end_value=11.72 - 0.0832 * 91),
+)
+GUARDRAIL = kr_result(
+    KeyResult(
+        id="change-failure-rate",
+        kind="guardrail",
+        title="Keep change failure rate below 5%",
+        owner="Sam Lee",
+        measurement="Incident tracker",
+        unit="%",
+        baseline=4.2,
+        max=5,
+    ),
+    [(date(2026, 10, 15), 4.0), (date(2026, 11, 1), 5.5), (date(2026, 11, 20), 4.6)],
+)
+MILESTONE = kr_result(
+    KeyResult(
+        id="runbooks",
+        kind="milestone",
+        title="Every tier-1 service has a tested runbook",
+        owner="Ana Silva",
+        measurement="Runbook review checklist",
+    ),
+    [(date(2026, 10, 20), 30), (date(2026, 11, 20), 55)],
+    Projection(slope=0.6, intercept=0.0, end_value=54.6),
+)
+
+
+def unit_result(unit_id: str, name: str, rollup: float | None, band: Band | None) -> UnitResult:
+    """A unit's result with no objectives of its own."""
+    return UnitResult(Unit(unit_id, name, "team", "eng"), rollup, rollup, band, ())
+
+
+def quarter_result(
+    quarter: Quarter, units: tuple[UnitResult, ...], krs: tuple[KeyResultResult, ...] = ()
+) -> QuarterResult:
+    """A quarter's result; its KRs hang off one objective of the first unit."""
+    if krs:
+        objective = Objective("delivery", "Ship faster", tuple(k.key_result for k in krs))
+        first = units[0]
+        units = (
+            UnitResult(
+                first.unit,
+                first.score,
+                first.rollup,
+                first.band,
+                (ObjectiveResult(first.unit.id, objective, 0.5, "yellow", krs),),
+            ),
+            *units[1:],
+        )
+    return QuarterResult(quarter, date(2026, 11, 27), 0.6, "yellow", units)
+
+
+UNITS = (
+    unit_result("eng", "Engineering", 0.61, "yellow"),
+    unit_result("platform", "Platform", 0.8, "green"),
+    unit_result("empty", "Empty", None, None),
+    unit_result("payments", "Payments", 0.3, "red"),
+)
+
+
+# --- Reading the SVG -----------------------------------------------------------------------
+
+
+def parse(svg: str) -> ET.Element:
+    """The SVG as an element tree; fails the test on anything that is not well-formed XML."""
+    return ET.fromstring(svg)
+
+
+def aria_labels(svg: str) -> list[str]:
+    """Every aria-label in the SVG: Vega labels each mark with its data."""
+    return [e.attrib["aria-label"] for e in parse(svg).iter() if "aria-label" in e.attrib]
+
+
+def axis_labels(svg: str, axis: str) -> list[str]:
+    """The tick labels of the 'X' or 'Y' axis."""
+    for group in parse(svg).iter(f"{SVG}g"):
+        if group.attrib.get("aria-label", "").startswith(f"{axis}-axis"):
+            return [
+                "".join(t.itertext())
+                for labels in group.iter(f"{SVG}g")
+                if "role-axis-label" in labels.attrib.get("class", "")
+                for t in labels.iter(f"{SVG}text")
+            ]
+    raise AssertionError(f"no {axis} axis")
+
+
+def texts(svg: str, role: str) -> list[str]:
+    """The text of every <text> in the mark groups of a Vega role, e.g. 'title-text'."""
+    found: list[str] = []
+    for group in parse(svg).iter(f"{SVG}g"):
+        if f"role-{role}" in group.attrib.get("class", "").split():
+            found += ["".join(t.itertext()) for t in group.iter(f"{SVG}text")]
+    return found
+
+
+@pytest.fixture(scope="module")
+def metric_chart() -> Chart:
+    return key_result_chart(METRIC, QUARTER)
+
+
+@pytest.fixture(scope="module")
+def guardrail_chart() -> Chart:
+    return key_result_chart(GUARDRAIL, QUARTER)
+
+
+@pytest.fixture(scope="module")
+def xss_chart() -> Chart:
+    kr = replace(LEAD_TIME, title=XSS_TITLE, unit=XSS_TITLE)
+    return key_result_chart(kr_result(kr, [(date(2026, 10, 15), 10)]), QUARTER)
+
+
+# --- Key result charts ----------------------------------------------------------------------
+
+
+def test_metric_chart_has_a_text_alternative(metric_chart: Chart) -> None:
+    root = parse(metric_chart.light_svg)
+    assert root.tag == f"{SVG}svg"
+    assert root.attrib["role"] == "graphics-document"
+    assert root.attrib["aria-label"] == LEAD_TIME.title
+    assert root.findtext(f"{SVG}title") == LEAD_TIME.title
+    assert root.findtext(f"{SVG}desc") == metric_chart.description
+    assert metric_chart.slug == "kr-payments-delivery-lead-time"
+    assert metric_chart.description == (
+        "Reduce median lead time for changes from 12 days to 5 days: 2 check-ins from"
+        " 2026-10-01 to 2026-12-31, latest 8 days on 2026-11-15, against a baseline of 12 days"
+        " and a target of 5 days; the projection reaches 4.149 days by 2026-12-31."
+    )
+
+
+def test_metric_chart_draws_checkins_baseline_target_and_projection(metric_chart: Chart) -> None:
+    labels = aria_labels(metric_chart.light_svg)
+    assert "value: 12; series: Baseline" in labels
+    assert "value: 5; series: Target" in labels
+    assert "date: Oct 15; value: 10; series: Check-ins" in labels
+    assert "date: Nov 15; value: 8; series: Check-ins" in labels
+    # The projection is one line from day 0 (the intercept) to day 91: Vega labels its start.
+    assert "date: Oct 1; value: 11.72; series: Projection" in labels
+    assert texts(metric_chart.light_svg, "title-text") == [LEAD_TIME.title]
+    assert texts(metric_chart.light_svg, "legend-label") == [
+        "Check-ins",
+        "Baseline",
+        "Target",
+        "Projection",
+    ]
+
+
+def test_metric_chart_table_holds_the_numbers(metric_chart: Chart) -> None:
+    assert metric_chart.table == (
+        ("Series", "Date", "Value"),
+        ("Check-ins", "2026-10-15", "10"),
+        ("Check-ins", "2026-11-15", "8"),
+        ("Baseline", "", "12"),
+        ("Target", "", "5"),
+        ("Projection", "2026-10-01", "11.72"),
+        ("Projection", "2026-12-31", "4.149"),  # 11.72 - 0.0832 * 91 = 4.1488
+    )
+
+
+def test_guardrail_chart_draws_bounds_and_held_or_breached_points(guardrail_chart: Chart) -> None:
+    labels = aria_labels(guardrail_chart.light_svg)
+    assert "value: 5; series: Max" in labels
+    assert "value: 4.2; series: Baseline" in labels
+    assert "date: Oct 15; value: 4; series: Held" in labels
+    assert "date: Nov 1; value: 5.5; series: Breached" in labels
+    assert "date: Nov 20; value: 4.6; series: Held" in labels
+    assert not any("Projection" in label for label in labels)
+    assert "2 of 3 within the guardrail of at most 5 %" in guardrail_chart.description
+    assert guardrail_chart.table[1:] == (
+        ("Held", "2026-10-15", "4"),
+        ("Breached", "2026-11-01", "5.5"),
+        ("Held", "2026-11-20", "4.6"),
+        ("Baseline", "", "4.2"),
+        ("Max", "", "5"),
+    )
+
+
+def test_guardrail_with_both_bounds_draws_min_and_max() -> None:
+    kr = KeyResult(
+        id="uptime", kind="guardrail", title="Uptime", owner="a", measurement="m", min=99, max=100
+    )
+    chart = key_result_chart(kr_result(kr, [(date(2026, 10, 5), 98.5)]), QUARTER)
+    labels = aria_labels(chart.dark_svg)
+    assert "value: 99; series: Min" in labels
+    assert "value: 100; series: Max" in labels
+    assert "date: Oct 5; value: 98.5; series: Breached" in labels
+    assert "0 of 1 within the guardrail between 99 and 100" in chart.description
+
+
+def test_milestone_chart_runs_from_0_to_100_percent() -> None:
+    chart = key_result_chart(MILESTONE, QUARTER)
+    labels = aria_labels(chart.light_svg)
+    assert "Y-axis titled '% complete' for a linear scale with values from 0 to 100" in labels
+    assert "date: Oct 1; value: 0; series: Projection" in labels
+    assert not any("Baseline" in label or "Target" in label for label in labels)
+    assert chart.table[-1] == ("Projection", "2026-12-31", "54.6")
+    assert chart.description.endswith("the projection reaches 54.6 % by 2026-12-31.")
+
+
+def test_kr_without_checkins_still_draws_baseline_and_target() -> None:
+    chart = key_result_chart(kr_result(LEAD_TIME, []), QUARTER)
+    assert chart.table == (("Series", "Date", "Value"), ("Baseline", "", "12"), ("Target", "", "5"))
+    assert "0 check-ins from 2026-10-01 to 2026-12-31, against" in chart.description
+    parse(chart.light_svg)
+
+
+def test_long_titles_are_cut_in_the_drawing_but_kept_whole_in_the_text(metric_chart: Chart) -> None:
+    long_title = "Reduce lead time " + "and keep every team shipping safely " * 6
+    kr = KeyResult(id="long", title=long_title, owner="a", measurement="m", baseline=1, target=2)
+    chart = key_result_chart(kr_result(kr, []), QUARTER)
+    (drawn,) = texts(chart.light_svg, "title-text")
+    assert len(drawn) <= TITLE_LIMIT and drawn.endswith("…")
+    assert long_title.startswith(drawn[:-1])
+    assert chart.title == clean_text(long_title)
+    assert parse(chart.light_svg).findtext(f"{SVG}title") == clean_text(long_title)
+
+
+# --- Untrusted text -------------------------------------------------------------------------
+
+
+def assert_inert(svg: str) -> None:
+    """No element but SVG's own, and no event-handler or link attribute."""
+    for element in parse(svg).iter():
+        assert element.tag.startswith(SVG), element.tag
+        assert element.tag not in (f"{SVG}script", f"{SVG}foreignObject", f"{SVG}a")
+        for name in element.attrib:
+            assert not name.lower().startswith("on"), name
+            assert "href" not in name, name
+    assert "<script" not in svg and "<img" not in svg
+
+
+def test_markup_in_titles_is_escaped(xss_chart: Chart) -> None:
+    for svg in (xss_chart.light_svg, xss_chart.dark_svg):
+        assert_inert(svg)
+        assert texts(svg, "title-text") == [XSS_TITLE]
+        assert parse(svg).attrib["aria-label"] == XSS_TITLE
+
+
+def test_names_that_look_like_fields_or_expressions_are_shown_verbatim() -> None:
+    names = ["datum.score + alert(1)", "a.b[0]", "${'x'}", '"><img src=x onerror=alert(1)>']
+    units = tuple(
+        unit_result(f"u{i}", name, 0.5, "yellow") for i, name in enumerate(names, start=1)
+    )
+    chart = unit_scores_chart(quarter_result(QUARTER, units))
+    assert_inert(chart.light_svg)
+    assert axis_labels(chart.light_svg, "Y") == names
+    assert [row[0] for row in chart.table[1:]] == names
+
+
+def test_control_characters_in_user_text_leave_valid_xml() -> None:
+    kr = KeyResult(
+        id="x", kind="milestone", title="a\x00b\x1bc\ttab\nline", owner="a", measurement="m\x07"
+    )
+    chart = key_result_chart(kr_result(kr, []), QUARTER)
+    assert chart.title == "a b c tab line"
+    parse(chart.light_svg)
+
+
+def test_no_url_but_the_svg_namespaces(metric_chart: Chart, guardrail_chart: Chart) -> None:
+    for chart in (metric_chart, guardrail_chart):
+        for svg in (chart.light_svg, chart.dark_svg):
+            assert set(re.findall(r"https?://[^\s\"'<>)]+", svg)) <= {
+                "http://www.w3.org/2000/svg",
+                "http://www.w3.org/1999/xlink",
+            }
+            assert "url(" not in svg and "@import" not in svg
+            assert ' id="' not in svg  # nothing to collide with another SVG inlined on a page
+
+
+# --- Palettes and determinism ---------------------------------------------------------------
+
+
+def test_light_and_dark_differ_in_background_and_text(metric_chart: Chart) -> None:
+    for svg, palette in ((metric_chart.light_svg, LIGHT), (metric_chart.dark_svg, DARK)):
+        background = parse(svg).find(f"{SVG}rect")
+        assert background is not None and background.attrib["fill"] == palette.background
+        fills = {t.attrib.get("fill") for t in parse(svg).iter(f"{SVG}text")}
+        assert palette.text in fills
+    assert metric_chart.light_svg != metric_chart.dark_svg
+
+
+def test_same_input_gives_byte_identical_svg(metric_chart: Chart) -> None:
+    again = key_result_chart(METRIC, QUARTER)
+    assert again == metric_chart
+
+
+def test_output_does_not_depend_on_the_time_zone(metric_chart: Chart) -> None:
+    # Dates are UTC throughout; a process far from UTC must draw the same bytes.
+    script = (
+        "import sys; from tests.test_charts import METRIC, QUARTER;"
+        "from okrsite.charts import key_result_chart;"
+        "sys.stdout.write(key_result_chart(METRIC, QUARTER).light_svg)"
+    )
+    root = Path(__file__).resolve().parent.parent
+    for zone in ("Pacific/Kiritimati", "America/Los_Angeles"):
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=root,
+            env={"TZ": zone, "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert done.stdout == metric_chart.light_svg, zone
+
+
+# --- Units, history, grades -----------------------------------------------------------------
+
+
+def test_unit_scores_skip_unscored_units_and_keep_org_order() -> None:
+    chart = unit_scores_chart(quarter_result(QUARTER, UNITS), bands=Bands(red=0.35, green=0.75))
+    assert chart.slug == "unit-scores"
+    assert chart.table == (
+        ("Unit", "Roll-up", "Band"),
+        ("Engineering", "0.61", "yellow"),
+        ("Platform", "0.80", "green"),
+        ("Payments", "0.30", "red"),
+    )
+    labels = aria_labels(chart.light_svg)
+    assert "score: 0.61; unit: Engineering; band: yellow" in labels
+    assert "score: 0.3; unit: Payments; band: red" in labels
+    # The policy's thresholds are the two rules along the score axis.
+    assert "score: 0.35" in labels and "score: 0.75" in labels
+    assert axis_labels(chart.light_svg, "Y") == ["Engineering", "Platform", "Payments"]
+    assert "red below 0.35, yellow 0.35 to below 0.75, green 0.75 and above" in chart.description
+
+
+def test_units_with_one_name_are_told_apart_by_id() -> None:
+    units = (unit_result("a", "Core", 0.5, "yellow"), unit_result("b", "Core", 0.9, "green"))
+    chart = unit_scores_chart(quarter_result(QUARTER, units))
+    assert [row[0] for row in chart.table[1:]] == ["Core (a)", "Core (b)"]
+
+
+def test_no_scored_unit_gives_an_empty_chart() -> None:
+    chart = unit_scores_chart(quarter_result(QUARTER, (unit_result("a", "A", None, None),)))
+    assert chart.table == (("Unit", "Roll-up", "Band"),)
+    assert chart.description == "No unit has a score in 2026 Q4 yet."
+    parse(chart.light_svg)
+
+
+def test_unit_history_skips_missing_quarters_oldest_first() -> None:
+    unit = Unit("platform", "Platform", "group", "eng")
+    points = [("2026-Q1", 0.35), ("2026-Q2", None), ("2026-Q3", 0.5), ("2026-Q4", 0.8)]
+    chart = unit_history_chart(unit, points)
+    assert chart.slug == "unit-platform-history"
+    assert chart.table == (
+        ("Quarter", "Roll-up", "Band"),
+        ("2026-Q1", "0.35", "red"),
+        ("2026-Q3", "0.50", "yellow"),
+        ("2026-Q4", "0.80", "green"),
+    )
+    assert axis_labels(chart.light_svg, "X") == ["2026-Q1", "2026-Q3", "2026-Q4"]
+    assert chart.description == (
+        "Roll-up score of Platform in 3 quarters, from 2026-Q1 (0.35) to 2026-Q4 (0.80),"
+        " on a scale from 0 to 1."
+    )
+
+
+def test_org_history_uses_the_org_policy_bands() -> None:
+    org = Org("Acme <Eng>", (), Policy(bands=Bands(red=0.5, green=0.9)))
+    chart = org_history_chart(org, [("2026-Q3", 0.45), ("2026-Q4", 0.85)])
+    assert chart.slug == "org-history"
+    assert chart.title == "Acme <Eng> across quarters"
+    assert chart.table[1:] == (("2026-Q3", "0.45", "red"), ("2026-Q4", "0.85", "yellow"))
+    assert_inert(chart.dark_svg)
+
+
+def test_grade_distribution_counts_final_grades_per_band() -> None:
+    finals = [0.2, 0.5, 0.69, 0.7, 1.0]  # bands 0.4 / 0.7: red 1, yellow 2, green 2
+    krs = tuple(
+        kr_result(replace(LEAD_TIME, id=f"kr{i}"), [], grade=g) for i, g in enumerate(finals)
+    )
+    chart = grade_distribution_chart(quarter_result(CLOSED, UNITS, krs))
+    assert chart.table == (
+        ("Band", "Scores", "Key results"),
+        ("red", "below 0.40", "1"),
+        ("yellow", "0.40 to below 0.70", "2"),
+        ("green", "0.70 and above", "2"),
+    )
+    assert "band: red; count: 1; text: 1" in aria_labels(chart.light_svg)
+    assert chart.description.startswith("The final grades of 5 key results in 2026 Q3 by band")
+
+
+def test_grade_distribution_of_an_open_quarter_counts_current_scores() -> None:
+    krs = (kr_result(LEAD_TIME, [], score=0.1),)
+    chart = grade_distribution_chart(quarter_result(QUARTER, UNITS, krs))
+    assert chart.table[1] == ("red", "below 0.40", "1")
+    assert chart.title == "Key results by score band"
+
+
+def test_a_non_slug_id_is_refused() -> None:
+    result = kr_result(LEAD_TIME, [])
+    bad = replace(result, unit_id="../etc")
+    with pytest.raises(ValueError, match="not a slug"):
+        key_result_chart(bad, QUARTER)
+
+
+# --- Text helpers ---------------------------------------------------------------------------
+
+
+def test_number_keeps_three_decimals_and_no_exponent() -> None:
+    assert [number(v) for v in (12.0, 7.8333333, -0.0001, 1e7, 0.5)] == [
+        "12",
+        "7.833",
+        "0",
+        "10000000",
+        "0.5",
+    ]
+
+
+@given(st.text(max_size=300), st.integers(min_value=10, max_value=120))
+def test_shorten_fits_and_keeps_a_prefix(text: str, limit: int) -> None:
+    short = shorten(text, limit)
+    assert len(short) <= limit
+    whole = clean_text(text)
+    assert short == whole or (short.endswith("…") and whole.startswith(short[:-1]))
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.text(max_size=120))
+def test_any_title_gives_well_formed_inert_svg(title: str) -> None:
+    kr = KeyResult(id="any", kind="milestone", title=title, owner="a", measurement=title)
+    chart = key_result_chart(kr_result(kr, [(date(2026, 11, 1), 40)]), QUARTER)
+    assert_inert(chart.light_svg)
+    assert parse(chart.light_svg).findtext(f"{SVG}title") == clean_text(title)
