@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from okrsite.errors import DataError, OkrsiteError
+from okrsite.load import load
 from okrsite.model import QUARTER_ID, Location, Problem, Quarter, Repository, calendar_quarter
 from okrsite.problems import problem, quote
 
@@ -198,9 +199,6 @@ def _new_quarter_text(quarter: Quarter) -> str:
 
 def close_quarter(root: Path, quarter_id: str) -> QuarterChange:
     """Mark the quarter closed and write the digest that freezes its data files."""
-    # Imported here: load imports the whole reader stack, which close alone needs.
-    from okrsite.load import load
-
     folder = _folder(root, quarter_id)
     loaded = load(root)
     prefix = f"okrs/{quarter_id}/"

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from okrsite.freeze import DIGEST
+from okrsite.load import QUARTER_FIELDS
 from okrsite.model import (
     DOMAINS,
     KEY_RESULT_KINDS,
@@ -22,7 +22,6 @@ from okrsite.model import (
     QUARTER_STATUSES,
     SLUG,
     UNIT_KINDS,
-    Quarter,
 )
 from okrsite.orgfile import ORG_FIELDS, POLICY_FIELDS, UNIT_FIELDS
 from okrsite.planfile import KEY_RESULT_FIELDS, OBJECTIVE_FIELDS, PLAN_FIELDS, RETRO_FIELDS
@@ -49,9 +48,6 @@ def _enum(values: tuple[str, ...], description: str) -> Schema:
 def _described(schema: Schema, description: str) -> Schema:
     return {**schema, "description": description}
 
-
-# Quarter fields the model keeps that quarter.yaml never holds: the folder name and the plans.
-_NOT_IN_QUARTER_FILE = frozenset({"id", "plans", "location"})
 
 _UNIT: dict[str, Schema] = {
     "id": _described(_SLUG, "Unique slug: lower-case letters, digits and hyphens."),
@@ -213,8 +209,7 @@ def org_schema() -> Schema:
 
 def quarter_schema() -> Schema:
     """The schema of okrs/QUARTER/quarter.yaml."""
-    names = [f.name for f in fields(Quarter) if f.name not in _NOT_IN_QUARTER_FILE]
-    properties = _properties(names, _QUARTER)
+    properties = _properties(QUARTER_FIELDS, _QUARTER)
     return _document("okrsite quarter.yaml", QUARTER_SCHEMA, _object(properties, []))
 
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import click
 
+from okrsite.cli.build import build
 from okrsite.cli.check import check
+from okrsite.cli.checkin import checkin
+from okrsite.cli.diff import diff
 from okrsite.cli.export import export
+from okrsite.cli.quarter import close, new, reopen
 from okrsite.cli.schema import schema
+from okrsite.cli.serve import serve
 
 # Each helper module appends its command here, e.g.:
 #   from okrsite.cli.check import check
-ALL: list[click.Command] = [schema, export, check]
+ALL: list[click.Command] = [schema, diff, new, close, reopen, checkin, export, check, build, serve]

@@ -1,0 +1,56 @@
+"""`okrsite checkin`: record a key result's value without opening the CSV."""
+
+from __future__ import annotations
+
+import click
+
+from okrsite.checkin import CheckInRequest, append_checkin
+from okrsite.cli.common import common_options, get_context
+from okrsite.clock import parse_date, today
+
+
+@click.command("checkin")
+@click.argument("unit_id", metavar="UNIT")
+@click.argument("kr", metavar="OBJECTIVE/KR")
+@click.argument("value", metavar="VALUE")
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="The day measured (default: today).")
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Your confidence that the KR lands, 0 to 1.",
+)
+@click.option("--note", default="", help="What moved the number.")
+@click.option("--blockers", default="", help="What stands in the way.")
+@click.option(
+    "--quarter",
+    "quarter_id",
+    metavar="QUARTER",
+    default=None,
+    help="The quarter (default: the one containing the date).",
+)
+@common_options
+def checkin(
+    unit_id: str,
+    kr: str,
+    value: str,
+    on: str | None,
+    confidence: float | None,
+    note: str,
+    blockers: str,
+    quarter_id: str | None,
+) -> None:
+    """Append a check-in for UNIT's OBJECTIVE/KR with VALUE to okrs/QUARTER/UNIT.csv."""
+    request = CheckInRequest(
+        unit_id=unit_id,
+        kr=kr,
+        value=value,
+        on=parse_date(on, "--date") if on is not None else today(),
+        confidence=confidence,
+        note=note,
+        blockers=blockers,
+        quarter_id=quarter_id,
+    )
+    done = append_checkin(get_context().root, request)
+    verb = "created" if done.created else "appended to"
+    click.echo(f"{verb} {done.path}: {done.row}")

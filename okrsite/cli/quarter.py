@@ -1,0 +1,59 @@
+"""`okrsite new quarter`, `okrsite close` and `okrsite reopen`: a quarter's lifecycle."""
+
+from __future__ import annotations
+
+import click
+
+from okrsite.cli.common import common_options, get_context
+from okrsite.clock import today
+from okrsite.freeze import close_quarter, reopen_quarter
+from okrsite.scaffold import new_quarter
+
+
+@click.group("new")
+def new() -> None:
+    """Create something new in the repository."""
+
+
+@new.command("quarter")
+@click.argument("quarter_id", metavar="QUARTER")
+@common_options
+def quarter(quarter_id: str) -> None:
+    """Scaffold okrs/QUARTER/ from the latest quarter, carrying over KRs graded 0.5 to 0.7."""
+    done = new_quarter(get_context().root, quarter_id, today())
+    for path in done.files:
+        click.echo(f"created {path}")
+    if done.source_id is None:
+        click.echo("no earlier quarter: every unit starts from a commented template")
+        return
+    grades = "provisional grades (it is still open)" if done.provisional else "its final grades"
+    click.echo(
+        f"carried over {len(done.carried)} key results graded 0.5 to 0.7 in {done.source_id}, "
+        f"by {grades}:"
+    )
+    for path in done.carried:
+        click.echo(f"  {path}")
+
+
+@click.command("close")
+@click.argument("quarter_id", metavar="QUARTER")
+@common_options
+def close(quarter_id: str) -> None:
+    """Mark QUARTER closed and freeze its data with a digest in quarter.yaml."""
+    done = close_quarter(get_context().root, quarter_id)
+    verb = "created" if done.created else "updated"
+    click.echo(f"{verb} {done.path}: status closed, digest {done.digest}")
+    click.echo(
+        f"{quarter_id} is frozen: `okrsite check` fails if its files change; "
+        f"`okrsite reopen {quarter_id}` to edit it"
+    )
+
+
+@click.command("reopen")
+@click.argument("quarter_id", metavar="QUARTER")
+@common_options
+def reopen(quarter_id: str) -> None:
+    """Mark a closed QUARTER open again and remove its digest, so its data can change."""
+    done = reopen_quarter(get_context().root, quarter_id)
+    removed = f", removed digest {done.digest}" if done.digest else ""
+    click.echo(f"updated {done.path}: status open{removed}")
