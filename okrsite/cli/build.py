@@ -1,0 +1,43 @@
+"""`okrsite build`: the versioned site, every quarter a version of it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from okrsite.cli.common import common_options, get_context
+from okrsite.clock import parse_date, today
+from okrsite.site import build_site
+
+
+def report(message: str) -> None:
+    """Show a progress line on standard error, leaving standard output clean."""
+    click.echo(message, err=True)
+
+
+@click.command("build")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Where to write the site; relative paths are taken from --root.",
+)
+@click.option(
+    "--as-of",
+    "as_of_text",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="Score the current quarter as of this date (default: today, clamped into it).",
+)
+@common_options
+def build(out: Path, as_of_text: str | None) -> None:
+    """Build the site: each quarter with MkDocs, versions.json, latest/ and index.html."""
+    as_of = parse_date(as_of_text, "--as-of") if as_of_text is not None else None
+    root = get_context().root
+    started = time.monotonic()
+    plans = build_site(root, root / out, as_of=as_of, today=today(), progress=report)
+    seconds = time.monotonic() - started
+    report(f"built {len(plans)} quarters in {seconds:.1f} s")

@@ -1,0 +1,46 @@
+"""`okrsite serve`: build the site, serve it on localhost, rebuild when the sources change."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import click
+
+from okrsite.cli.build import report
+from okrsite.cli.common import common_options, get_context
+from okrsite.clock import today
+from okrsite.serve import start_server, watch
+from okrsite.site import build_site
+
+
+@click.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Where to write the site; relative paths are taken from --root.",
+)
+@common_options
+def serve(port: int, out: Path) -> None:
+    """Build and serve the site on localhost; rebuild when okrs/, content/, theme/ change."""
+    root = get_context().root
+    out = root / out
+
+    def rebuild() -> None:
+        build_site(root, out, today=today(), progress=report)
+
+    rebuild()
+    server = start_server(out, port)
+    report(f"serving http://127.0.0.1:{server.server_port}/ (Ctrl-C to stop)")
+    stop = threading.Event()
+    try:
+        watch(root, rebuild, stop, report)
+    except KeyboardInterrupt:
+        report("stopping")
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,69 @@
+"""Escaping of user-written text for Markdown pages and HTML, and sanitising of notes."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+import nh3
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+"""Control characters; STX/ETX would also forge Python-Markdown's placeholders for stashed HTML."""
+
+_MARKDOWN_SIGNIFICANT = "\\`*_{}[]()#+-.!|~^=:$"
+"""Characters Markdown, tables, attr_list or an extension could read as syntax."""
+
+_ENTITIES = {ord(c): f"&#{ord(c)};" for c in _MARKDOWN_SIGNIFICANT}
+
+NOTE_TAGS = frozenset({"p", "br", "em", "strong", "code", "a", "ul", "ol", "li"})
+"""The few tags a note may use once rendered from Markdown."""
+
+NOTE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+"""The only link targets a note may carry: no javascript:, data: or relative tricks."""
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def single_line(text: str) -> str:
+    """Text with control characters and line breaks collapsed to single spaces."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def html_text(text: str) -> str:
+    """Text escaped for HTML content and attributes, on one line."""
+    return html.escape(single_line(text), quote=True)
+
+
+def md_text(text: str) -> str:
+    """Text escaped for inline Markdown: HTML-escaped, and every Markdown-significant character
+    written as a numeric entity, so it reads as itself in a paragraph, heading or table cell."""
+    return html_text(text).translate(_ENTITIES)
+
+
+def _escape_text_nodes(fragment: str) -> str:
+    """Markdown-significant characters between tags written as entities; tags left alone."""
+    # Entities inside an attribute value are decoded by the browser to the same value, so a
+    # split on a '>' inside an attribute is harmless.
+    parts = _TAG.split(fragment)
+    return "".join(p if p.startswith("<") else p.translate(_ENTITIES) for p in parts)
+
+
+def note_html(text: str) -> str:
+    """A note's Markdown rendered and sanitised to one line of safe HTML ('' for no text).
+
+    Links keep only http, https and mailto targets; any other tag or attribute is dropped.
+    """
+    text = _CONTROL.sub(lambda m: "\n" if "\n" in m.group() else " ", text).strip()
+    if not text:
+        return ""
+    # Raw HTML in a note is shown as typed, not dropped: people paste tags by accident.
+    rendered = markdown.markdown(text.replace("<", "&lt;"), output_format="html")
+    clean = nh3.clean(
+        rendered,
+        tags=set(NOTE_TAGS),
+        attributes={"a": {"href"}},
+        url_schemes=set(NOTE_URL_SCHEMES),
+        link_rel="noopener noreferrer nofollow",
+    )
+    return _escape_text_nodes(" ".join(clean.split()))

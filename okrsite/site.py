@@ -1,0 +1,366 @@
+"""The versioned site: every quarter built with MkDocs, versions.json, latest/ and index.html.
+
+The one place that writes the output folder. Everything is computed first, built into a sibling
+temporary folder, then swapped in, so a failed build leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from okrsite import clock
+from okrsite.check import check_loaded
+from okrsite.errors import DataError, OkrsiteError
+from okrsite.history import score_all
+from okrsite.load import load
+from okrsite.markup import html_text
+from okrsite.model import Problem, Quarter, Repository
+from okrsite.pages import QuarterSite, quarter_pages
+from okrsite.results import QuarterResult
+
+Progress = Callable[[str], None]
+"""Receives one line per quarter and phase; the CLI prints it, the library never does."""
+
+CONFIG_FILE = "mkdocs.yml"
+CONTENT_DIR = "content"
+INTRO_PAGE = "index.md"  # content/index.md is the overview's introduction, not a page
+LATEST = "latest"
+
+
+@dataclass(frozen=True)
+class QuarterPlan:
+    """One quarter ready to build: its pages and where its site goes."""
+
+    quarter: Quarter
+    as_of: date
+    pages: dict[str, str]
+    current: bool
+
+    @property
+    def charts(self) -> int:
+        """How many charts the quarter has (each is a light and a dark SVG)."""
+        return sum(1 for p in self.pages if p.startswith("charts/") and p.endswith("-light.svg"))
+
+    @property
+    def markdown_pages(self) -> int:
+        """How many Markdown pages were generated for the quarter."""
+        return sum(1 for p in self.pages if p.endswith(".md"))
+
+
+def _ignore(_message: str) -> None:
+    """The default progress callback: say nothing."""
+
+
+def build_site(
+    root: Path,
+    out: Path,
+    *,
+    as_of: date | None = None,
+    today: date | None = None,
+    progress: Progress = _ignore,
+) -> tuple[QuarterPlan, ...]:
+    """Load, check and score the repository at root, then write its versioned site to out."""
+    today = today if today is not None else clock.today()
+    loaded = load(root)  # read once: the check and the build share it
+    errors = [p for p in loaded.problems if p.severity == "error"]
+    if errors:
+        raise DataError(errors)
+    problems = tuple(check_loaded(loaded, root, today))
+    results = score_all(loaded.repository, as_of, today)
+    return write_site(root, out, loaded.repository, results, problems, progress=progress)
+
+
+def quarter_problems(problems: Sequence[Problem], quarter_id: str) -> tuple[Problem, ...]:
+    """The findings about this quarter's files and org.yaml."""
+    return tuple(
+        p
+        for p in problems
+        if p.location.path == "okrs/org.yaml" or p.location.path.startswith(f"okrs/{quarter_id}/")
+    )
+
+
+def plan_quarters(
+    root: Path,
+    repository: Repository,
+    results: Sequence[QuarterResult],
+    problems: Sequence[Problem],
+    progress: Progress = _ignore,
+) -> tuple[QuarterPlan, ...]:
+    """Every quarter's pages, computed before anything is written."""
+    intro_path = root / CONTENT_DIR / INTRO_PAGE
+    intro = intro_path.read_text(encoding="utf-8") if intro_path.is_file() else ""
+    directory_urls = _directory_urls(root)
+    current = repository.current_quarter()
+    plans: list[QuarterPlan] = []
+    for number, result in enumerate(results, start=1):
+        quarter = result.quarter
+        site = QuarterSite(
+            repository=repository,
+            results=tuple(results),
+            quarter_id=quarter.id,
+            problems=quarter_problems(problems, quarter.id),
+            intro=intro,
+            directory_urls=directory_urls,
+        )
+        plan = QuarterPlan(
+            quarter, result.as_of, quarter_pages(site), current is not None and current == quarter
+        )
+        progress(
+            f"building {quarter.id} ({number}/{len(results)}): "
+            f"{plan.markdown_pages} pages, {plan.charts} charts"
+        )
+        plans.append(plan)
+    return tuple(plans)
+
+
+def write_site(
+    root: Path,
+    out: Path,
+    repository: Repository,
+    results: Sequence[QuarterResult],
+    problems: Sequence[Problem],
+    *,
+    progress: Progress = _ignore,
+) -> tuple[QuarterPlan, ...]:
+    """Build every quarter into a temporary sibling of out, then swap it in."""
+    if not results:
+        raise OkrsiteError("okrs/ has no quarter folder (such as okrs/2026-Q4/) to publish")
+    plans = plan_quarters(root, repository, results, problems, progress)
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-", dir=out.parent))
+    try:
+        for number, plan in enumerate(plans, start=1):
+            progress(f"rendering {plan.quarter.id} ({number}/{len(plans)}) with MkDocs")
+            _build_quarter(root, staging / plan.quarter.id, plan, repository, progress)
+        current = next(p for p in plans if p.current)
+        shutil.copytree(staging / current.quarter.id, staging / LATEST)
+        (staging / "versions.json").write_text(versions_json(plans), encoding="utf-8")
+        (staging / "index.html").write_text(redirect_html(current.quarter), encoding="utf-8")
+        staging.chmod(0o755)  # mkdtemp's 0700 would surprise whoever serves the folder
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    progress(f"wrote {out}")
+    return plans
+
+
+def versions_json(plans: Sequence[QuarterPlan]) -> str:
+    """mike's versions.json: newest first; the current quarter carries the alias latest."""
+    versions = [
+        {
+            "version": p.quarter.id,
+            "title": p.quarter.title,
+            "aliases": [LATEST] if p.current else [],
+        }
+        for p in sorted(plans, key=lambda p: p.quarter.id, reverse=True)
+    ]
+    return json.dumps(versions, indent=2) + "\n"
+
+
+def redirect_html(current: Quarter) -> str:
+    """The root page: sends the reader to latest/ with a meta refresh and a plain link."""
+    return (
+        "<!doctype html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        "<title>Redirecting to the current quarter</title>\n"
+        f'<meta http-equiv="refresh" content="0; url={LATEST}/">\n'
+        f'<link rel="canonical" href="{LATEST}/">\n'
+        "</head>\n"
+        "<body>\n"
+        f'<p><a href="{LATEST}/">Go to the current quarter, {html_text(current.title)}</a>.</p>\n'
+        "</body>\n"
+        "</html>\n"
+    )
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace out with staging: rename the old aside, rename the new in, delete the old."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f"{out.name}.old-", dir=out.parent))
+    aside.rmdir()
+    out.rename(aside)
+    try:
+        staging.rename(out)
+    except OSError:
+        aside.rename(out)  # put the previous site back before failing
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _load_config(root: Path, docs_dir: Path, site_dir: Path, **overrides: Any) -> Any:
+    """The repository's mkdocs.yml, loaded by MkDocs, or a located error."""
+    config_file = root / CONFIG_FILE
+    if not config_file.is_file():
+        raise OkrsiteError(f"{CONFIG_FILE}: not found in {root}; the site needs one")
+    with _collect_logs() as messages:
+        try:
+            return load_config(
+                config_file=str(config_file),
+                docs_dir=str(docs_dir),
+                site_dir=str(site_dir),
+                **overrides,
+            )
+        except MkDocsException as error:
+            details = "; ".join(messages) or str(error)
+            raise OkrsiteError(f"{CONFIG_FILE}: {details}") from error
+        except (OSError, ValueError) as error:
+            raise OkrsiteError(f"{CONFIG_FILE}: cannot load: {error}") from error
+
+
+def _directory_urls(root: Path) -> bool:
+    """mkdocs.yml's use_directory_urls, which decides where each page's HTML lands."""
+    with tempfile.TemporaryDirectory(prefix="okrsite-config-") as scratch:
+        docs = Path(scratch) / "docs"
+        docs.mkdir()
+        return bool(_load_config(root, docs, Path(scratch) / "site").use_directory_urls)
+
+
+def _content_files(root: Path) -> list[tuple[str, Path]]:
+    """content/'s files by relative POSIX path, sorted; content/index.md is the intro."""
+    content = root / CONTENT_DIR
+    if not content.is_dir():
+        return []
+    files = sorted(
+        (p.relative_to(content).as_posix(), p)
+        for p in content.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(content).parts)
+    )
+    return [(relative, path) for relative, path in files if relative != INTRO_PAGE]
+
+
+def _nav(plan: QuarterPlan, content: Sequence[str]) -> list[Any]:
+    """The navigation: the generated pages in a fixed order, then content/'s pages."""
+    pages = plan.pages
+    units = sorted(p for p in pages if p.startswith("units/"))
+    nav: list[Any] = [{"Overview": "index.md"}, {"Units": units}]
+    nav += [{"Alignment": "alignment.md"}, {"Checks": "checks.md"}]
+    if "review.md" in pages:
+        nav.append({"Quarter in review": "review.md"})
+    nav.append({"Archive": "archive.md"})
+    sections: dict[str, list[str]] = {}
+    for relative in (c for c in content if c.endswith(".md")):
+        folder, _, _ = relative.rpartition("/")
+        if not folder:
+            nav.append(relative)
+        else:
+            sections.setdefault(folder, []).append(relative)
+    for folder, members in sections.items():
+        nav.append({folder.replace("/", " / ").replace("-", " ").capitalize(): members})
+    return nav
+
+
+@contextmanager
+def _build_date(day: date) -> Iterator[None]:
+    """Pin MkDocs' build date (sitemap lastmod, gzip mtime) to the quarter's as-of date."""
+    # MkDocs reads SOURCE_DATE_EPOCH from the environment; nothing else pins it.
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(day, time(), UTC).timestamp()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings and errors instead of letting them reach the console."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _collect_logs() -> Iterator[list[str]]:
+    """MkDocs' warnings while the block runs; the library reports them, never prints them."""
+    messages: list[str] = []
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect(messages)
+    logger.addHandler(handler)
+    # Without this, mkdocs' own handlers (if a caller set them up) would print them too.
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield messages
+    finally:
+        logger.propagate = propagate
+        logger.removeHandler(handler)
+
+
+def _build_quarter(
+    root: Path, site_dir: Path, plan: QuarterPlan, repository: Repository, progress: Progress
+) -> None:
+    """Write the quarter's pages and content/ into a docs folder and build it with MkDocs."""
+    content = _content_files(root)
+    with tempfile.TemporaryDirectory(prefix="okrsite-docs-") as docs_name:
+        docs = Path(docs_name)
+        for relative, text in sorted(plan.pages.items()):
+            target = docs / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+        for relative, path in content:
+            if relative in plan.pages:
+                raise OkrsiteError(
+                    f"{CONTENT_DIR}/{relative}: clashes with the generated page {relative}; "
+                    "rename it"
+                )
+            target = docs / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        config = _load_config(
+            root,
+            docs,
+            site_dir,
+            site_name=html_text(repository.org.name),
+            nav=_nav(plan, [relative for relative, _ in content]),
+        )
+        current = repository.current_quarter()
+        config.extra["okrsite"] = {
+            "quarter": plan.quarter.title,
+            "archive": plan.quarter.closed and not plan.current,
+            "current": current.title if current else plan.quarter.title,
+        }
+        with _collect_logs() as messages:
+            try:
+                with _build_date(plan.as_of):
+                    config.plugins.on_startup(command="build", dirty=False)
+                    try:
+                        mkdocs_build(config)
+                    finally:
+                        config.plugins.on_shutdown()
+            except MkDocsException as error:
+                details = "; ".join(messages) or str(error)
+                raise OkrsiteError(
+                    f"MkDocs could not build {plan.quarter.id}: {details}"
+                ) from error
+            except jinja2.TemplateError as error:
+                raise OkrsiteError(
+                    f"theme/: template error building {plan.quarter.id}: {error}"
+                ) from error
+        for message in messages:
+            progress(f"warning: {plan.quarter.id}: {message}")
