@@ -1,0 +1,167 @@
+"""Closing and reopening a quarter, its digest, and the check that holds a closed quarter still."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrsite.check import check
+from okrsite.cli import main
+from okrsite.errors import DataError, OkrsiteError
+from okrsite.freeze import close_quarter, edit_quarter_yaml, quarter_digest, reopen_quarter
+from tests.conftest import MINIMAL, WriteRepo
+
+TODAY = date(2026, 11, 27)
+START, END = date(2026, 10, 1), date(2026, 12, 31)
+QUARTER_YAML = """\
+# The last quarter of 2026.
+start: 2026-10-01
+end: 2026-12-31    # calendar end
+status: open       # open | closed
+"""
+
+
+def _errors(root: Path) -> list[str]:
+    return [str(p) for p in check(root, TODAY) if p.severity == "error"]
+
+
+@pytest.fixture
+def repo(write_repo: WriteRepo) -> Path:
+    return write_repo({**MINIMAL, "okrs/2026-Q4/quarter.yaml": QUARTER_YAML})
+
+
+def test_digest_covers_names_bytes_and_dates_but_not_quarter_yaml(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_bytes(b"x")
+    (tmp_path / "b.yaml").write_bytes(b"y")
+    first = quarter_digest(tmp_path, START, END)
+    assert first.startswith("sha256:") and len(first) == len("sha256:") + 64
+    (tmp_path / "quarter.yaml").write_text("status: closed\n")
+    assert quarter_digest(tmp_path, START, END) == first
+    assert quarter_digest(tmp_path, START, date(2026, 12, 30)) != first
+    (tmp_path / "b.yaml").write_bytes(b"y ")
+    assert quarter_digest(tmp_path, START, END) != first
+    (tmp_path / "b.yaml").write_bytes(b"y")
+    (tmp_path / "b.yaml").rename(tmp_path / "c.yaml")
+    assert quarter_digest(tmp_path, START, END) != first
+
+
+def test_moving_bytes_between_files_changes_the_digest(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_bytes(b"xy")
+    (tmp_path / "b.csv").write_bytes(b"")
+    before = quarter_digest(tmp_path, START, END)
+    (tmp_path / "a.csv").write_bytes(b"x")
+    (tmp_path / "b.csv").write_bytes(b"y")
+    assert quarter_digest(tmp_path, START, END) != before
+
+
+def test_close_writes_status_and_digest_and_keeps_comments(repo: Path) -> None:
+    change = close_quarter(repo, "2026-Q4")
+    digest = quarter_digest(repo / "okrs/2026-Q4", START, END)
+    assert change.digest == digest and not change.created
+    assert (repo / "okrs/2026-Q4/quarter.yaml").read_text() == (
+        "# The last quarter of 2026.\n"
+        "start: 2026-10-01\n"
+        "end: 2026-12-31    # calendar end\n"
+        "status: closed       # open | closed\n"
+        f"digest: {digest}\n"
+    )
+    assert _errors(repo) == []
+
+
+def test_a_changed_closed_quarter_fails_the_check_until_reopened(repo: Path) -> None:
+    close_quarter(repo, "2026-Q4")
+    with (repo / "okrs/2026-Q4/payments.csv").open("a") as stream:
+        stream.write("2026-12-01,delivery/lead-time,6,,,\n")
+    assert _errors(repo) == [
+        "okrs/2026-Q4/quarter.yaml:5:1: OKR301 closed quarter 2026-Q4 has changed since it was "
+        "closed; reopen it with `okrsite reopen 2026-Q4` to edit"
+    ]
+    change = reopen_quarter(repo, "2026-Q4")
+    assert change.status == "open" and change.digest is not None
+    text = (repo / "okrs/2026-Q4/quarter.yaml").read_text()
+    assert "digest" not in text and "status: open       # open | closed\n" in text
+    assert _errors(repo) == []
+
+
+def test_a_closed_quarter_without_digest_is_accepted(write_repo: WriteRepo) -> None:
+    root = write_repo({**MINIMAL, "okrs/2026-Q4/quarter.yaml": "status: closed\n"})
+    assert _errors(root) == []
+
+
+def test_a_malformed_digest_is_reported(write_repo: WriteRepo) -> None:
+    root = write_repo({**MINIMAL, "okrs/2026-Q4/quarter.yaml": "status: closed\ndigest: md5:1\n"})
+    (error,) = _errors(root)
+    assert error.startswith("okrs/2026-Q4/quarter.yaml:2:1: OKR302 digest 'md5:1' of closed")
+
+
+def test_close_creates_quarter_yaml_with_calendar_dates(write_repo: WriteRepo) -> None:
+    root = write_repo(MINIMAL)
+    change = close_quarter(root, "2026-Q4")
+    assert change.created
+    lines = (root / "okrs/2026-Q4/quarter.yaml").read_text().splitlines()
+    assert lines == [
+        "# yaml-language-server: $schema=../../schemas/quarter.schema.json",
+        "start: 2026-10-01",
+        "end: 2026-12-31",
+        "status: closed",
+        f"digest: {change.digest}",
+    ]
+    assert _errors(root) == []
+
+
+def test_close_refuses_a_quarter_with_data_errors(write_repo: WriteRepo) -> None:
+    root = write_repo({**MINIMAL, "okrs/2026-Q4/payments.csv": "date,kr,value\nsoon,x,1\n"})
+    with pytest.raises(DataError, match=r"okrs/2026-Q4/payments\.csv:2"):
+        close_quarter(root, "2026-Q4")
+    assert not (root / "okrs/2026-Q4/quarter.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("quarter_id", "message"),
+    [
+        ("2026-Q5", r"^'2026-Q5' is not a quarter; write it as YYYY-Qn"),
+        ("../x", r"^'\.\./x' is not a quarter"),
+        ("2025-Q1", r"^okrs/2025-Q1/ does not exist; there is no quarter 2025-Q1$"),
+    ],
+)
+def test_close_refuses_a_bad_quarter(repo: Path, quarter_id: str, message: str) -> None:
+    with pytest.raises(OkrsiteError, match=message):
+        close_quarter(repo, quarter_id)
+
+
+def test_close_refuses_a_frozen_quarter_and_reopen_an_open_one(repo: Path) -> None:
+    with pytest.raises(OkrsiteError, match=r"^quarter 2026-Q4 is not closed"):
+        reopen_quarter(repo, "2026-Q4")
+    close_quarter(repo, "2026-Q4")
+    with pytest.raises(OkrsiteError, match=r"already closed and frozen .*okrsite reopen 2026-Q4"):
+        close_quarter(repo, "2026-Q4")
+
+
+def test_edit_keeps_crlf_and_falls_back_for_flow_style() -> None:
+    assert edit_quarter_yaml("start: 2026-10-01\r\nstatus: open\r\n", {"status": "closed"}) == (
+        "start: 2026-10-01\r\nstatus: closed\r\n"
+    )
+    flow = "{start: 2026-10-01, status: open}\n"
+    assert edit_quarter_yaml(flow, {"status": "closed", "digest": None}) == (
+        "start: 2026-10-01\nstatus: closed\n"
+    )
+
+
+def test_close_and_reopen_commands(repo: Path) -> None:
+    runner = CliRunner()
+    closed = runner.invoke(main, ["--root", str(repo), "close", "2026-Q4"])
+    assert closed.exit_code == 0, closed.output
+    assert closed.output.startswith(
+        "updated okrs/2026-Q4/quarter.yaml: status closed, digest sha256:"
+    )
+    again = runner.invoke(main, ["--root", str(repo), "close", "2026-Q4"])
+    assert again.exit_code == 2
+    assert "okrsite: error: quarter 2026-Q4 is already closed and frozen" in again.output
+    reopened = runner.invoke(main, ["reopen", "2026-Q4", "--root", str(repo)])
+    assert reopened.exit_code == 0, reopened.output
+    assert reopened.output.startswith(
+        "updated okrs/2026-Q4/quarter.yaml: status open, removed digest"
+    )
