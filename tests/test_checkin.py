@@ -1,0 +1,143 @@
+"""`okrsite checkin`: one validated row appended; existing bytes never change."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from okrsite.check import check
+from okrsite.checkin import CheckInRequest, append_checkin, format_number, parse_value
+from okrsite.cli import main
+from okrsite.errors import OkrsiteError
+from tests.conftest import MINIMAL, PAYMENTS_CSV, WriteRepo
+
+CSV_PATH = "okrs/2026-Q4/payments.csv"
+
+
+BASE = CheckInRequest(unit_id="payments", kr="delivery/lead-time", value="7", on=date(2026, 11, 20))
+
+
+def _request(**changes: Any) -> CheckInRequest:
+    return replace(BASE, **changes)
+
+
+@pytest.fixture
+def repo(write_repo: WriteRepo) -> Path:
+    return write_repo(MINIMAL)
+
+
+def test_appends_one_row_and_keeps_existing_bytes(repo: Path) -> None:
+    before = (repo / CSV_PATH).read_bytes()
+    done = append_checkin(repo, _request(confidence=0.75, note="Reviews, faster", blockers=""))
+    after = (repo / CSV_PATH).read_bytes()
+    assert after[: len(before)] == before
+    assert after[len(before) :] == b'2026-11-20,delivery/lead-time,7,0.75,"Reviews, faster",\n'
+    assert done.row == '2026-11-20,delivery/lead-time,7,0.75,"Reviews, faster",'
+    assert not done.created and done.quarter_id == "2026-Q4"
+    assert [p for p in check(repo, date(2026, 11, 27)) if p.severity == "error"] == []
+
+
+def test_quotes_and_newlines_in_notes_read_back_unchanged(repo: Path) -> None:
+    note = 'He said "ship it",\nthen left'
+    append_checkin(repo, _request(note=note, blockers="a,b"))
+    rows = list(csv.DictReader(io.StringIO((repo / CSV_PATH).read_text())))
+    assert rows[-1]["note"] == note and rows[-1]["blockers"] == "a,b"
+
+
+def test_keeps_header_order_crlf_and_adds_a_missing_final_newline(write_repo: WriteRepo) -> None:
+    existing = b"kr,value,date\r\ndelivery/lead-time,10,2026-10-15"
+    root = write_repo({**MINIMAL, CSV_PATH: existing})
+    append_checkin(root, _request(value="8.5"))
+    assert (root / CSV_PATH).read_bytes() == existing + b"\r\ndelivery/lead-time,8.5,2026-11-20\r\n"
+
+
+def test_refuses_a_value_for_a_column_the_header_lacks(write_repo: WriteRepo) -> None:
+    root = write_repo({**MINIMAL, CSV_PATH: "date,kr,value\n"})
+    with pytest.raises(OkrsiteError, match=r"payments\.csv has no confidence column"):
+        append_checkin(root, _request(confidence=0.5))
+
+
+def test_creates_the_file_with_the_standard_header(write_repo: WriteRepo) -> None:
+    files = {k: v for k, v in MINIMAL.items() if k != CSV_PATH}
+    root = write_repo(files)
+    done = append_checkin(root, _request(on=date(2027, 1, 31)))  # last day of the grace period
+    assert done.created
+    assert (root / CSV_PATH).read_text() == (
+        "date,kr,value,confidence,note,blockers\n2027-01-31,delivery/lead-time,7,,,\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"unit_id": "billing"},
+            r"^unknown unit 'billing'; the units are: eng, platform, payments$",
+        ),
+        (
+            {"kr": "delivery/cycle-time"},
+            r"^unknown key result 'delivery/cycle-time' for unit payments in 2026-Q4; write it as "
+            r"OBJECTIVE/KR, one of: delivery/lead-time, delivery/change-failure-rate$",
+        ),
+        ({"value": "fast"}, r"^value 'fast' is not a number$"),
+        ({"value": "4,5"}, r"^value '4,5' is not a number; write '4\.5' with a dot"),
+        ({"value": "nan"}, r"^value 'nan' is not a number$"),
+        (
+            {"on": date(2026, 9, 30)},
+            r"^no quarter contains 2026-09-30; give --quarter, or --date within a quarter$",
+        ),
+        (
+            {"on": date(2026, 9, 30), "quarter_id": "2026-Q4"},
+            r"^2026-09-30 is outside quarter 2026-Q4: a check-in is dated from 2026-10-01 to "
+            r"2027-01-31 \(31 days after its end\)$",
+        ),
+        ({"quarter_id": "2027-Q1"}, r"^there is no quarter '2027-Q1'"),
+        ({"confidence": 1.5}, r"^confidence 1\.5 is not between 0 and 1$"),
+    ],
+)
+def test_refusals(repo: Path, changes: dict[str, object], message: str) -> None:
+    with pytest.raises(OkrsiteError, match=message):
+        append_checkin(repo, _request(**changes))
+    assert (repo / CSV_PATH).read_text() == PAYMENTS_CSV
+
+
+def test_refuses_a_closed_quarter(write_repo: WriteRepo) -> None:
+    root = write_repo({**MINIMAL, "okrs/2026-Q4/quarter.yaml": "status: closed\n"})
+    with pytest.raises(OkrsiteError, match=r"^quarter 2026-Q4 is closed; reopen it with"):
+        append_checkin(root, _request())
+
+
+def test_number_round_trip() -> None:
+    assert parse_value(" 12 ") == 12.0
+    assert format_number(12.0) == "12"
+    assert format_number(0.1 + 0.2) == "0.30000000000000004"
+    assert format_number(parse_value("-3.25")) == "-3.25"
+
+
+def test_command_appends_and_reports(repo: Path) -> None:
+    runner = CliRunner()
+    args = ["checkin", "payments", "delivery/lead-time", "6", "--date", "2026-11-20"]
+    result = runner.invoke(main, [*args, "--confidence", "0.5", "--root", str(repo)])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "appended to okrs/2026-Q4/payments.csv: 2026-11-20,delivery/lead-time,6,0.5,,\n"
+    )
+    bad = runner.invoke(main, [*args[:4], "--date", "20/11/2026", "--root", str(repo)])
+    assert bad.exit_code == 2
+    assert "okrsite: error: --date '20/11/2026' is not a date; write it as YYYY-MM-DD" in bad.output
+
+
+def test_command_defaults_to_today(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")  # 2026-11-18
+    result = CliRunner().invoke(
+        main, ["--root", str(repo), "checkin", "payments", "delivery/lead-time", "6"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (repo / CSV_PATH).read_text().endswith("\n2026-11-18,delivery/lead-time,6,,,\n")
