@@ -1,0 +1,196 @@
+"""`okrsite new quarter`: the next quarter's folder with carry-overs, never overwriting."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from okrsite.check import check
+from okrsite.cli import main
+from okrsite.errors import OkrsiteError
+from okrsite.scaffold import new_quarter
+from tests.conftest import ORG_YAML, PAYMENTS_YAML, WriteRepo
+
+TODAY = date(2026, 10, 20)
+
+Q3_PAYMENTS_YAML = """\
+objectives:
+  - id: delivery
+    title: "Ship features faster: from idea to production"
+    domain: delivery
+    aligns_to: platform/speed
+    key_results:
+      - id: lead-time
+        title: Reduce median lead time for changes from 12 days to 5 days
+        owner: Sam Lee
+        measurement: Deployment pipeline
+        unit: days
+        baseline: 12
+        target: 5
+      - id: change-failure-rate
+        kind: guardrail
+        title: Keep change failure rate below 5%
+        owner: Sam Lee
+        measurement: Incident tracker
+        baseline: 4.2
+        max: 5
+"""
+Q3_PLATFORM_YAML = """\
+objectives:
+  - id: speed
+    title: Platform makes teams faster
+    domain: delivery
+    key_results:
+      - id: adoption
+        kind: milestone
+        title: Every team on the golden path
+        owner: Kim
+        measurement: Checklist
+"""
+# lead-time: (8 - 12) / (5 - 12) = 0.571, a carry-over; change-failure-rate held once: 1.0;
+# adoption: 90 / 100 = 0.9. Only lead-time is carried, with baseline 8.
+Q3_PAYMENTS_CSV = """\
+date,kr,value
+2026-08-15,delivery/lead-time,10
+2026-09-15,delivery/lead-time,8
+2026-09-15,delivery/change-failure-rate,4
+"""
+CLOSED_Q3 = {
+    "okrs/org.yaml": ORG_YAML,
+    "okrs/2026-Q3/quarter.yaml": "status: closed\n",
+    "okrs/2026-Q3/payments.yaml": Q3_PAYMENTS_YAML,
+    "okrs/2026-Q3/payments.csv": Q3_PAYMENTS_CSV,
+    "okrs/2026-Q3/platform.yaml": Q3_PLATFORM_YAML,
+    "okrs/2026-Q3/platform.csv": "date,kr,value\n2026-09-20,speed/adoption,90\n",
+}
+
+EXPECTED_PAYMENTS = """\
+# yaml-language-server: $schema=../../schemas/unit.schema.json
+# Payments: objectives and key results for the quarter.
+# Carried over from 2026-Q3: graded 0.5 to 0.7, baseline = last value.
+objectives:
+  - id: delivery
+    title: 'Ship features faster: from idea to production'
+    domain: delivery
+    # aligns_to: platform/speed
+    key_results:
+      - id: lead-time
+        title: Reduce median lead time for changes from 12 days to 5 days
+        owner: Sam Lee
+        measurement: Deployment pipeline
+        unit: days
+        baseline: 8
+        target: 5
+
+# Last quarter's objectives (2026-Q3), to copy from:
+# - id: delivery
+#   title: 'Ship features faster: from idea to production'
+#   domain: delivery
+#   # aligns_to: platform/speed
+#   key_results:
+#     - id: lead-time
+#       title: Reduce median lead time for changes from 12 days to 5 days
+#       owner: Sam Lee
+#       measurement: Deployment pipeline
+#       unit: days
+#       baseline: 12
+#       target: 5
+#     - id: change-failure-rate
+#       title: Keep change failure rate below 5%
+#       kind: guardrail
+#       owner: Sam Lee
+#       measurement: Incident tracker
+#       baseline: 4.2
+#       max: 5
+"""
+
+
+def _errors(root: Path) -> list[str]:
+    return [str(p) for p in check(root, TODAY) if p.severity == "error"]
+
+
+def test_carries_over_the_middle_grades_of_a_closed_quarter(write_repo: WriteRepo) -> None:
+    root = write_repo(CLOSED_Q3)
+    done = new_quarter(root, "2026-Q4", TODAY)
+    assert done.carried == ("payments/delivery/lead-time",)
+    assert done.source_id == "2026-Q3" and not done.provisional
+    assert done.files == (
+        "okrs/2026-Q4/quarter.yaml",
+        "okrs/2026-Q4/eng.yaml",
+        "okrs/2026-Q4/platform.yaml",
+        "okrs/2026-Q4/payments.yaml",
+    )
+    folder = root / "okrs/2026-Q4"
+    assert (folder / "payments.yaml").read_text() == EXPECTED_PAYMENTS
+    assert (folder / "quarter.yaml").read_text() == (
+        "# yaml-language-server: $schema=../../schemas/quarter.schema.json\n"
+        "start: 2026-10-01\nend: 2026-12-31\nstatus: open\n"
+    )
+    # platform's milestone scored 0.9: not carried, so its objective is only a comment.
+    assert yaml.safe_load((folder / "platform.yaml").read_text()) == {"objectives": []}
+    assert "# - id: speed" in (folder / "platform.yaml").read_text()
+    assert "# An objective looks like this:" in (folder / "eng.yaml").read_text()
+    assert not (folder / "payments.csv").exists()
+    assert _errors(root) == []
+
+
+def test_an_open_source_quarter_gives_provisional_grades(write_repo: WriteRepo) -> None:
+    # Today, 2026-11-27, lead-time is at 8: (8 - 12) / (5 - 12) = 0.571, a carry-over;
+    # change-failure-rate held its one check-in: 1.0.
+    root = write_repo(
+        {
+            "okrs/org.yaml": ORG_YAML,
+            "okrs/2026-Q4/payments.yaml": PAYMENTS_YAML,
+            "okrs/2026-Q4/payments.csv": (
+                "date,kr,value\n2026-11-15,delivery/lead-time,8\n"
+                "2026-10-15,delivery/change-failure-rate,4\n"
+            ),
+        }
+    )
+    done = new_quarter(root, "2027-Q1", date(2026, 11, 27))
+    assert done.provisional and done.carried == ("payments/delivery/lead-time",)
+    plan = yaml.safe_load((root / "okrs/2027-Q1/payments.yaml").read_text())
+    (key_result,) = plan["objectives"][0]["key_results"]
+    assert key_result["baseline"] == 8 and key_result["target"] == 5
+    assert _errors(root) == []
+
+
+def test_first_quarter_gets_templates(write_repo: WriteRepo) -> None:
+    root = write_repo({"okrs/org.yaml": ORG_YAML})
+    done = new_quarter(root, "2026-Q4", TODAY)
+    assert done.source_id is None and done.carried == ()
+    assert _errors(root) == []
+
+
+@pytest.mark.parametrize(
+    ("quarter_id", "message"),
+    [
+        ("2026-Q3", r"^okrs/2026-Q3/ already exists; okrsite never overwrites a quarter$"),
+        ("2026-Q2", r"^2026-Q2 is not after the latest quarter, 2026-Q3; a new quarter must"),
+        ("2026-q4", r"^'2026-q4' is not a quarter; write it as YYYY-Qn, e.g\. 2027-Q1$"),
+        ("../../etc", r"^'\.\./\.\./etc' is not a quarter"),
+    ],
+)
+def test_refusals(write_repo: WriteRepo, quarter_id: str, message: str) -> None:
+    root = write_repo(CLOSED_Q3)
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    with pytest.raises(OkrsiteError, match=message):
+        new_quarter(root, quarter_id, TODAY)
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+def test_command_lists_files_and_carry_overs(write_repo: WriteRepo) -> None:
+    root = write_repo(CLOSED_Q3)
+    result = CliRunner().invoke(main, ["--root", str(root), "new", "quarter", "2026-Q4"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-2:] == [
+        "carried over 1 key results graded 0.5 to 0.7 in 2026-Q3, by its final grades:",
+        "  payments/delivery/lead-time",
+    ]
+    again = CliRunner().invoke(main, ["--root", str(root), "new", "quarter", "2026-Q4"])
+    assert again.exit_code == 2
+    assert "okrsite: error: okrs/2026-Q4/ already exists" in again.output
