@@ -80,11 +80,14 @@ def read_plan(node: Node, unit_id: str, path: str, problems: list[Problem]) -> P
     location = next(
         (key.location for key, _ in top.entries if key.value == "objectives"), top.location
     )
+    if listed is None:
+        # Without a list of objectives nothing in the file, nor its CSV's kr column, can be read.
+        return PlanFile(None, frozenset(), frozenset())
     objectives: list[Objective] = []
     aligns_at: list[tuple[str, Location]] = []
     objective_ids: set[str] = set()
     refs: set[str] = set()
-    for item in listed.items if listed else ():
+    for item in listed.items:
         declared = _declared_id(item)
         if declared is not None:
             objective_ids.add(declared)
