@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from okrsite.markup import md_text
+from okrsite.model import is_slug
 from okrsite.results import QuarterResult
 
 ChangeKind = Literal["changed", "added", "removed"]
@@ -158,8 +159,8 @@ def _arrow(before: float | None, after: float | None) -> str:
 
 
 def _label(path: str) -> str:
-    # Paths are slugs joined by "/", but escape anyway: they came from file content.
-    return " / ".join(md_text(part) for part in path.split("/"))
+    """UNIT / OBJECTIVE / KR; ids are slugs, safe as they are, anything else is escaped."""
+    return " / ".join(part if is_slug(part) else md_text(part) for part in path.split("/"))
 
 
 def _score_line(change: ScoreChange) -> str:

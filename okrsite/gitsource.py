@@ -60,11 +60,15 @@ def materialise(root: Path, revision: str, destination: Path) -> Path:
             f"{revision!r} is not a commit of the git repository at {root} "
             "(in CI, check out with fetch-depth: 0 so the base branch is there)"
         ) from error
-    tree = f"{commit.decode('ascii').strip()}:{prefix}okrs"
+    # `REV:path^{tree}` would read the suffix as part of the path, so check the type apart.
+    path = f"{commit.decode('ascii').strip()}:{prefix}okrs"
     try:
-        _git(root, "rev-parse", "--verify", "--quiet", f"{tree}^{{tree}}")
-    except OkrsiteError as error:
-        raise OkrsiteError(f"revision {revision!r} has no okrs/ folder") from error
+        tree = _git(root, "rev-parse", "--verify", "--quiet", path).decode("ascii").strip()
+        kind = _git(root, "cat-file", "-t", tree).decode("ascii").strip()
+    except OkrsiteError:
+        kind = ""
+    if kind != "tree":
+        raise OkrsiteError(f"revision {revision!r} has no okrs/ folder")
     archive = _git(root, "archive", "--format=tar", tree)
     target = destination / "okrs"
     target.mkdir(parents=True, exist_ok=True)
