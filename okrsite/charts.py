@@ -1,7 +1,8 @@
 """Charts of a quarter's figures: Altair specifications rendered to SVG at build time, no I/O.
 
-Every chart is rendered twice, once per Material palette, with vl-convert: the site needs no
-network and no chart JavaScript. User-written text (titles, names) only ever reaches a spec as a
+Every chart is one Vega-Lite spec rendered twice with vl-convert, once per Material palette (the
+palette is only Vega config: see chartstyle.py): the site needs no network and no chart
+JavaScript. User-written text (titles, names) only ever reaches a spec as a
 title string or a data value, never as a field name or an expression, so it cannot change what
 Vega computes; Vega escapes it when it writes the SVG.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,7 +20,16 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
-from okrsite.chartstyle import DARK, LIGHT, Palette, vega_config
+from okrsite.chartstyle import (
+    BAND_RANGE,
+    CONNECTOR_STYLE,
+    GUIDE_STYLE,
+    KR_SERIES,
+    PALETTES,
+    SERIES_RANGE,
+    Palette,
+    vega_config,
+)
 from okrsite.model import Bands, KeyResult, Org, Quarter, Unit, is_slug
 from okrsite.results import BANDS, Band, KeyResultResult, QuarterResult
 from okrsite.score import band_of, holds
@@ -35,7 +45,6 @@ _DAY_MS = 86_400_000
 
 Table = tuple[tuple[str, ...], ...]
 Row = dict[str, str | float]
-Builder = Callable[[Palette], Any]  # a palette to an Altair top-level chart
 
 
 @dataclass(frozen=True)
@@ -114,28 +123,20 @@ def _accessible(svg: str, title: str, description: str) -> str:
     return head + text + svg[root.end() :]
 
 
-def render(chart: Any, palette: Palette, title: str, description: str) -> str:
-    """One Altair chart as SVG in a palette: inline data only, no URL may be fetched."""
-    spec = chart.to_dict()
-    spec["background"] = palette.background
-    spec["config"] = vega_config(palette)
-    spec["description"] = description
+def render(spec: dict[str, Any], palette: Palette, title: str, description: str) -> str:
+    """A Vega-Lite spec as SVG in a palette: inline data only, no URL may be fetched."""
+    spec = {**spec, "config": vega_config(palette), "description": description}
     svg = vlc.vegalite_to_svg(
         spec, allowed_base_urls=[], format_locale="en-US", time_format_locale="en-US"
     )
     return _accessible(str(svg), title, description)
 
 
-def _chart(slug: str, title: str, description: str, build: Builder, table: Table) -> Chart:
-    """Render a chart builder in both palettes."""
-    return Chart(
-        slug=slug,
-        title=title,
-        description=description,
-        light_svg=render(build(LIGHT), LIGHT, title, description),
-        dark_svg=render(build(DARK), DARK, title, description),
-        table=table,
-    )
+def _chart(slug: str, title: str, description: str, chart: Any, table: Table) -> Chart:
+    """Validate an Altair chart once and render it in both palettes."""
+    spec = chart.to_dict()
+    light, dark = (render(spec, palette, title, description) for palette in PALETTES)
+    return Chart(slug, title, description, light_svg=light, dark_svg=dark, table=table)
 
 
 def _title(title: str, subtitle: str) -> Any:
@@ -143,19 +144,19 @@ def _title(title: str, subtitle: str) -> Any:
     return alt.Title(shorten(title), subtitle=shorten(subtitle, SUBTITLE_LIMIT))
 
 
-def _band_colour(palette: Palette) -> Any:
+def _band_colour() -> Any:
     """The colour channel for a `band` field: red, yellow, green in the palette's colours."""
     return alt.Color(
         "band:N",
-        scale=alt.Scale(domain=list(BANDS), range=[palette.band(b) for b in BANDS]),
+        scale=alt.Scale(domain=list(BANDS), range=BAND_RANGE),
         legend=alt.Legend(title="Band"),
     )
 
 
-def _threshold_rules(bands: Bands, palette: Palette, channel: str) -> Any:
+def _threshold_rules(bands: Bands, channel: str) -> Any:
     """Dashed rules at the red and green band thresholds along the score axis."""
     data = alt.InlineData(values=[{"score": bands.red}, {"score": bands.green}])
-    rule = alt.Chart(data).mark_rule(strokeDash=[4, 4], color=palette.muted, opacity=0.8)
+    rule = alt.Chart(data).mark_rule(style=GUIDE_STYLE)
     score = alt.X("score:Q") if channel == "x" else alt.Y("score:Q")
     return rule.encode(**{channel: score})
 
@@ -170,22 +171,6 @@ def _band_range(band: Band, bands: Bands) -> str:
 
 
 # --- Key result -----------------------------------------------------------------------------
-
-_KR_SERIES = ("Check-ins", "Held", "Breached", "Baseline", "Target", "Min", "Max", "Projection")
-
-
-def _series_colours(palette: Palette) -> dict[str, str]:
-    """The colour of each series of a KR chart."""
-    return {
-        "Check-ins": palette.checkins,
-        "Held": palette.green,
-        "Breached": palette.red,
-        "Baseline": palette.baseline,
-        "Target": palette.target,
-        "Min": palette.bound,
-        "Max": palette.bound,
-        "Projection": palette.projection,
-    }
 
 
 def _rules(kr: KeyResult) -> list[Row]:
@@ -320,6 +305,54 @@ def _bounds(kr: KeyResult, unit: str) -> str:
     return "(no bounds)"
 
 
+def _kr_layers(
+    kr: KeyResult, quarter: Quarter, rows: dict[str, list[Row]], domain: tuple[float, float]
+) -> list[Any]:
+    """The layers of a KR chart: reference rules, the projection, then the check-ins on top."""
+    checkins, rules, drawn = rows["checkins"], rows["rules"], rows["drawn"]
+    shown = [n for n in KR_SERIES if any(r["series"] == n for r in checkins + rules + drawn)]
+    # Every series is in the scale so the palette's named range lines up; the legend lists
+    # only those drawn.
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=list(KR_SERIES), range=SERIES_RANGE),
+        # Vega's legend label would read out the whole domain (and ignores `description`):
+        # hidden from screen readers, who get the marks' own labels and the description.
+        legend=alt.Legend(title=None, values=shown, aria=False),
+    )
+    x = alt.X(
+        "date:T",
+        scale=alt.Scale(type="utc", domain=[_utc(quarter.start), _utc(quarter.end)]),
+        # A utc scale formats its labels in UTC too; formatType="utc" would drop the format.
+        axis=alt.Axis(title=None, format="%b %-d", tickCount={"interval": "week", "step": 2}),
+    )
+    if kr.kind == "milestone":
+        value_title = "% complete"
+    else:
+        value_title = shorten(kr.unit, 40) if kr.unit and clean_text(kr.unit) else "value"
+    y = alt.Y(
+        "value:Q",
+        # Not nice: a rounded-out axis would let the projection run past the cut.
+        scale=alt.Scale(domain=list(domain), nice=False, zero=False),
+        axis=alt.Axis(title=value_title),
+    )
+    layers: list[Any] = []
+    if rules:
+        rule = alt.Chart(alt.InlineData(values=rules)).mark_rule(strokeDash=[6, 4], strokeWidth=1.5)
+        layers.append(rule.encode(y=y, color=colour))
+    if drawn:
+        line = alt.Chart(alt.InlineData(values=drawn)).mark_line(strokeDash=[2, 3])
+        layers.append(line.encode(x=x, y=y, color=colour))
+    points = alt.Chart(alt.InlineData(values=checkins))
+    if kr.kind == "guardrail":
+        layers.append(points.mark_line(style=CONNECTOR_STYLE).encode(x=x, y=y))
+        dots = points.mark_point(filled=True, size=60, opacity=1)
+        layers.append(dots.encode(x=x, y=y, color=colour))
+    else:
+        layers.append(points.mark_line(point=True).encode(x=x, y=y, color=colour))
+    return layers
+
+
 def key_result_chart(result: KeyResultResult, quarter: Quarter) -> Chart:
     """A KR's counted check-ins over the quarter against its baseline and target (a metric),
     its bounds (a guardrail) or 0 to 100 % (a milestone), with the projection to the end."""
@@ -327,54 +360,12 @@ def key_result_chart(result: KeyResultResult, quarter: Quarter) -> Chart:
     title = clean_text(kr.title)
     checkins, rules = _checkins(result), _rules(kr)
     projection = _projection(result, quarter)
-    low, high = _value_domain(kr, checkins + rules)
-    drawn = _visible(projection, quarter, low, high)
-    names = [n for n in _KR_SERIES if any(r["series"] == n for r in checkins + rules + drawn)]
-    if kr.kind == "milestone":
-        value_title = "% complete"
-    else:
-        value_title = shorten(kr.unit, 40) if kr.unit and clean_text(kr.unit) else "value"
-
-    def build(palette: Palette) -> Any:
-        colours = _series_colours(palette)
-        colour = alt.Color(
-            "series:N",
-            scale=alt.Scale(domain=names, range=[colours[n] for n in names]),
-            legend=alt.Legend(title=None),
-        )
-        x = alt.X(
-            "date:T",
-            scale=alt.Scale(type="utc", domain=[_utc(quarter.start), _utc(quarter.end)]),
-            # A utc scale formats its labels in UTC too; formatType="utc" would drop the format.
-            axis=alt.Axis(title=None, format="%b %-d", tickCount={"interval": "week", "step": 2}),
-        )
-        y = alt.Y(
-            "value:Q",
-            # Not nice: a rounded-out axis would let the projection run past the cut.
-            scale=alt.Scale(domain=[low, high], nice=False, zero=False),
-            axis=alt.Axis(title=value_title),
-        )
-        layers: list[Any] = []
-        if rules:
-            rule = alt.Chart(alt.InlineData(values=rules)).mark_rule(
-                strokeDash=[6, 4], strokeWidth=1.5
-            )
-            layers.append(rule.encode(y=y, color=colour))
-        if drawn:
-            line = alt.Chart(alt.InlineData(values=drawn)).mark_line(strokeDash=[2, 3])
-            layers.append(line.encode(x=x, y=y, color=colour))
-        points = alt.Chart(alt.InlineData(values=checkins))
-        if kr.kind == "guardrail":
-            layers.append(points.mark_line(color=palette.baseline, opacity=0.6).encode(x=x, y=y))
-            layers.append(
-                points.mark_point(filled=True, size=60, opacity=1).encode(x=x, y=y, color=colour)
-            )
-        else:
-            layers.append(points.mark_line(point=True).encode(x=x, y=y, color=colour))
-        return alt.layer(*layers).properties(
-            width=WIDTH, height=HEIGHT, title=_title(title, f"{quarter.title} · {kr.measurement}")
-        )
-
+    domain = _value_domain(kr, checkins + rules)
+    drawn = _visible(projection, quarter, *domain)
+    layers = _kr_layers(kr, quarter, {"checkins": checkins, "rules": rules, "drawn": drawn}, domain)
+    chart = alt.layer(*layers).properties(
+        width=WIDTH, height=HEIGHT, title=_title(title, f"{quarter.title} · {kr.measurement}")
+    )
     rows = [(str(r["series"]), str(r["date"]), number(float(r["value"]))) for r in checkins]
     rows += [(str(r["series"]), "", number(float(r["value"]))) for r in rules]
     rows += [(str(r["series"]), str(r["date"]), number(float(r["value"]))) for r in projection]
@@ -382,7 +373,7 @@ def key_result_chart(result: KeyResultResult, quarter: Quarter) -> Chart:
         slug=_slug("kr", result.unit_id, result.objective_id, kr.id),
         title=title,
         description=_kr_description(result, quarter, title),
-        build=build,
+        chart=chart,
         table=(("Series", "Date", "Value"), *rows),
     )
 
@@ -413,16 +404,15 @@ def unit_scores_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BANDS) ->
     title = "Scores by unit"
     subtitle = f"{quarter.title}, as of {result.as_of.isoformat()}"
 
-    def build(palette: Palette) -> Any:
-        base = alt.Chart(alt.InlineData(values=rows)).encode(
-            y=alt.Y("unit:N", sort=labels, axis=alt.Axis(title=None, labelLimit=220)),
-            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(title="Roll-up")),
-        )
-        bars = base.mark_bar(height=BAR_STEP - 8).encode(color=_band_colour(palette))
-        labels_ = base.mark_text(align="left", dx=4, color=palette.text).encode(text="text:N")
-        return alt.layer(_threshold_rules(bands, palette, "x"), bars, labels_).properties(
-            width=WIDTH - 160, height=alt.Step(BAR_STEP), title=_title(title, subtitle)
-        )
+    base = alt.Chart(alt.InlineData(values=rows)).encode(
+        y=alt.Y("unit:N", sort=labels, axis=alt.Axis(title=None, labelLimit=220)),
+        x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(title="Roll-up")),
+    )
+    bars = base.mark_bar(height=BAR_STEP - 8).encode(color=_band_colour())
+    values = base.mark_text(align="left", dx=4).encode(text="text:N")
+    chart = alt.layer(_threshold_rules(bands, "x"), bars, values).properties(
+        width=WIDTH - 160, height=alt.Step(BAR_STEP), title=_title(title, subtitle)
+    )
 
     if rows:
         description = (
@@ -434,7 +424,7 @@ def unit_scores_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BANDS) ->
     else:
         description = f"No unit has a score in {quarter.title} yet."
     table = tuple((str(r["unit"]), str(r["text"]), str(r["band"])) for r in rows)
-    return _chart("unit-scores", title, description, build, (("Unit", "Roll-up", "Band"), *table))
+    return _chart("unit-scores", title, description, chart, (("Unit", "Roll-up", "Band"), *table))
 
 
 def _history(
@@ -449,16 +439,15 @@ def _history(
     order = [str(r["quarter"]) for r in rows]
     title = f"{name} across quarters"
 
-    def build(palette: Palette) -> Any:
-        base = alt.Chart(alt.InlineData(values=rows)).encode(
-            x=alt.X("quarter:O", sort=order, axis=alt.Axis(title=None, labelAngle=0)),
-            y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(title="Roll-up")),
-        )
-        line = base.mark_line(color=palette.muted)
-        dots = base.mark_point(filled=True, size=80, opacity=1).encode(color=_band_colour(palette))
-        return alt.layer(line, dots, _threshold_rules(bands, palette, "y")).properties(
-            width=WIDTH, height=HEIGHT, title=_title(title, "Roll-up score per quarter")
-        )
+    base = alt.Chart(alt.InlineData(values=rows)).encode(
+        x=alt.X("quarter:O", sort=order, axis=alt.Axis(title=None, labelAngle=0)),
+        y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(title="Roll-up")),
+    )
+    line = base.mark_line(style=CONNECTOR_STYLE)
+    dots = base.mark_point(filled=True, size=80, opacity=1).encode(color=_band_colour())
+    chart = alt.layer(_threshold_rules(bands, "y"), line, dots).properties(
+        width=WIDTH, height=HEIGHT, title=_title(title, "Roll-up score per quarter")
+    )
 
     if rows:
         description = (
@@ -468,7 +457,7 @@ def _history(
     else:
         description = f"{name} has no scored quarter yet."
     table = tuple((str(r["quarter"]), str(r["text"]), str(r["band"])) for r in rows)
-    return _chart(slug, title, description, build, (("Quarter", "Roll-up", "Band"), *table))
+    return _chart(slug, title, description, chart, (("Quarter", "Roll-up", "Band"), *table))
 
 
 def unit_history_chart(
@@ -505,16 +494,22 @@ def grade_distribution_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BA
     what = "final grades" if quarter.closed else "current scores"
     title = "Key results by grade band" if quarter.closed else "Key results by score band"
 
-    def build(palette: Palette) -> Any:
-        base = alt.Chart(alt.InlineData(values=rows)).encode(
-            x=alt.X("band:N", sort=list(BANDS), axis=alt.Axis(title=None, labelAngle=0)),
-            y=alt.Y("count:Q", axis=alt.Axis(title="Key results", tickMinStep=1, format="d")),
-        )
-        bars = base.mark_bar(width=60).encode(color=_band_colour(palette).legend(None))
-        labels = base.mark_text(dy=-8, color=palette.text).encode(text="text:N")
-        return alt.layer(bars, labels).properties(
-            width=360, height=HEIGHT, title=_title(title, f"{quarter.title}: {what}")
-        )
+    # Whole ticks only: Vega would put half a key result between 0 and 1.
+    top = max(1, *counts.values())
+    ticks = list(range(0, top + 1, math.ceil(top / 5)))
+    base = alt.Chart(alt.InlineData(values=rows)).encode(
+        x=alt.X("band:N", sort=list(BANDS), axis=alt.Axis(title=None, labelAngle=0)),
+        y=alt.Y(
+            "count:Q",
+            scale=alt.Scale(domain=[0, top], nice=False),
+            axis=alt.Axis(title="Key results", values=ticks, format="d"),
+        ),
+    )
+    bars = base.mark_bar(width=60).encode(color=_band_colour().legend(None))
+    values = base.mark_text(dy=-8).encode(text="text:N")
+    chart = alt.layer(bars, values).properties(
+        width=360, height=HEIGHT, title=_title(title, f"{quarter.title}: {what}")
+    )
 
     description = (
         f"The {what} of {_plural(len(finals), 'key result')} in {quarter.title} by band: "
@@ -523,5 +518,5 @@ def grade_distribution_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BA
     )
     table = tuple((b, _band_range(b, bands), str(counts[b])) for b in BANDS)
     return _chart(
-        "grade-distribution", title, description, build, (("Band", "Scores", "Key results"), *table)
+        "grade-distribution", title, description, chart, (("Band", "Scores", "Key results"), *table)
     )

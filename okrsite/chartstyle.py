@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from okrsite.results import Band
-
 # A font stack every reader has; no web font, since the SVG must load nothing.
 FONT = "Helvetica, Arial, sans-serif"
 
@@ -29,10 +27,6 @@ class Palette:
     red: str
     yellow: str
     green: str
-
-    def band(self, band: Band) -> str:
-        """The colour of a score band."""
-        return {"red": self.red, "yellow": self.yellow, "green": self.green}[band]
 
 
 LIGHT = Palette(
@@ -69,11 +63,46 @@ DARK = Palette(
 
 PALETTES: tuple[Palette, Palette] = (LIGHT, DARK)
 
+# The series of a key result chart, in legend order; the named range "kr-series" colours them.
+KR_SERIES = ("Check-ins", "Held", "Breached", "Baseline", "Target", "Min", "Max", "Projection")
+
+# Names the chart specs use instead of colours, so one spec serves both palettes. Vega-Lite's
+# schema only allows its own range names; these two are colour ranges a theme may set.
+BAND_RANGE = "ordinal"  # red, yellow, green: ordered, like the bands
+SERIES_RANGE = "category"  # the KR_SERIES
+GUIDE_STYLE = "guide"  # band threshold rules
+CONNECTOR_STYLE = "connector"  # the line joining a guardrail's or a history's points
+
+
+def _series_colours(palette: Palette) -> list[str]:
+    """The colour of each of KR_SERIES."""
+    by_name = {
+        "Check-ins": palette.checkins,
+        "Held": palette.green,
+        "Breached": palette.red,
+        "Baseline": palette.baseline,
+        "Target": palette.target,
+        "Min": palette.bound,
+        "Max": palette.bound,
+        "Projection": palette.projection,
+    }
+    return [by_name[name] for name in KR_SERIES]
+
 
 def vega_config(palette: Palette) -> dict[str, Any]:
-    """The Vega-Lite `config` block that styles text, axes and legends for a palette."""
+    """The Vega-Lite `config` block of a palette: background, text, axes, legends, and the
+    named ranges and mark styles the specs refer to."""
     return {
+        "background": palette.background,
         "font": FONT,
+        "range": {
+            BAND_RANGE: [palette.red, palette.yellow, palette.green],
+            SERIES_RANGE: _series_colours(palette),
+        },
+        "style": {
+            GUIDE_STYLE: {"color": palette.muted, "strokeDash": [4, 4], "opacity": 0.8},
+            CONNECTOR_STYLE: {"color": palette.muted, "opacity": 0.7},
+        },
         "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 220},
         "title": {
             "color": palette.text,

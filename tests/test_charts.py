@@ -234,6 +234,7 @@ def test_metric_chart_draws_checkins_baseline_target_and_projection(metric_chart
     # The projection is one line from day 0 (the intercept) to day 91: Vega labels its start.
     assert "date: Oct 1; value: 11.72; series: Projection" in labels
     assert texts(metric_chart.light_svg, "title-text") == [LEAD_TIME.title]
+    assert not any(label.startswith("Symbol legend") for label in labels)
     assert texts(metric_chart.light_svg, "legend-label") == [
         "Check-ins",
         "Baseline",
