@@ -10,6 +10,7 @@ from okrsite.model import Problem
 
 # C0/C1 controls, line and paragraph separators, and lone surrogates (from undecodable file names).
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def one_line(text: str) -> str:
@@ -26,6 +27,8 @@ def format_text(problems: Iterable[Problem]) -> str:
 
 def escape_data(text: str) -> str:
     """A workflow command's message, escaped as @actions/core escapes it."""
+    # Lone surrogates (undecodable file names) cannot be written as UTF-8: show them as \udcxx.
+    text = _SURROGATE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
