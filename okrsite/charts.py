@@ -51,7 +51,7 @@ Row = dict[str, str | float]
 class Chart:
     """One rendered chart: an SVG per palette, a text alternative and the numbers as a table."""
 
-    slug: str  # file-name-safe stem, built only from ids checked against the slug pattern
+    slug: str  # file-name-safe stem ([a-z0-9.-]), built only from ids checked as slugs
     title: str  # plain text, may be user-written: the caller escapes it
     description: str  # one sentence saying what the chart shows, for the text alternative
     light_svg: str  # for Material's default (light) scheme
@@ -93,12 +93,16 @@ def score_text(score: float) -> str:
     return f"{score:.2f}"
 
 
-def _slug(*parts: str) -> str:
-    """A file-name stem from ids; an id that is not a slug is a bug upstream, not user input."""
-    for part in parts:
+def _slug(kind: str, *ids: str) -> str:
+    """A file-name stem: the chart's kind, then ids joined by dots.
+
+    Ids may hold hyphens, so joining them with one would let payments-api/x and payments/api-x
+    share a file; a dot cannot occur in an id. An id that is not a slug is a bug upstream.
+    """
+    for part in ids:
         if not is_slug(part):
             raise ValueError(f"not a slug, refusing to build a chart file name from it: {part!r}")
-    return "-".join(parts)
+    return f"{kind}-{'.'.join(ids)}"
 
 
 def _plural(count: int, noun: str) -> str:
@@ -468,7 +472,7 @@ def unit_history_chart(
     `bands` are the policy's thresholds (repository.org.policy.bands).
     """
     name = clean_text(unit.name) or unit.id
-    return _history(_slug("unit", unit.id, "history"), name, points, bands)
+    return _history(f"{_slug('unit', unit.id)}-history", name, points, bands)
 
 
 def org_history_chart(org: Org, points: Sequence[tuple[str, float | None]]) -> Chart:

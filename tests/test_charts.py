@@ -217,7 +217,7 @@ def test_metric_chart_has_a_text_alternative(metric_chart: Chart) -> None:
     assert root.attrib["aria-label"] == LEAD_TIME.title
     assert root.findtext(f"{SVG}title") == LEAD_TIME.title
     assert root.findtext(f"{SVG}desc") == metric_chart.description
-    assert metric_chart.slug == "kr-payments-delivery-lead-time"
+    assert metric_chart.slug == "kr-payments.delivery.lead-time"
     assert metric_chart.description == (
         "Reduce median lead time for changes from 12 days to 5 days: 2 check-ins from"
         " 2026-10-01 to 2026-12-31, latest 8 days on 2026-11-15, against a baseline of 12 days"
@@ -484,6 +484,13 @@ def test_grade_distribution_of_an_open_quarter_counts_current_scores() -> None:
     chart = grade_distribution_chart(quarter_result(QUARTER, UNITS, krs))
     assert chart.table[1] == ("red", "below 0.40", "1")
     assert chart.title == "Key results by score band"
+
+
+def test_kr_slugs_stay_apart_when_ids_hold_hyphens() -> None:
+    one = replace(kr_result(LEAD_TIME, []), unit_id="payments-api", objective_id="x")
+    two = replace(kr_result(LEAD_TIME, []), unit_id="payments", objective_id="api-x")
+    slugs = {key_result_chart(r, QUARTER).slug for r in (one, two)}
+    assert slugs == {"kr-payments-api.x.lead-time", "kr-payments.api-x.lead-time"}
 
 
 def test_a_non_slug_id_is_refused() -> None:
