@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 import markdown
@@ -15,6 +14,17 @@ _MARKDOWN_SIGNIFICANT = "\\`*_{}[]()#+-.!|~^=:$"
 """Characters Markdown, tables, attr_list or an extension could read as syntax."""
 
 _ENTITIES = {ord(c): f"&#{ord(c)};" for c in _MARKDOWN_SIGNIFICANT}
+
+_HTML = {
+    ord("&"): "&amp;",
+    ord("<"): "&lt;",
+    ord(">"): "&gt;",
+    ord('"'): "&quot;",
+    ord("'"): "&#39;",
+}
+"""HTML's special characters; decimal for the quote, since Python-Markdown drops hex entities."""
+
+_MARKDOWN = {**_HTML, **_ENTITIES}
 
 NOTE_TAGS = frozenset({"p", "br", "em", "strong", "code", "a", "ul", "ol", "li"})
 """The few tags a note may use once rendered from Markdown."""
@@ -32,13 +42,13 @@ def single_line(text: str) -> str:
 
 def html_text(text: str) -> str:
     """Text escaped for HTML content and attributes, on one line."""
-    return html.escape(single_line(text), quote=True)
+    return single_line(text).translate(_HTML)
 
 
 def md_text(text: str) -> str:
     """Text escaped for inline Markdown: HTML-escaped, and every Markdown-significant character
     written as a numeric entity, so it reads as itself in a paragraph, heading or table cell."""
-    return html_text(text).translate(_ENTITIES)
+    return single_line(text).translate(_MARKDOWN)
 
 
 def _escape_text_nodes(fragment: str) -> str:
@@ -47,6 +57,13 @@ def _escape_text_nodes(fragment: str) -> str:
     # split on a '>' inside an attribute is harmless.
     parts = _TAG.split(fragment)
     return "".join(p if p.startswith("<") else p.translate(_ENTITIES) for p in parts)
+
+
+def _absolute_links_only(_tag: str, attribute: str, value: str) -> str | None:
+    """Drop an href that is not absolute http(s) or mailto: nh3 lets relative URLs through."""
+    if attribute == "href" and not value.lower().startswith(("http://", "https://", "mailto:")):
+        return None
+    return value
 
 
 def note_html(text: str) -> str:
@@ -64,6 +81,7 @@ def note_html(text: str) -> str:
         tags=set(NOTE_TAGS),
         attributes={"a": {"href"}},
         url_schemes=set(NOTE_URL_SCHEMES),
+        attribute_filter=_absolute_links_only,
         link_rel="noopener noreferrer nofollow",
     )
     return _escape_text_nodes(" ".join(clean.split()))

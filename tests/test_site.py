@@ -1,0 +1,333 @@
+"""The built site: layout, versions, links, charts, banners, determinism, atomicity, safety."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from okrsite.errors import OkrsiteError
+from okrsite.load import load_valid
+from okrsite.site import build_site
+from tests.conftest import MINIMAL, WriteRepo
+
+DEMO = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 11, 27)
+LATEST_FILES = ("index.html", "scores.json", "sitemap.xml")
+
+
+def copy_sources(target: Path) -> Path:
+    """The project's okrs/, content/, theme/ and mkdocs.yml, copied so tests never touch them."""
+    for name in ("okrs", "content", "theme"):
+        shutil.copytree(DEMO / name, target / name)
+    shutil.copyfile(DEMO / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo organisation built once for the whole session."""
+    root = copy_sources(tmp_path_factory.mktemp("demo"))
+    build_site(root, root / "site", today=TODAY)
+    return root
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under folder by relative path, with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+class Page(HTMLParser):
+    """The links, images, scripts and attributes of one HTML file."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.references: list[tuple[str, str]] = []  # (tag, URL)
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self.attributes: list[tuple[str, str, str | None]] = []
+        self._script: dict[str, str | None] | None = None
+        self._script_text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self.attributes.extend((tag, name, value) for name, value in attrs)
+        for name in ("href", "src"):
+            value = found.get(name)
+            if value is not None and tag in {"a", "img", "link", "script", "source"}:
+                self.references.append((tag, value))
+        if tag == "script":
+            self._script, self._script_text = found, []
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script_text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._script_text)))
+            self._script = None
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    return page
+
+
+def html_files(site: Path) -> Iterator[Path]:
+    yield from sorted(site.rglob("*.html"))
+
+
+def linked_pages(site: Path) -> Iterator[Path]:
+    """The HTML pages reached by relative links; MkDocs' 404.html links from the server root."""
+    yield from (p for p in html_files(site) if p.name != "404.html")
+
+
+def resolves(page: Path, url: str) -> bool:
+    """Whether a relative URL from page points at a file of the site."""
+    target = (page.parent / unquote(urlsplit(url).path)).resolve()
+    return target.is_file() or (target / "index.html").is_file()
+
+
+def external(url: str) -> bool:
+    return urlsplit(url).scheme in {"http", "https", "mailto"}
+
+
+def test_every_quarter_has_every_page(demo: Path) -> None:
+    site = demo / "site"
+    repository = load_valid(demo)
+    for quarter in repository.quarters:
+        folder = site / quarter.id
+        expected = ["index.html", "alignment/index.html", "checks/index.html"]
+        expected += ["archive/index.html", "scores.json", "about/index.html"]
+        expected += [f"units/{unit.id}/index.html" for unit in repository.org.units]
+        if quarter.closed:
+            expected.append("review/index.html")
+        missing = [p for p in expected if not (folder / p).is_file()]
+        assert missing == [], quarter.id
+        assert (folder / "review/index.html").exists() == quarter.closed
+        scores = json.loads((folder / "scores.json").read_text(encoding="utf-8"))
+        assert scores["quarter"] == quarter.id
+
+
+def test_versions_json_is_mikes_format_newest_first(demo: Path) -> None:
+    repository = load_valid(demo)
+    versions = json.loads((demo / "site/versions.json").read_text(encoding="utf-8"))
+    current = repository.current_quarter()
+    assert current is not None
+    assert versions == [
+        {
+            "version": q.id,
+            "title": q.title,
+            "aliases": ["latest"] if q.id == current.id else [],
+        }
+        for q in reversed(repository.quarters)
+    ]
+
+
+def test_latest_is_a_plain_copy_of_the_current_quarter(demo: Path) -> None:
+    site = demo / "site"
+    current = load_valid(demo).current_quarter()
+    assert current is not None
+    latest = site / "latest"
+    assert not latest.is_symlink()
+    assert not any(p.is_symlink() for p in latest.rglob("*"))
+    assert tree(latest) == tree(site / current.id)
+
+
+def test_index_redirects_to_latest(demo: Path) -> None:
+    page = (demo / "site/index.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=latest/">' in page
+    assert '<a href="latest/">' in page
+
+
+def test_every_internal_link_and_image_resolves(demo: Path) -> None:
+    site = demo / "site"
+    broken = [
+        f"{path.relative_to(site)}: {tag} {url}"
+        for path in linked_pages(site)
+        for tag, url in parse(path).references
+        if not external(url) and not url.startswith("#") and not resolves(path, url)
+    ]
+    assert broken == []
+
+
+def test_the_site_loads_nothing_from_the_network(demo: Path) -> None:
+    site = demo / "site"
+    loaded = [
+        f"{path.relative_to(site)}: {url}"
+        for path in html_files(site)
+        for tag, url in parse(path).references
+        if tag in {"script", "link", "img", "source"} and external(url)
+    ]
+    assert loaded == []
+    styles = "".join(p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.css")))
+    assert "fonts.googleapis" not in styles
+
+
+def test_every_key_result_has_its_chart(demo: Path) -> None:
+    repository = load_valid(demo)
+    for quarter in repository.quarters:
+        folder = demo / "site" / quarter.id
+        for plan in quarter.plans:
+            page = (folder / "units" / plan.unit_id / "index.html").read_text(encoding="utf-8")
+            for objective in plan.objectives:
+                for kr in objective.key_results:
+                    slug = f"kr-{plan.unit_id}.{objective.id}.{kr.id}"
+                    for scheme in ("light", "dark"):
+                        chart = f"charts/{slug}-{scheme}.svg"
+                        assert (folder / chart).is_file(), chart
+                        assert f"../../{chart}#only-{scheme}" in page, chart
+
+
+def test_closed_quarters_carry_the_archive_banner(demo: Path) -> None:
+    repository = load_valid(demo)
+    current = repository.current_quarter()
+    site = demo / "site"
+    for quarter in repository.quarters:
+        archived = quarter.closed and quarter != current
+        for path in html_files(site / quarter.id):
+            if path.name == "404.html":
+                continue
+            text = path.read_text(encoding="utf-8")
+            assert ("okrsite-archive" in text) == archived, path
+            if archived:
+                assert "/../latest/" in text
+
+
+def test_two_builds_are_byte_identical(write_repo: WriteRepo, tmp_path: Path) -> None:
+    root = small_repo(write_repo)
+    build_site(root, tmp_path / "one", today=TODAY)
+    build_site(root, tmp_path / "two", today=TODAY)
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def a_quarter_earlier(checkins: str) -> str:
+    """2026-Q4 check-in rows moved into 2026-Q3, three months back."""
+    return checkins.replace("2026-10-", "2026-07-").replace("2026-11-", "2026-08-")
+
+
+def small_repo(write_repo: WriteRepo, extra: dict[str, str] | None = None) -> Path:
+    """MINIMAL with a closed quarter before it, and the project's site sources."""
+    root = write_repo(
+        {
+            **MINIMAL,
+            "okrs/2026-Q3/quarter.yaml": "start: 2026-07-01\nend: 2026-09-30\nstatus: closed\n",
+            "okrs/2026-Q3/payments.yaml": MINIMAL["okrs/2026-Q4/payments.yaml"],
+            "okrs/2026-Q3/payments.csv": a_quarter_earlier(MINIMAL["okrs/2026-Q4/payments.csv"]),
+            **(extra or {}),
+        }
+    )
+    shutil.copytree(DEMO / "theme", root / "theme")
+    shutil.copyfile(DEMO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+def test_a_failed_build_leaves_the_previous_site(write_repo: WriteRepo) -> None:
+    root = small_repo(write_repo)
+    out = root / "site"
+    build_site(root, out, today=TODAY)
+    before = tree(out)
+    # A template error: MkDocs fails while building, after the staging folder was made.
+    (root / "theme/main.html").write_text("{% extends 'base.html' %}{% block x %}", "utf-8")
+    with pytest.raises(OkrsiteError, match=r"^theme/: template error building 2026-Q3"):
+        build_site(root, out, today=TODAY)
+    assert tree(out) == before
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith("site")) == ["site"]
+
+
+def test_a_broken_mkdocs_yml_is_reported_and_leaves_the_site(write_repo: WriteRepo) -> None:
+    root = small_repo(write_repo)
+    out = root / "site"
+    build_site(root, out, today=TODAY)
+    before = tree(out)
+    (root / "mkdocs.yml").write_text("site_name: x\ntheme: {name: no-such-theme}\n", "utf-8")
+    with pytest.raises(OkrsiteError, match=r"^mkdocs\.yml: .*no-such-theme"):
+        build_site(root, out, today=TODAY)
+    assert tree(out) == before
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))",
+    '{: onclick="x"}',
+    '"><svg onload=alert(1)>',
+]
+
+
+def hostile_repo(write_repo: WriteRepo) -> Path:
+    """Every user-written string of a small repository carries an attack."""
+    bad = " ".join(HOSTILE)
+    quoted = json.dumps(bad)  # a YAML double-quoted string
+    org = (
+        f"name: {quoted}\nunits:\n"
+        f"  - {{id: eng, name: {quoted}, kind: org, lead: {quoted}}}\n"
+        f"  - {{id: payments, name: {quoted}, kind: team, parent: eng, lead: {quoted}}}\n"
+    )
+    plan = (
+        "objectives:\n"
+        f"  - id: delivery\n    title: {quoted}\n    domain: delivery\n    owner: {quoted}\n"
+        f"    retro: {{learned: {quoted}, realistic: true}}\n"
+        "    key_results:\n"
+        f"      - id: lead-time\n        title: {quoted}\n        owner: {quoted}\n"
+        f"        measurement: {quoted}\n        unit: {quoted}\n"
+        "        baseline: 12\n        target: 5\n"
+        f"        grade_note: {quoted}\n"
+    )
+    cell = '"' + bad.replace('"', '""') + '"'
+    checkins = (
+        "date,kr,value,confidence,note,blockers\n"
+        f"2026-10-15,delivery/lead-time,10,0.6,{cell},{cell}\n"
+        f"2026-11-15,delivery/lead-time,8,0.7,{cell},{cell}\n"
+    )
+    return small_repo(
+        write_repo,
+        {
+            "okrs/org.yaml": org,
+            "okrs/2026-Q4/payments.yaml": plan,
+            "okrs/2026-Q4/payments.csv": checkins,
+            "okrs/2026-Q3/payments.yaml": plan,
+            "okrs/2026-Q3/payments.csv": a_quarter_earlier(checkins),
+        },
+    )
+
+
+def test_hostile_text_runs_nowhere(write_repo: WriteRepo, tmp_path: Path) -> None:
+    root = hostile_repo(write_repo)
+    site = tmp_path / "site"
+    build_site(root, site, today=TODAY)
+    problems: list[str] = []
+    for path in html_files(site):
+        page = parse(path)
+        where = path.relative_to(site).as_posix()
+        for attributes, text in page.scripts:
+            src = attributes.get("src")
+            if src is not None and "assets/javascripts/" not in src:
+                problems.append(f"{where}: script {src}")
+            if "alert" in text:
+                problems.append(f"{where}: inline script {text[:60]!r}")
+        for tag, name, value in page.attributes:
+            if name.startswith("on"):
+                problems.append(f"{where}: {tag} {name}={value!r}")
+            if (value or "").strip().lower().startswith("javascript:"):
+                problems.append(f"{where}: {tag} {name}={value!r}")
+            if tag in {"img", "svg"} and name == "src" and value == "x":
+                problems.append(f"{where}: injected {tag}")
+    assert problems == []
+    # The hostile text is there, shown as text: escaped, not dropped.
+    unit = (site / "2026-Q4/units/payments/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in unit or "&lt;script&gt;alert&#40;1" in unit
+    for index in sorted(site.rglob("search_index.json")):
+        assert "<script>" not in index.read_text(encoding="utf-8")
