@@ -264,8 +264,8 @@ def _alignment_lines(
 
 
 def _charts(pages: dict[str, str], chart: Chart) -> Chart:
-    _add(pages, f"charts/{chart.slug}-light.svg", chart.light_svg)
-    _add(pages, f"charts/{chart.slug}-dark.svg", chart.dark_svg)
+    add_page(pages, f"charts/{chart.slug}-light.svg", chart.light_svg)
+    add_page(pages, f"charts/{chart.slug}-dark.svg", chart.dark_svg)
     return chart
 
 
@@ -273,7 +273,8 @@ def _points(history: UnitHistory) -> tuple[tuple[str, float | None], ...]:
     return tuple((p.quarter_id, p.rollup) for p in history.points)
 
 
-def _add(pages: dict[str, str], path: str, text: str) -> None:
+def add_page(pages: dict[str, str], path: str, text: str) -> None:
+    """Add a page at path, refusing a second page at the same path."""
     if path in pages:
         raise DuplicatePageError(f"two pages of one quarter would be written to {path}")
     pages[path] = text
@@ -295,7 +296,7 @@ def quarter_pages(site: QuarterSite) -> dict[str, str]:
     base = {"org": org, "quarter": quarter, "result": result, "links": links, "bands": policy.bands}
 
     krs = result.key_results()
-    _add(
+    add_page(
         pages,
         "index.md",
         _render(
@@ -325,7 +326,7 @@ def quarter_pages(site: QuarterSite) -> dict[str, str]:
             for kr in o.key_results
         }
         history = unit_history(through, unit.id)
-        _add(
+        add_page(
             pages,
             f"units/{unit.id}.md",
             _render(
@@ -350,7 +351,7 @@ def quarter_pages(site: QuarterSite) -> dict[str, str]:
         for o in objectives
         if o not in org_objectives and (o.objective.aligns_to or "") not in paths
     ]
-    _add(
+    add_page(
         pages,
         "alignment.md",
         _render(
@@ -362,7 +363,7 @@ def quarter_pages(site: QuarterSite) -> dict[str, str]:
     )
 
     problems = sorted(site.problems, key=lambda p: (p.location, p.code, p.message))
-    _add(
+    add_page(
         pages,
         "checks.md",
         _render(
@@ -381,7 +382,7 @@ def quarter_pages(site: QuarterSite) -> dict[str, str]:
             u.unit.id: getattr(previous.unit(u.unit.id) if previous else None, "rollup", None)
             for u in result.units
         }
-        _add(
+        add_page(
             pages,
             "review.md",
             _render(
@@ -400,7 +401,7 @@ def quarter_pages(site: QuarterSite) -> dict[str, str]:
         )
 
     org_history = unit_history(results, root.id) if root is not None else None
-    _add(
+    add_page(
         pages,
         "archive.md",
         _render(
@@ -413,5 +414,5 @@ def quarter_pages(site: QuarterSite) -> dict[str, str]:
             ),
         ),
     )
-    _add(pages, "scores.json", dumps(export_quarter(result)))
+    add_page(pages, "scores.json", dumps(export_quarter(result)))
     return pages

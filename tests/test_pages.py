@@ -1,0 +1,148 @@
+"""One quarter's pages as {path: text}: layout, figures, links, escaping. No MkDocs involved."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from okrsite.export import dumps, export_quarter
+from okrsite.history import score_all
+from okrsite.load import load_valid
+from okrsite.model import Location, Problem
+from okrsite.pages import DuplicatePageError, QuarterSite, add_page, quarter_pages
+from tests.conftest import MINIMAL, PAYMENTS_CSV, PAYMENTS_YAML, WriteRepo
+
+TODAY = date(2026, 11, 27)
+
+CLOSED_Q3 = {
+    "okrs/2026-Q3/quarter.yaml": "start: 2026-07-01\nend: 2026-09-30\nstatus: closed\n",
+    # Graded 0.6: a carry-over candidate.
+    "okrs/2026-Q3/payments.yaml": PAYMENTS_YAML.replace(
+        "        target: 5\n", "        target: 5\n        grade: 0.6\n"
+    ).replace(
+        "    domain: delivery\n",
+        "    domain: delivery\n    retro: {learned: Review latency mattered most}\n",
+    ),
+    "okrs/2026-Q3/payments.csv": PAYMENTS_CSV.replace("2026-10-", "2026-07-").replace(
+        "2026-11-", "2026-08-"
+    ),
+}
+
+
+def pages_of(
+    root: Path, quarter_id: str, problems: tuple[Problem, ...] = (), intro: str = ""
+) -> dict[str, str]:
+    repository = load_valid(root)
+    results = score_all(repository, None, TODAY)
+    return quarter_pages(QuarterSite(repository, results, quarter_id, problems, intro))
+
+
+def test_an_open_quarter_has_the_documented_layout(write_repo: WriteRepo) -> None:
+    pages = pages_of(write_repo(MINIMAL), "2026-Q4")
+    assert sorted(p for p in pages if not p.startswith("charts/")) == [
+        "alignment.md",
+        "archive.md",
+        "checks.md",
+        "index.md",
+        "scores.json",
+        "units/eng.md",
+        "units/payments.md",
+        "units/platform.md",
+    ]
+    charts = sorted(p for p in pages if p.startswith("charts/"))
+    # Two KRs, three unit histories, the unit scores and the org history: 7 charts, 2 schemes.
+    assert len(charts) == 14
+    assert all(p.endswith(("-light.svg", "-dark.svg")) for p in charts)
+
+
+def test_scores_json_is_the_export(write_repo: WriteRepo) -> None:
+    root = write_repo(MINIMAL)
+    repository = load_valid(root)
+    results = score_all(repository, None, TODAY)
+    pages = quarter_pages(QuarterSite(repository, results, "2026-Q4"))
+    assert pages["scores.json"] == dumps(export_quarter(results[-1]))
+
+
+def test_overview_states_the_org_score(write_repo: WriteRepo) -> None:
+    overview = pages_of(write_repo(MINIMAL), "2026-Q4", intro="Welcome, *readers*.")
+    # lead-time (8 - 12) / (5 - 12) = 0.571; the guardrail held 1 of 1 = 1.0;
+    # the objective (0.571 + 1.0) / 2 = 0.786: green from 0.7.
+    assert "| 2026 Q4 | open | 2026-11-27 | 0.79 | green |" in overview["index.md"]
+    assert "Welcome, *readers*." in overview["index.md"]  # content/index.md is the owner's text
+    assert overview["index.md"].startswith('---\ntitle: "Overview"\n---\n')
+
+
+def test_every_key_result_embeds_its_chart_in_both_schemes(write_repo: WriteRepo) -> None:
+    page = pages_of(write_repo(MINIMAL), "2026-Q4")["units/payments.md"]
+    for kr in ("lead-time", "change-failure-rate"):
+        for scheme in ("light", "dark"):
+            assert f"(../charts/kr-payments.delivery.{kr}-{scheme}.svg#only-{scheme})" in page
+    assert page.count('??? note "Data"') == 3  # two KR charts and the history chart
+
+
+def test_a_closed_quarter_has_its_review(write_repo: WriteRepo) -> None:
+    pages = pages_of(write_repo({**MINIMAL, **CLOSED_Q3}), "2026-Q3")
+    review = pages["review.md"]
+    assert "## Carry-over candidates" in review
+    assert (
+        "- [Reduce median lead time for changes from 12 days to 5 days]"
+        "(units/payments.md#delivery--lead-time): graded 0.60"
+    ) in review
+    assert "Review latency mattered most" in review
+    assert "No earlier quarter to compare with." in review
+    # The open quarter after it compares nothing and has no review.
+    assert "review.md" not in pages_of(write_repo({**MINIMAL, **CLOSED_Q3}), "2026-Q4")
+
+
+def test_the_archive_links_every_quarter_as_a_sibling(write_repo: WriteRepo) -> None:
+    archive = pages_of(write_repo({**MINIMAL, **CLOSED_Q3}), "2026-Q4")["archive.md"]
+    # archive.md becomes archive/index.html: two levels up is the folder holding every quarter.
+    assert "[2026 Q3](../../2026-Q3/) | closed |" in archive
+    assert "[2026 Q4](../../2026-Q4/) | open |" in archive
+
+
+def test_checks_page_lists_the_findings(write_repo: WriteRepo) -> None:
+    finding = Problem(
+        Location("okrs/2026-Q4/payments.yaml", 3, 5), "OKR203", "warning", "an <b>activity</b>"
+    )
+    checks = pages_of(write_repo(MINIMAL), "2026-Q4", (finding,))["checks.md"]
+    assert "0 errors, 1 warnings." in checks
+    assert "| okrs/2026&#45;Q4/payments&#46;yaml&#58;3&#58;5 | OKR203 | warning |" in checks
+    assert "an &lt;b&gt;activity&lt;/b&gt;" in checks
+
+
+def test_user_text_is_escaped_in_titles_and_pages(write_repo: WriteRepo) -> None:
+    org = MINIMAL["okrs/org.yaml"].replace("name: Payments", "name: 'Pay <b>ments</b> & \"co\"'")
+    pages = pages_of(write_repo({**MINIMAL, "okrs/org.yaml": org}), "2026-Q4")
+    page = pages["units/payments.md"]
+    # The front-matter title is HTML-escaped: Material prints it without escaping.
+    assert page.startswith('---\ntitle: "Pay &lt;b&gt;ments&lt;/b&gt; &amp; &quot;co&quot;"\n')
+    assert "# Pay &lt;b&gt;ments&lt;/b&gt; &amp; &quot;co&quot;\n" in page
+    assert all("<b>" not in text for path, text in pages.items() if path.endswith(".md"))
+
+
+def test_notes_are_sanitised(write_repo: WriteRepo) -> None:
+    csv = PAYMENTS_CSV.replace(
+        "Review latency is the bottleneck", "'See [x](javascript:alert(1)) and **<script>**'"
+    ).replace("2026-10-15,delivery/lead-time", "2026-11-20,delivery/lead-time")
+    page = pages_of(write_repo({**MINIMAL, "okrs/2026-Q4/payments.csv": csv}), "2026-Q4")[
+        "units/payments.md"
+    ]
+    assert (
+        '<div class="okrsite-note"><p>\'See <a rel="noopener noreferrer nofollow">x</a> '
+        "and <strong>&lt;script&gt;</strong>'</p></div>"
+    ) in page
+
+
+def test_two_pages_at_one_path_are_refused() -> None:
+    pages = {"units/eng.md": "# Engineering\n"}
+    with pytest.raises(DuplicatePageError, match=r"^two pages of one quarter .* units/eng\.md$"):
+        add_page(pages, "units/eng.md", "# Again\n")
+    assert pages == {"units/eng.md": "# Engineering\n"}
+
+
+def test_pages_are_the_same_for_the_same_input(write_repo: WriteRepo) -> None:
+    root = write_repo({**MINIMAL, **CLOSED_Q3})
+    assert pages_of(root, "2026-Q3") == pages_of(root, "2026-Q3")
