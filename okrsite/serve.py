@@ -34,7 +34,7 @@ def fingerprint(root: Path) -> Fingerprint:
             except OSError:  # deleted while walking: the next poll sees it gone
                 continue
             found.append((path.relative_to(root).as_posix(), stat.st_mtime_ns, stat.st_size))
-    return tuple(found)
+    return tuple(sorted(found))
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -61,12 +61,14 @@ def watch(
     stop: threading.Event,
     report: Callable[[str], None],
     interval: float = 1.0,
+    since: Fingerprint | None = None,
 ) -> None:
     """Poll the watched files and rebuild on each change until stop is set.
 
+    `since` is the state the current site was built from (default: the files as they are now).
     A failed rebuild is reported and the last good site stays served.
     """
-    seen = fingerprint(root)
+    seen = since if since is not None else fingerprint(root)
     while not stop.wait(interval):
         now = fingerprint(root)
         if now == seen:

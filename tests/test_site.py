@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+import urllib.request
 from collections.abc import Iterator
 from datetime import date
 from html.parser import HTMLParser
@@ -11,9 +13,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from click.testing import CliRunner
 
+from okrsite.cli import main
 from okrsite.errors import OkrsiteError
 from okrsite.load import load_valid
+from okrsite.serve import fingerprint, start_server, watch
 from okrsite.site import build_site
 from tests.conftest import MINIMAL, WriteRepo
 
@@ -331,3 +336,66 @@ def test_hostile_text_runs_nowhere(write_repo: WriteRepo, tmp_path: Path) -> Non
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in unit or "&lt;script&gt;alert&#40;1" in unit
     for index in sorted(site.rglob("search_index.json")):
         assert "<script>" not in index.read_text(encoding="utf-8")
+
+
+def test_build_command_reports_progress_on_stderr(write_repo: WriteRepo) -> None:
+    root = small_repo(write_repo)
+    result = CliRunner().invoke(
+        main,
+        ["build", "--root", str(root), "--out", "public", "--as-of", "2026-11-20"],
+        env={"SOURCE_DATE_EPOCH": "1795737600"},  # 2026-11-27
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[:2] == [
+        # 2026-Q3: overview, alignment, checks, review, archive and 3 unit pages; Q4 has no review.
+        "building 2026-Q3 (1/2): 8 pages, 8 charts",
+        "building 2026-Q4 (2/2): 7 pages, 7 charts",
+    ]
+    assert lines[-1].startswith("built 2 quarters in ")
+    scores = json.loads((root / "public/2026-Q4/scores.json").read_text(encoding="utf-8"))
+    assert scores["as_of"] == "2026-11-20"
+
+
+def test_build_command_reports_bad_data_without_a_traceback(write_repo: WriteRepo) -> None:
+    root = small_repo(write_repo, {"okrs/2026-Q4/payments.csv": "date,kr,value\nnope,x,1\n"})
+    result = CliRunner().invoke(main, ["build", "--root", str(root)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("okrsite: error: okrs/2026-Q4/payments.csv:2")
+    assert not (root / "site").exists()
+
+
+def test_serve_watches_sources_and_rebuilds_on_change(write_repo: WriteRepo) -> None:
+    root = small_repo(write_repo)
+    before = fingerprint(root)
+    assert [path for path, _, _ in before] == sorted(path for path, _, _ in before)
+    assert "okrs/org.yaml" in {path for path, _, _ in before}
+    stop = threading.Event()
+    rebuilt: list[str] = []
+
+    def rebuild() -> None:
+        rebuilt.append("rebuilt")
+        stop.set()
+
+    watcher = threading.Thread(
+        target=watch, args=(root, rebuild, stop, rebuilt.append, 0.01, before)
+    )
+    watcher.start()
+    (root / "okrs/2026-Q4/payments.csv").write_text(
+        MINIMAL["okrs/2026-Q4/payments.csv"] + "2026-11-20,delivery/lead-time,7,,,\n", "utf-8"
+    )
+    watcher.join(timeout=10)
+    assert rebuilt == ["change detected, rebuilding", "rebuilt"]
+
+
+def test_serve_answers_with_the_built_site(write_repo: WriteRepo, tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<p>hello</p>", "utf-8")
+    server = start_server(tmp_path, 0)
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/index.html"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            assert response.read() == b"<p>hello</p>"
+    finally:
+        server.shutdown()
+        server.server_close()

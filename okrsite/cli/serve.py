@@ -10,7 +10,7 @@ import click
 from okrsite.cli.build import report
 from okrsite.cli.common import common_options, get_context
 from okrsite.clock import today
-from okrsite.serve import start_server, watch
+from okrsite.serve import fingerprint, start_server, watch
 from okrsite.site import build_site
 
 
@@ -32,12 +32,13 @@ def serve(port: int, out: Path) -> None:
     def rebuild() -> None:
         build_site(root, out, today=today(), progress=report)
 
+    built_from = fingerprint(root)
     rebuild()
     server = start_server(out, port)
     report(f"serving http://127.0.0.1:{server.server_port}/ (Ctrl-C to stop)")
     stop = threading.Event()
     try:
-        watch(root, rebuild, stop, report)
+        watch(root, rebuild, stop, report, since=built_from)
     except KeyboardInterrupt:
         report("stopping")
     finally:
