@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# A font stack every reader has; no web font, since the SVG must load nothing.
-FONT = "Helvetica, Arial, sans-serif"
+# A font stack every reader has; no web font, since the SVG must load nothing. vl-convert lays out
+# labels with the first font it finds; DejaVu Sans is wider than Helvetica and Arial, so a reader
+# whose browser falls back to either still sees every label inside the margins measured for it.
+FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,10 @@ from okrsite.errors import DataError, OkrsiteError
 from okrsite.history import score_all
 from okrsite.load import load
 from okrsite.markup import html_text
-from okrsite.model import Problem, Quarter, Repository
+from okrsite.model import Org, Problem, Quarter, Repository
 from okrsite.pages import QuarterSite, quarter_pages
 from okrsite.results import QuarterResult
+from okrsite.schema import write_schemas
 
 Progress = Callable[[str], None]
 """Receives one line per quarter and phase; the CLI prints it, the library never does."""
@@ -152,6 +153,7 @@ def write_site(
         shutil.copytree(staging / current.quarter.id, staging / LATEST)
         (staging / "versions.json").write_text(versions_json(plans), encoding="utf-8")
         (staging / "index.html").write_text(redirect_html(current.quarter), encoding="utf-8")
+        write_schemas(staging / "schemas")  # editors can point at the published schemas
         staging.chmod(0o755)  # mkdtemp's 0700 would surprise whoever serves the folder
         _swap(staging, out)
     except BaseException:
@@ -182,6 +184,7 @@ def redirect_html(current: Quarter) -> str:
         "<head>\n"
         '<meta charset="utf-8">\n'
         "<title>Redirecting to the current quarter</title>\n"
+        f'<link rel="icon" href="{LATEST}/assets/images/favicon.png">\n'  # no /favicon.ico 404
         f'<meta http-equiv="refresh" content="0; url={LATEST}/">\n'
         f'<link rel="canonical" href="{LATEST}/">\n'
         "</head>\n"
@@ -249,10 +252,11 @@ def _content_files(root: Path) -> list[tuple[str, Path]]:
     return [(relative, path) for relative, path in files if relative != INTRO_PAGE]
 
 
-def _nav(plan: QuarterPlan, content: Sequence[str]) -> list[Any]:
+def _nav(plan: QuarterPlan, org: Org, content: Sequence[str]) -> list[Any]:
     """The navigation: the generated pages in a fixed order, then content/'s pages."""
     pages = plan.pages
-    units = sorted(p for p in pages if p.startswith("units/"))
+    # Units in org.yaml's order, as the overview lists them: the org first, then each group.
+    units = [f"units/{u.id}.md" for u in org.units if f"units/{u.id}.md" in pages]
     nav: list[Any] = [{"Overview": "index.md"}, {"Units": units}]
     nav += [{"Alignment": "alignment.md"}, {"Checks": "checks.md"}]
     if "review.md" in pages:
@@ -337,7 +341,7 @@ def _build_quarter(
             docs,
             site_dir,
             site_name=html_text(repository.org.name),
-            nav=_nav(plan, [relative for relative, _ in content]),
+            nav=_nav(plan, repository.org, [relative for relative, _ in content]),
         )
         current = repository.current_quarter()
         config.extra["okrsite"] = {

@@ -100,10 +100,8 @@ class Traffic:
     errors: list[str] = field(default_factory=list)
 
     def console(self, message: ConsoleMessage) -> None:
-        """Keep console errors, except the browser's own probe for a favicon."""
-        # The root redirect page names no icon, so Chromium probes /favicon.ico on its own;
-        # that 404 is the browser's habit, not the site's (reported to the page's owner).
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        """Keep every console error: the site must load without one."""
+        if message.type == "error":
             self.errors.append(f"{message.text} at {message.location}")
 
     def foreign(self) -> list[str]:

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from okrsite.cli import main
 from okrsite.errors import OkrsiteError
 from okrsite.load import load_valid
+from okrsite.schema import render, schemas
 from okrsite.serve import fingerprint, start_server, watch
 from okrsite.site import build_site
 from tests.conftest import MINIMAL, WriteRepo
@@ -155,6 +156,21 @@ def test_index_redirects_to_latest(demo: Path) -> None:
     page = (demo / "site/index.html").read_text(encoding="utf-8")
     assert '<meta http-equiv="refresh" content="0; url=latest/">' in page
     assert '<a href="latest/">' in page
+
+
+def test_the_site_publishes_the_json_schemas(demo: Path) -> None:
+    published = demo / "site/schemas"
+    assert sorted(p.name for p in published.iterdir()) == sorted(schemas())
+    for name, schema in schemas().items():
+        assert (published / name).read_text(encoding="utf-8") == render(schema)
+
+
+def test_units_are_in_org_order_in_the_navigation(demo: Path) -> None:
+    repository = load_valid(demo)
+    page = (demo / "site/latest/index.html").read_text(encoding="utf-8")
+    positions = [page.find(f'href="units/{u.id}/"') for u in repository.org.units]
+    assert -1 not in positions
+    assert positions == sorted(positions)
 
 
 def test_every_internal_link_and_image_resolves(demo: Path) -> None:
