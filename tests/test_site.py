@@ -369,7 +369,9 @@ def test_build_command_reports_progress_on_stderr(write_repo: WriteRepo) -> None
         "building 2026-Q3 (1/2): 8 pages, 8 charts",
         "building 2026-Q4 (2/2): 7 pages, 7 charts",
     ]
-    assert lines[-1].startswith("built 2 quarters in ")
+    assert lines[-2].startswith("built 2 quarters in ")
+    assert lines[-2].endswith(f" s into {root / 'public'}")
+    assert lines[-1] == "view it with `okrsite serve` and open http://127.0.0.1:8000/"
     scores = json.loads((root / "public/2026-Q4/scores.json").read_text(encoding="utf-8"))
     assert scores["as_of"] == "2026-11-20"
 

@@ -40,4 +40,6 @@ def build(out: Path, as_of_text: str | None) -> None:
     started = time.monotonic()
     plans = build_site(root, root / out, as_of=as_of, today=today(), progress=report)
     seconds = time.monotonic() - started
-    report(f"built {len(plans)} quarters in {seconds:.1f} s")
+    report(f"built {len(plans)} quarters in {seconds:.1f} s into {root / out}")
+    # The version selector reads versions.json over HTTP, so a file:// view would lack it.
+    report("view it with `okrsite serve` and open http://127.0.0.1:8000/")
