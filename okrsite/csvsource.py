@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from okrsite.fields import MAX_NUMBER
 from okrsite.model import CheckIn, Location, Problem
 from okrsite.problems import problem, quote
 
@@ -19,12 +20,26 @@ REQUIRED = ("date", "kr", "value")
 GRACE_DAYS = 31
 """A check-in may be dated up to this many days after the quarter's end: the final measurement."""
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _SLASHED = re.compile(r"(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})")
 _LOOSE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 class _Strict(csv.excel):
@@ -284,7 +299,10 @@ def _date_hint(text: str) -> str:
         return f"write the date alone: {head}"
     loose = _LOOSE_ISO.fullmatch(text)
     if loose:
-        return _suggest(int(loose[1]), int(loose[2]), int(loose[3])) or fallback
+        year, month, day = int(loose[1]), int(loose[2]), int(loose[3])
+        if len(text) == 10 and 1 <= month <= 12:
+            return f"there is no day {day} in {_MONTHS[month - 1]} {year}; fix the day"
+        return _suggest(year, month, day) or fallback
     slashed = _SLASHED.fullmatch(text)
     if not slashed:
         return fallback
@@ -347,7 +365,17 @@ def _read_value(cell: tuple[str, Location] | None, problems: list[Problem]) -> f
         return None
     text, where = cell
     if _NUMBER.fullmatch(text) and math.isfinite(float(text)):
-        return float(text)
+        if abs(float(text)) <= MAX_NUMBER:
+            return float(text)
+        problems.append(
+            problem(
+                "OKR036",
+                where,
+                f"value {quote(text)} is too large; okrsite takes numbers up to {MAX_NUMBER:g} "
+                "either way (change the unit, e.g. to thousands)",
+            )
+        )
+        return None
     problems.append(
         problem("OKR036", where, f"value {quote(text)} is not a number{_number_hint(text)}")
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from okrsite.model import Problem
+from okrsite.report import one_line
 
 
 class OkrsiteError(Exception):
@@ -14,4 +15,5 @@ class DataError(OkrsiteError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        # One problem a line, control characters escaped: a file name cannot fake output.
+        super().__init__("\n".join(one_line(str(p)) for p in problems))

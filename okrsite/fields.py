@@ -11,6 +11,9 @@ from okrsite.model import Location, Problem, is_slug
 from okrsite.problems import problem, quote
 from okrsite.yamlsource import Mapping, Node, Scalar, Sequence
 
+MAX_NUMBER = 1e15
+"""The largest magnitude of a figure: beyond it, squares in the projection lose all precision."""
+
 
 def describe(node: Node) -> str:
     """What a value is, as a person would say it, for 'expected X, got Y' messages."""
@@ -148,8 +151,16 @@ class Fields:
         value = node.value if isinstance(node, Scalar) else None
         if isinstance(value, int | float) and not isinstance(value, bool):
             number = float(value)
-            if math.isfinite(number):
+            if math.isfinite(number) and abs(number) <= MAX_NUMBER:
                 return number
+            if math.isfinite(number):
+                self._add(
+                    "OKR012",
+                    node.location,
+                    f"{key} {value:g} is too large; okrsite takes numbers up to {MAX_NUMBER:g} "
+                    "either way (change the unit, e.g. to thousands)",
+                )
+                return None
         hint = ""
         if isinstance(value, str) and value.replace(",", ".", 1).replace(".", "", 1).isdigit():
             hint = f" (write {value.replace(',', '.')!r} with a dot, without quotes)"

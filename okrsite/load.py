@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 
-from okrsite.csvsource import read_checkins
+from okrsite.csvsource import GRACE_DAYS, read_checkins
 from okrsite.errors import DataError
 from okrsite.fields import Fields, expect_mapping
 from okrsite.model import (
@@ -59,6 +60,16 @@ def load(root: Path) -> Loaded:
             continue
         if entry.is_dir():
             if entry.name.isascii() and QUARTER_ID.fullmatch(entry.name):
+                if _calendar_dates(entry.name) is None:
+                    problems.append(
+                        problem(
+                            "OKR021",
+                            Location(relative),
+                            f"folder {quote(entry.name)} names a year okrsite cannot date; "
+                            "name the folder after a year from 0001 to 9998, e.g. 2026-Q4",
+                        )
+                    )
+                    continue
                 quarters.append(_load_quarter(root, entry.name, org, org_file, problems, files))
             else:
                 problems.append(
@@ -140,7 +151,17 @@ def _load_quarter(
         stem, _, suffix = entry.name.rpartition(".")
         if entry.name.startswith(".") or entry.name == QUARTER_FILE:
             continue
-        if entry.is_dir() or suffix not in ("yaml", "csv"):
+        if entry.is_dir():
+            problems.append(
+                problem(
+                    "OKR023",
+                    Location(relative),
+                    f"{quote(entry.name)} is a folder; {belongs}, so move what it holds up "
+                    "into the quarter folder or out of okrs/",
+                )
+            )
+            continue
+        if suffix not in ("yaml", "csv"):
             _stray_file(relative, entry.name, belongs, problems)
             continue
         # The stem becomes a unit id, a page name and a URL: check it before using it as one.
@@ -179,6 +200,16 @@ def _load_quarter(
     return replace(quarter, plans=tuple(aligned))
 
 
+def _calendar_dates(quarter_id: str) -> tuple[date, date] | None:
+    """The calendar quarter's first and last day, None when they, or the grace period, overflow."""
+    try:
+        start, end = calendar_quarter(quarter_id)
+        end + timedelta(days=GRACE_DAYS)
+    except (ValueError, OverflowError):
+        return None
+    return start, end
+
+
 def _read_quarter_file(
     root: Path, quarter_id: str, problems: list[Problem], files: list[str]
 ) -> Quarter:
@@ -203,7 +234,15 @@ def _read_quarter_file(
         "closed" if fields.choice("status", QUARTER_STATUSES) == "closed" else "open"
     )
     digest = fields.text("digest")
-    if given_start > given_end:
+    if given_end > date.max - timedelta(days=GRACE_DAYS):
+        # Check-ins may come GRACE_DAYS after the end: that day must exist on the calendar.
+        fields.fail(
+            "OKR015",
+            fields.at("end"),
+            f"end {given_end.isoformat()} is too late to date the check-ins after it; "
+            f"give the quarter's real last day, e.g. {end.isoformat()}",
+        )
+    elif given_start > given_end:
         fields.fail(
             "OKR113",
             fields.at("start"),

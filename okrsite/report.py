@@ -10,7 +10,8 @@ from okrsite.model import Problem
 
 # C0/C1 controls, line and paragraph separators, and lone surrogates (from undecodable file names).
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# What @actions/core leaves raw but a log must not: every control but CR and LF, and surrogates.
+_UNSAFE_IN_COMMAND = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def one_line(text: str) -> str:
@@ -27,8 +28,9 @@ def format_text(problems: Iterable[Problem]) -> str:
 
 def escape_data(text: str) -> str:
     """A workflow command's message, escaped as @actions/core escapes it."""
-    # Lone surrogates (undecodable file names) cannot be written as UTF-8: show them as \udcxx.
-    text = _SURROGATE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+    # Lone surrogates (undecodable file names) cannot be written as UTF-8: show them as \udcxx;
+    # an escape sequence in a file name must not colour or rewrite the log: show it as \x1b.
+    text = _UNSAFE_IN_COMMAND.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -46,8 +46,15 @@ def test_text_escapes_undecodable_file_names() -> None:
     odd = Problem(Location("okrs/\udcff\u2028.yaml"), "OKR022", "error", "x")
     assert format_text([odd]) == "okrs/\\udcff\\u2028.yaml: OKR022 x\n"
     assert format_text([odd]).encode("utf-8")
-    assert format_github([odd]) == "::error file=okrs/\\udcff\u2028.yaml,title=OKR022::x\n"
+    assert format_github([odd]) == "::error file=okrs/\\udcff\\u2028.yaml,title=OKR022::x\n"
     assert format_github([odd]).encode("utf-8")
+
+
+def test_github_escapes_terminal_escape_sequences() -> None:
+    hostile = Problem(Location("okrs/\x1b[31mx.yaml"), "OKR022", "error", "a\x1b]0;t\x07b")
+    assert format_github([hostile]) == (
+        "::error file=okrs/\\x1b[31mx.yaml,title=OKR022::a\\x1b]0;t\\x07b\n"
+    )
 
 
 def test_json_round_trips_every_field() -> None:
