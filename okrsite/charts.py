@@ -88,6 +88,15 @@ def number(value: float) -> str:
     return "0" if text == "-0" else text
 
 
+def approximate(value: float) -> str:
+    """A projected value as text, to three significant figures (at least the units digit): a
+    projection is an estimate, and 4.758 days claims more precision than it has."""
+    if not math.isfinite(value) or value == 0:
+        return number(value) if math.isfinite(value) else str(value)
+    digits = max(0, 2 - math.floor(math.log10(abs(value))))
+    return number(round(value, digits))
+
+
 def score_text(score: float) -> str:
     """A score in [0, 1] as text, two decimals as OKR grades are written."""
     return f"{score:.2f}"
@@ -276,8 +285,8 @@ def _kr_description(result: KeyResultResult, quarter: Quarter, title: str) -> st
         unit = " %"
     counted = [c for c in result.counted if math.isfinite(c.value)]
     parts = [
-        f"{title}: {_plural(len(counted), 'check-in')} from {quarter.start.isoformat()}"
-        f" to {quarter.end.isoformat()}"
+        f"{title}: {_plural(len(counted), 'check-in')} in {quarter.title}, a quarter that runs"
+        f" from {quarter.start.isoformat()} to {quarter.end.isoformat()}"
     ]
     if counted:
         latest = counted[-1]
@@ -292,8 +301,8 @@ def _kr_description(result: KeyResultResult, quarter: Quarter, title: str) -> st
         parts.append(f", {held} of {len(counted)} within the guardrail {_bounds(kr, unit)}")
     if result.projection is not None and kr.kind != "guardrail":
         parts.append(
-            f"; the projection reaches {number(result.projection.end_value)}{unit}"
-            f" by {quarter.end.isoformat()}"
+            f"; at this pace it reaches about {approximate(result.projection.end_value)}{unit}"
+            f" when the quarter ends"
         )
     return "".join(parts) + "."
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from okrsite.charts import (
     TITLE_LIMIT,
     Chart,
+    approximate,
     clean_text,
     grade_distribution_chart,
     key_result_chart,
@@ -219,9 +220,10 @@ def test_metric_chart_has_a_text_alternative(metric_chart: Chart) -> None:
     assert root.findtext(f"{SVG}desc") == metric_chart.description
     assert metric_chart.slug == "kr-payments.delivery.lead-time"
     assert metric_chart.description == (
-        "Reduce median lead time for changes from 12 days to 5 days: 2 check-ins from"
-        " 2026-10-01 to 2026-12-31, latest 8 days on 2026-11-15, against a baseline of 12 days"
-        " and a target of 5 days; the projection reaches 4.149 days by 2026-12-31."
+        "Reduce median lead time for changes from 12 days to 5 days: 2 check-ins in 2026 Q4,"
+        " a quarter that runs from 2026-10-01 to 2026-12-31, latest 8 days on 2026-11-15,"
+        " against a baseline of 12 days and a target of 5 days; at this pace it reaches about"
+        " 4.15 days when the quarter ends."
     )
 
 
@@ -292,13 +294,15 @@ def test_milestone_chart_runs_from_0_to_100_percent() -> None:
     assert "date: Oct 1; value: 0; series: Projection" in labels
     assert not any("Baseline" in label or "Target" in label for label in labels)
     assert chart.table[-1] == ("Projection", "2026-12-31", "54.6")
-    assert chart.description.endswith("the projection reaches 54.6 % by 2026-12-31.")
+    assert chart.description.endswith("it reaches about 54.6 % when the quarter ends.")
 
 
 def test_kr_without_checkins_still_draws_baseline_and_target() -> None:
     chart = key_result_chart(kr_result(LEAD_TIME, []), QUARTER)
     assert chart.table == (("Series", "Date", "Value"), ("Baseline", "", "12"), ("Target", "", "5"))
-    assert "0 check-ins from 2026-10-01 to 2026-12-31, against" in chart.description
+    assert "0 check-ins in 2026 Q4, a quarter that runs from 2026-10-01 to 2026-12-31, against" in (
+        chart.description
+    )
     parse(chart.light_svg)
 
 
@@ -528,3 +532,19 @@ def test_any_title_gives_well_formed_inert_svg(title: str) -> None:
     chart = key_result_chart(kr_result(kr, [(date(2026, 11, 1), 40)]), QUARTER)
     assert_inert(chart.light_svg)
     assert parse(chart.light_svg).findtext(f"{SVG}title") == clean_text(title)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (4.758, "4.76"),
+        (54.6, "54.6"),
+        (12.345, "12.3"),
+        (1234.5, "1234"),
+        (0.01234, "0.012"),
+        (-4.758, "-4.76"),
+        (0.0, "0"),
+    ],
+)
+def test_projected_values_are_rounded_to_three_significant_figures(value: float, text: str) -> None:
+    assert approximate(value) == text
