@@ -34,6 +34,9 @@ NOTE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 _TAG = re.compile(r"(<[^>]*>)")
 
+_IMAGE = re.compile(r'<img\b[^>]*?\balt="([^"]*)"[^>]*>')
+"""An image Python-Markdown rendered from `![alt](url)`; raw HTML never reaches it as a tag."""
+
 
 def single_line(text: str) -> str:
     """Text with control characters and line breaks collapsed to single spaces."""
@@ -69,13 +72,16 @@ def _absolute_links_only(_tag: str, attribute: str, value: str) -> str | None:
 def note_html(text: str) -> str:
     """A note's Markdown rendered and sanitised to one line of safe HTML ('' for no text).
 
-    Links keep only http, https and mailto targets; any other tag or attribute is dropped.
+    Links keep only http, https and mailto targets; an image is replaced by its alt text (the
+    site fetches nothing); any other tag or attribute is dropped.
     """
     text = _CONTROL.sub(lambda m: "\n" if "\n" in m.group() else " ", text).strip()
     if not text:
         return ""
     # Raw HTML in a note is shown as typed, not dropped: people paste tags by accident.
     rendered = markdown.markdown(text.replace("<", "&lt;"), output_format="html")
+    # The site loads nothing from the network, so an image keeps only its words: its alt text.
+    rendered = _IMAGE.sub(r"\1", rendered)
     clean = nh3.clean(
         rendered,
         tags=set(NOTE_TAGS),

@@ -95,11 +95,42 @@ def test_note_keeps_safe_markdown() -> None:
 
 @pytest.mark.parametrize(
     "note",
-    ["[x](javascript:alert(1))", "[x](data:text/html,hi)", "[x](vbscript:x)", "[x](/relative)"],
+    [
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x]( javascript:alert(1))",
+        "[x](jav&#x61;script:alert(1))",
+        "[x](data:text/html,hi)",
+        "[x](data:text/html;base64,PHNjcmlwdD4=)",
+        "[x](vbscript:x)",
+        "[x](/relative)",
+        "[x](//evil.example/)",
+        "[x][r]\n\n[r]: javascript:alert(1)",
+        "[x][r]\n\n[r]: data:text/html,hi",
+        "<javascript:alert(1)>",
+        '<a href="javascript:alert(1)">x</a>',
+    ],
 )
 def test_note_drops_links_that_are_not_http_https_or_mailto(note: str) -> None:
     reader = read(note_html(note))
     assert [name for name, _ in reader.attributes if name == "href"] == []
+
+
+def test_note_keeps_reference_style_https_links() -> None:
+    note = "See [the runbook][r].\n\n[r]: https://runbooks.example/deploy"
+    assert ("href", "https://runbooks.example/deploy") in read(note_html(note)).attributes
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["![the graph](http://evil.example/p.png)", "![the graph][i]\n\n[i]: https://evil.example/"],
+)
+def test_note_images_become_their_alt_text_and_load_nothing(note: str) -> None:
+    # The site must fetch nothing from the network: the image goes, its words stay.
+    html = note_html(note)
+    assert read(html).tags == ["p"]
+    assert "evil" not in html
+    assert html == "<p>the graph</p>"
 
 
 def test_note_keeps_mailto_links() -> None:
