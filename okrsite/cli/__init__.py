@@ -15,6 +15,17 @@ from okrsite.errors import OkrsiteError
 class _Group(click.Group):
     """Turns domain errors into a message and exit status 2, a traceback only with --debug."""
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List every command with its whole one-line summary, wrapped rather than cut at '...'."""
+        rows = [
+            (name, command.get_short_help_str(limit=10_000))
+            for name in self.list_commands(ctx)
+            if (command := self.get_command(ctx, name)) is not None and not command.hidden
+        ]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
@@ -29,7 +40,7 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="okrsite")
 @click.option(
     "--root",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
     help="The OKR repository: the folder holding okrs/, content/, theme/ and mkdocs.yml.",

@@ -34,7 +34,7 @@ def common_options(command: F) -> F:
     """Accept --root and --debug after the command name as well as before it."""
     command = click.option(
         "--root",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
         default=None,
         expose_value=False,
         is_eager=True,

@@ -27,7 +27,11 @@ def _base_repository(root: Path, base: str) -> Repository:
         return load(materialise(root, base, Path(temporary))).repository
 
 
-@click.command("diff")
+@click.command(
+    "diff",
+    epilog="\b\nExamples:\n  okrsite diff origin/main\n  okrsite diff HEAD~1 --format json\n"
+    "  okrsite diff ../okrs-before --quarter 2026-Q4",
+)
 @click.argument("base", metavar="BASE")
 @click.option(
     "--format",
