@@ -15,6 +15,8 @@ from okrsite.load import load
 from okrsite.model import Quarter, Repository
 from okrsite.problems import quote
 
+ORG_PATH = "okrs/org.yaml"
+
 
 @dataclass(frozen=True)
 class CheckInRequest:
@@ -98,20 +100,18 @@ def _validate(root: Path, request: CheckInRequest) -> Quarter:
     """The quarter the row belongs to, once the unit, KR and dates are known good."""
     loaded = load(root)
     repository = loaded.repository
+    errors = [p for p in loaded.problems if p.severity == "error"]
+    # A broken or missing org.yaml explains an unknown unit better than the list of units.
+    if org_errors := [p for p in errors if p.location.path == ORG_PATH]:
+        raise DataError(org_errors)
     unit = repository.org.unit(request.unit_id)
     if unit is None:
         known = ", ".join(u.id for u in repository.org.units)
         raise OkrsiteError(f"unknown unit {quote(request.unit_id)}; the units are: {known}")
     quarter = pick_quarter(repository, request.on, request.quarter_id)
     prefix = f"okrs/{quarter.id}/{unit.id}."
-    errors = [
-        p
-        for p in loaded.problems
-        if p.severity == "error"
-        and (p.location.path.startswith(prefix) or p.location.path == "okrs/org.yaml")
-    ]
-    if errors:
-        raise DataError(errors)
+    if unit_errors := [p for p in errors if p.location.path.startswith(prefix)]:
+        raise DataError(unit_errors)
     plan = quarter.plan(unit.id)
     refs = [f"{o.id}/{kr.id}" for o in plan.objectives for kr in o.key_results] if plan else []
     if request.kr not in refs:

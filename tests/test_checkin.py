@@ -141,3 +141,19 @@ def test_command_defaults_to_today(repo: Path, monkeypatch: pytest.MonkeyPatch) 
     )
     assert result.exit_code == 0, result.output
     assert (repo / CSV_PATH).read_text().endswith("\n2026-11-18,delivery/lead-time,6,,,\n")
+
+
+def test_command_takes_a_negative_value_and_still_refuses_unknown_options(repo: Path) -> None:
+    args = ["--root", str(repo), "checkin", "payments", "delivery/lead-time", "-2.5"]
+    result = CliRunner().invoke(main, [*args, "--date", "2026-11-20"])
+    assert result.exit_code == 0, result.output
+    assert (repo / CSV_PATH).read_text().endswith("\n2026-11-20,delivery/lead-time,-2.5,,,\n")
+    typo = CliRunner().invoke(main, [*args, "--notes", "x"])
+    assert typo.exit_code == 2
+    assert "Got unexpected extra arguments (--notes x)" in typo.stderr
+
+
+def test_a_missing_org_file_is_reported_before_the_unit(tmp_path: Path) -> None:
+    (tmp_path / "okrs").mkdir()
+    with pytest.raises(OkrsiteError, match=r"^okrs/org\.yaml: OKR020 is missing"):
+        append_checkin(tmp_path, _request())

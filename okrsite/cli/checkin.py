@@ -9,10 +9,18 @@ from okrsite.cli.common import common_options, get_context
 from okrsite.clock import parse_date, today
 
 
-@click.command("checkin")
+@click.command(
+    "checkin",
+    # A negative VALUE such as -3 is a value, not an unknown option; typos still fail as
+    # unexpected extra arguments.
+    context_settings={"ignore_unknown_options": True},
+    epilog="\b\nExamples:\n"
+    '  okrsite checkin payments delivery/lead-time 6 --confidence 0.7 --note "Review SLA"\n'
+    "  okrsite checkin payments oncall/pages-per-week 4 --date 2026-11-20",
+)
 @click.argument("unit_id", metavar="UNIT")
 @click.argument("kr", metavar="OBJECTIVE/KR")
-@click.argument("value", metavar="VALUE")
+@click.argument("value", metavar="VALUE")  # a string: parse_value explains a bad one
 @click.option("--date", "on", metavar="YYYY-MM-DD", help="The day measured (default: today).")
 @click.option(
     "--confidence",
