@@ -78,15 +78,25 @@ def _field(indent: int, key: str, value: str | float | None, first: bool = False
     return [f"{lead}{key}: {_scalar(value)}"]
 
 
-def _key_result_lines(key_result: KeyResult, baseline: float | None) -> list[str]:
-    """A key result as YAML lines under `key_results:`, without grade or check-ins."""
+def _key_result_lines(
+    key_result: KeyResult, baseline: float | None, source_id: str | None = None
+) -> list[str]:
+    """A key result as YAML lines under `key_results:`, without grade or check-ins.
+
+    With source_id, a baseline that moved says where from: the title often names the old one.
+    """
     kr = key_result
     lines = _field(8, "id", kr.id, first=True)
     lines += _field(8, "title", kr.title)
     if kr.kind != "metric":
         lines += _field(8, "kind", kr.kind)
     lines += _field(8, "owner", kr.owner) + _field(8, "measurement", kr.measurement)
-    lines += _field(8, "unit", kr.unit) + _field(8, "baseline", baseline)
+    baseline_lines = _field(8, "baseline", baseline)
+    moved = kr.baseline is not None and baseline is not None and baseline != kr.baseline
+    if source_id is not None and moved and kr.baseline is not None:
+        baseline_lines[0] += f"  # last value; was {_scalar(kr.baseline)} in {source_id}"
+        baseline_lines[0] += ": check the title"
+    lines += _field(8, "unit", kr.unit) + baseline_lines
     lines += _field(8, "target", kr.target) + _field(8, "min", kr.min) + _field(8, "max", kr.max)
     if kr.weight != 1.0:
         lines += _field(8, "weight", kr.weight)
@@ -126,7 +136,7 @@ def unit_yaml(
     commented: list[str] = []
     for objective in plan.objectives if plan is not None else ():
         kept = [
-            _key_result_lines(kr, _carried_baseline(carried[path]))
+            _key_result_lines(kr, _carried_baseline(carried[path]), source_id)
             for kr in objective.key_results
             if (path := f"{unit.id}/{objective.id}/{kr.id}") in carried
         ]
@@ -139,9 +149,17 @@ def unit_yaml(
         head.append(f"# Carried over from {source_id}: graded 0.5 to 0.7, baseline = last value.")
     body = ["objectives:", *live] if live else ["objectives: []"]
     if commented:
-        tail = [f"# Last quarter's objectives ({source_id}), to copy from:", *commented]
+        tail = [
+            f"# Last quarter's objectives ({source_id}), to copy from: uncomment one under",
+            "# `objectives:` (written `objectives:` alone, without [], once it has any).",
+            *commented,
+        ]
     else:
-        tail = ["# An objective looks like this:", *_TEMPLATE.splitlines()]
+        tail = [
+            "# An objective looks like this: uncomment it under `objectives:` (written",
+            "# `objectives:` alone, without [], once it has any) and fill it in.",
+            *_TEMPLATE.splitlines(),
+        ]
     return "\n".join([*head, *body, "", *tail]) + "\n"
 
 

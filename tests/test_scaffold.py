@@ -83,10 +83,11 @@ objectives:
         owner: Sam Lee
         measurement: Deployment pipeline
         unit: days
-        baseline: 8
+        baseline: 8  # last value; was 12 in 2026-Q3: check the title
         target: 5
 
-# Last quarter's objectives (2026-Q3), to copy from:
+# Last quarter's objectives (2026-Q3), to copy from: uncomment one under
+# `objectives:` (written `objectives:` alone, without [], once it has any).
 # - id: delivery
 #   title: 'Ship features faster: from idea to production'
 #   domain: delivery
@@ -133,7 +134,10 @@ def test_carries_over_the_middle_grades_of_a_closed_quarter(write_repo: WriteRep
     # platform's milestone scored 0.9: not carried, so its objective is only a comment.
     assert yaml.safe_load((folder / "platform.yaml").read_text()) == {"objectives": []}
     assert "# - id: speed" in (folder / "platform.yaml").read_text()
-    assert "# An objective looks like this:" in (folder / "eng.yaml").read_text()
+    assert (
+        "# An objective looks like this: uncomment it under `objectives:`"
+        in (folder / "eng.yaml").read_text()
+    )
     assert not (folder / "payments.csv").exists()
     assert _errors(root) == []
 
@@ -194,3 +198,32 @@ def test_command_lists_files_and_carry_overs(write_repo: WriteRepo) -> None:
     again = CliRunner().invoke(main, ["--root", str(root), "new", "quarter", "2026-Q4"])
     assert again.exit_code == 2
     assert "okrsite: error: okrs/2026-Q4/ already exists" in again.output
+
+
+def test_uncommenting_the_template_as_the_file_says_gives_a_valid_plan(
+    write_repo: WriteRepo,
+) -> None:
+    root = write_repo({"okrs/org.yaml": ORG_YAML})
+    new_quarter(root, "2026-Q4", TODAY)
+    path = root / "okrs/2026-Q4/payments.yaml"
+    head, template = path.read_text().split("# An objective looks like this", 1)
+    lines = template.splitlines()[2:]  # after the two lines of instructions
+    assert lines and all(line.startswith("#") for line in lines)
+    uncommented = "\n".join(line[1:] for line in lines)
+    path.write_text(head.replace("objectives: []", "objectives:") + uncommented + "\n")
+    assert _errors(root) == []
+    plan = yaml.safe_load(path.read_text())
+    assert [o["id"] for o in plan["objectives"]] == ["delivery"]
+
+
+def test_command_says_when_nothing_is_carried_over(write_repo: WriteRepo) -> None:
+    root = write_repo({"okrs/org.yaml": ORG_YAML})
+    first = CliRunner().invoke(main, ["--root", str(root), "new", "quarter", "2026-Q4"])
+    assert first.output.splitlines()[-1] == (
+        "no earlier quarter: every unit starts from a commented template"
+    )
+    result = CliRunner().invoke(main, ["--root", str(root), "new", "quarter", "2027-Q1"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "no key result was graded 0.5 to 0.7 in 2026-Q4, by provisional grades (it is still open)"
+    )

@@ -12,10 +12,14 @@ from okrsite.scaffold import new_quarter
 
 @click.group("new")
 def new() -> None:
-    """Create something new in the repository."""
+    """Scaffold something new; for now a quarter: `okrsite new quarter 2027-Q1`."""
 
 
-@new.command("quarter")
+@new.command(
+    "quarter",
+    short_help="Scaffold okrs/QUARTER/ from the latest quarter.",
+    epilog="Example: okrsite new quarter 2027-Q1",
+)
 @click.argument("quarter_id", metavar="QUARTER")
 @common_options
 def quarter(quarter_id: str) -> None:
@@ -27,6 +31,9 @@ def quarter(quarter_id: str) -> None:
         click.echo("no earlier quarter: every unit starts from a commented template")
         return
     grades = "provisional grades (it is still open)" if done.provisional else "its final grades"
+    if not done.carried:
+        click.echo(f"no key result was graded 0.5 to 0.7 in {done.source_id}, by {grades}")
+        return
     click.echo(
         f"carried over {len(done.carried)} key results graded 0.5 to 0.7 in {done.source_id}, "
         f"by {grades}:"
@@ -35,7 +42,7 @@ def quarter(quarter_id: str) -> None:
         click.echo(f"  {path}")
 
 
-@click.command("close")
+@click.command("close", epilog="Example: okrsite close 2026-Q4")
 @click.argument("quarter_id", metavar="QUARTER")
 @common_options
 def close(quarter_id: str) -> None:
@@ -49,7 +56,7 @@ def close(quarter_id: str) -> None:
     )
 
 
-@click.command("reopen")
+@click.command("reopen", epilog="Example: okrsite reopen 2026-Q4")
 @click.argument("quarter_id", metavar="QUARTER")
 @common_options
 def reopen(quarter_id: str) -> None:
