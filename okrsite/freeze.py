@@ -1,9 +1,13 @@
 """Closing and reopening a quarter: the digest that freezes its data, and the check that holds it.
 
 A closed quarter's quarter.yaml carries `digest: sha256:<hex>` over every file in its folder
-except quarter.yaml itself (sorted by name, each hashed as its name and its bytes) plus the
-quarter's start and end. `okrsite check` reports OKR301 when the files no longer match. A closed
-quarter without a digest (written by hand) is accepted as it is: it was never frozen.
+except quarter.yaml itself and hidden files (sorted by name, each hashed as its name and its bytes
+with CRLF read as LF) plus the quarter's start and end. `okrsite check` reports OKR301 when the
+files no longer match. A closed quarter without a digest (written by hand) is accepted as it is:
+it was never frozen.
+
+Hidden files (.DS_Store, editor swap files) are skipped as the loader skips them, and line endings
+are normalised as git normalises them, so a quarter closed on one machine verifies on another.
 """
 
 from __future__ import annotations
@@ -43,15 +47,18 @@ class QuarterChange:
 
 
 def quarter_digest(folder: Path, start: date, end: date) -> str:
-    """sha256 over the folder's data files (all but quarter.yaml, by name) and the dates."""
+    """sha256 over the folder's data files (all but quarter.yaml and hidden ones) and the dates."""
     digest = hashlib.sha256()
     files = sorted(
-        (path.relative_to(folder).as_posix(), path)
+        (relative.as_posix(), path)
         for path in folder.rglob("*")
-        if path.is_file() and path.relative_to(folder).as_posix() != QUARTER_FILE
+        if path.is_file()
+        and (relative := path.relative_to(folder)).as_posix() != QUARTER_FILE
+        and not any(part.startswith(".") for part in relative.parts)
     )
     for name, path in files:
-        data = path.read_bytes()
+        # A checkout with core.autocrlf has CRLF where the commit has LF: hash what git stores.
+        data = path.read_bytes().replace(b"\r\n", b"\n")
         # Length prefixes keep the encoding unambiguous: no two file sets hash the same bytes.
         encoded = name.encode("utf-8")
         digest.update(b"file\0%d\0%s\0%d\0" % (len(encoded), encoded, len(data)))
@@ -103,8 +110,10 @@ def frozen_quarter_problems(root: Path, repository: Repository) -> list[Problem]
                 problem(
                     "OKR301",
                     location,
-                    f"closed quarter {quarter.id} has changed since it was closed; reopen it "
-                    f"with `okrsite reopen {quarter.id}` to edit",
+                    f"closed quarter {quarter.id} has changed since it was closed: its files "
+                    f"no longer match this digest; undo the change (e.g. `git checkout -- "
+                    f"okrs/{quarter.id}/`), or run `okrsite reopen {quarter.id}`, edit, and "
+                    f"`okrsite close {quarter.id}` again",
                 )
             )
     return found
@@ -161,10 +170,22 @@ def edit_quarter_yaml(text: str, updates: dict[str, str | None]) -> str:
     return yaml.safe_dump(wanted, sort_keys=False, allow_unicode=True)
 
 
+def _mode_of(path: Path) -> int:
+    """The permission bits the file has, or those a new file gets under the current umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Replace the file's content in one step, so a crash never leaves half a file."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        # mkstemp makes the file private (0600); keep the mode the file had, or the umask's.
+        os.chmod(temporary, _mode_of(path))
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
             stream.flush()

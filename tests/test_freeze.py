@@ -48,6 +48,19 @@ def test_digest_covers_names_bytes_and_dates_but_not_quarter_yaml(tmp_path: Path
     assert quarter_digest(tmp_path, START, END) != first
 
 
+def test_digest_ignores_hidden_files_and_crlf_line_endings(tmp_path: Path) -> None:
+    # What a Mac (.DS_Store), an editor (swap files) or git's core.autocrlf adds to a checkout
+    # must not break a quarter frozen on another machine.
+    (tmp_path / "a.csv").write_bytes(b"date,kr,value\n2026-10-01,o/k,1\n")
+    first = quarter_digest(tmp_path, START, END)
+    (tmp_path / ".DS_Store").write_bytes(b"\0\1")
+    (tmp_path / ".a.csv.swp").write_bytes(b"swap")
+    (tmp_path / "a.csv").write_bytes(b"date,kr,value\r\n2026-10-01,o/k,1\r\n")
+    assert quarter_digest(tmp_path, START, END) == first
+    (tmp_path / "a.csv").write_bytes(b"date,kr,value\r\n2026-10-01,o/k,2\r\n")
+    assert quarter_digest(tmp_path, START, END) != first
+
+
 def test_moving_bytes_between_files_changes_the_digest(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_bytes(b"xy")
     (tmp_path / "b.csv").write_bytes(b"")
@@ -77,13 +90,25 @@ def test_a_changed_closed_quarter_fails_the_check_until_reopened(repo: Path) -> 
         stream.write("2026-12-01,delivery/lead-time,6,,,\n")
     assert _errors(repo) == [
         "okrs/2026-Q4/quarter.yaml:5:1: OKR301 closed quarter 2026-Q4 has changed since it was "
-        "closed; reopen it with `okrsite reopen 2026-Q4` to edit"
+        "closed: its files no longer match this digest; undo the change (e.g. `git checkout -- "
+        "okrs/2026-Q4/`), or run `okrsite reopen 2026-Q4`, edit, and `okrsite close 2026-Q4` "
+        "again"
     ]
     change = reopen_quarter(repo, "2026-Q4")
     assert change.status == "open" and change.digest is not None
     text = (repo / "okrs/2026-Q4/quarter.yaml").read_text()
     assert "digest" not in text and "status: open       # open | closed\n" in text
     assert _errors(repo) == []
+
+
+def test_close_and_reopen_keep_the_file_mode(repo: Path) -> None:
+    path = repo / "okrs/2026-Q4/quarter.yaml"
+    path.chmod(0o644)
+    close_quarter(repo, "2026-Q4")
+    assert path.stat().st_mode & 0o777 == 0o644
+    path.chmod(0o664)
+    reopen_quarter(repo, "2026-Q4")
+    assert path.stat().st_mode & 0o777 == 0o664
 
 
 def test_a_closed_quarter_without_digest_is_accepted(write_repo: WriteRepo) -> None:
