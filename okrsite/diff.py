@@ -11,8 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from okrsite.errors import OkrsiteError
 from okrsite.markup import md_text
 from okrsite.model import is_slug
+from okrsite.problems import quote
 from okrsite.results import QuarterResult
 
 ChangeKind = Literal["changed", "added", "removed"]
@@ -149,6 +151,13 @@ def diff_results(
     """The quarters that changed, oldest first; with quarter_id, that quarter only."""
     old = {r.quarter.id: r for r in before}
     new = {r.quarter.id: r for r in after}
+    if quarter_id is not None and quarter_id not in old and quarter_id not in new:
+        # Saying "no score changes" would hide a typo in the quarter's name.
+        known = ", ".join(sorted(set(old) | set(new))) or "none"
+        raise OkrsiteError(
+            f"there is no quarter {quote(quarter_id)} before or after the change; "
+            f"the quarters are: {known}"
+        )
     ids = sorted(set(old) | set(new)) if quarter_id is None else [quarter_id]
     diffs = (diff_quarter(old.get(q), new.get(q)) for q in ids if q in old or q in new)
     return tuple(d for d in diffs if not d.empty)

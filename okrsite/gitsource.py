@@ -52,7 +52,13 @@ def _git(root: Path, *arguments: str) -> bytes:
 def materialise(root: Path, revision: str, destination: Path) -> Path:
     """Write the revision's okrs/ (of the repository at root) under destination; return it."""
     check_revision(revision)
-    prefix = _git(root, "rev-parse", "--show-prefix").decode("utf-8").strip()
+    try:
+        prefix = _git(root, "rev-parse", "--show-prefix").decode("utf-8").strip()
+    except OkrsiteError as error:
+        raise OkrsiteError(
+            f"{str(root)!r} is not in a git repository, so revision {revision!r} cannot be "
+            f"read ({error}); give a folder holding okrs/ as the base instead"
+        ) from error
     try:
         commit = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except OkrsiteError as error:

@@ -168,3 +168,27 @@ def test_unknown_revision_and_missing_okrs(changed_repo: Path, tmp_path: Path) -
     _git(changed_repo, "commit", "--quiet", "-m", "no okrs")
     with pytest.raises(OkrsiteError, match=r"^revision 'HEAD' has no okrs/ folder$"):
         materialise(changed_repo, "HEAD", tmp_path / "y")
+
+
+def test_an_unknown_quarter_is_refused_rather_than_reported_unchanged(changed_repo: Path) -> None:
+    after = score_all(load_valid(changed_repo), None, TODAY)
+    with pytest.raises(
+        OkrsiteError, match=r"^there is no quarter '2026-Q1' before or after the change; "
+    ):
+        diff_results(after, after, "2026-Q1")
+
+
+def test_bases_that_cannot_be_read_are_explained(
+    tmp_path: Path, write_repo: WriteRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # never find an outer repo
+    root = write_repo(MINIMAL, tmp_path / "not-git")
+    (tmp_path / "empty").mkdir()
+    runner = CliRunner()
+    folder = runner.invoke(main, ["--root", str(root), "diff", str(tmp_path / "empty")])
+    assert folder.exit_code == 2
+    assert "holds no okrs/; give the root of another copy" in folder.stderr
+    revision = runner.invoke(main, ["--root", str(root), "diff", "HEAD"])
+    assert revision.exit_code == 2
+    assert "is not in a git repository, so revision 'HEAD' cannot be read" in revision.stderr
+    assert "give a folder holding okrs/ as the base instead" in revision.stderr

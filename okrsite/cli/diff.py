@@ -11,16 +11,23 @@ import click
 from okrsite.cli.common import common_options, get_context
 from okrsite.clock import today
 from okrsite.diff import diff_results, to_json, to_markdown
+from okrsite.errors import OkrsiteError
 from okrsite.gitsource import materialise
 from okrsite.history import score_all
 from okrsite.load import load, load_valid
 from okrsite.model import Repository
+from okrsite.problems import quote
 
 
 def _base_repository(root: Path, base: str) -> Repository:
     """The base's repository: a folder holding okrs/, else a git revision of the root's repo."""
     folder = Path(base)
     if folder.is_dir():
+        if not (folder / "okrs").is_dir():
+            raise OkrsiteError(
+                f"base folder {quote(base)} holds no okrs/; give the root of another copy of "
+                "the repository, or a git revision such as origin/main"
+            )
         # The base is what was, not what the author can fix: read what can be read.
         return load(folder).repository
     with tempfile.TemporaryDirectory(prefix="okrsite-base-") as temporary:
