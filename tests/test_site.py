@@ -6,6 +6,7 @@ import json
 import shutil
 import threading
 import urllib.request
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
 from html.parser import HTMLParser
@@ -285,7 +286,19 @@ HOSTILE = [
     "[x](javascript:alert(1))",
     '{: onclick="x"}',
     '"><svg onload=alert(1)>',
+    "</title><script>alert(1)</script>",
+    "[x](data:text/html,alert(1))",
+    '<a href="javascript:alert(1)">a</a>',
+    "<javascript:alert(1)>",
+    "![x](http://evil.example/i.png)",
 ]
+
+NOTE_TAIL = (
+    "\n\n[ref][r] and ![pic][i]\n\n[r]: javascript:alert(1)\n[i]: https://evil.example/i.png"
+)
+"""Markdown only a multi-line note can carry: reference-style link and image definitions."""
+
+SAFE_SCHEMES = {"", "http", "https", "mailto"}
 
 
 def hostile_repo(write_repo: WriteRepo) -> Path:
@@ -307,7 +320,7 @@ def hostile_repo(write_repo: WriteRepo) -> Path:
         "        baseline: 12\n        target: 5\n"
         f"        grade_note: {quoted}\n"
     )
-    cell = '"' + bad.replace('"', '""') + '"'
+    cell = '"' + (bad + NOTE_TAIL).replace('"', '""') + '"'
     checkins = (
         "date,kr,value,confidence,note,blockers\n"
         f"2026-10-15,delivery/lead-time,10,0.6,{cell},{cell}\n"
@@ -346,12 +359,72 @@ def test_hostile_text_runs_nowhere(write_repo: WriteRepo, tmp_path: Path) -> Non
                 problems.append(f"{where}: {tag} {name}={value!r}")
             if tag in {"img", "svg"} and name == "src" and value == "x":
                 problems.append(f"{where}: injected {tag}")
+        for tag, url in page.references:
+            scheme = urlsplit(url.strip()).scheme.lower()
+            if scheme not in SAFE_SCHEMES:
+                problems.append(f"{where}: {tag} to {url!r}")
+            if tag == "img" and external(url):
+                problems.append(f"{where}: image from the network {url!r}")
+    for path in sorted(site.rglob("*.svg")):
+        problems.extend(svg_problems(path, path.relative_to(site).as_posix()))
     assert problems == []
     # The hostile text is there, shown as text: escaped, not dropped.
     unit = (site / "2026-Q4/units/payments/index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in unit or "&lt;script&gt;alert&#40;1" in unit
+    # The note's reference-style link lost its javascript: target; its image kept only its words.
+    assert '<a rel="noopener noreferrer nofollow">ref</a> and pic' in unit
+    shown = Text()
+    shown.feed(unit)
+    # The org's name in <title> and the header, the unit's name in the navigation, the titles
+    # in headings and the table of contents: each reads as the text that was typed.
+    assert "</title><script>alert(1)</script>" in shown.title
+    assert shown.texts.count(HOSTILE[0]) >= 5
     for index in sorted(site.rglob("search_index.json")):
-        assert "<script>" not in index.read_text(encoding="utf-8")
+        text = index.read_text(encoding="utf-8")
+        json.loads(text)
+        assert "<script>" not in text
+    for name in ("scores.json", "versions.json"):
+        for path in sorted(site.rglob(name)):
+            json.loads(path.read_text(encoding="utf-8"))
+
+
+class Text(HTMLParser):
+    """The text of an HTML page, entities decoded: its <title> and every run of text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title = ""
+        self.texts: list[str] = []
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_title = self._in_title or tag == "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = self._in_title and tag != "title"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        self.texts.extend(part for part in HOSTILE if part in data)
+
+
+def svg_problems(path: Path, where: str) -> list[str]:
+    """What in an SVG chart could run or fetch: script or foreign elements, on* attributes,
+    links that are not plain fragments. The SVG must also parse as XML."""
+    problems = []
+    for element in ET.fromstring(path.read_bytes()).iter():
+        tag = element.tag.rpartition("}")[2]
+        if tag in {"script", "foreignObject", "iframe", "image", "a"}:
+            problems.append(f"{where}: <{tag}>")
+        for name, value in element.attrib.items():
+            local = name.rpartition("}")[2]
+            if local.startswith("on"):
+                problems.append(f"{where}: {tag} {local}={value!r}")
+            # Text attributes (aria-label) may say "javascript:"; only URLs could act on it.
+            if local in {"href", "src", "style"} and not value.startswith("#"):
+                problems.append(f"{where}: {tag} {local}={value!r}")
+    return problems
 
 
 def test_build_command_reports_progress_on_stderr(write_repo: WriteRepo) -> None:
