@@ -152,3 +152,24 @@ def test_schema_command_writes_into_the_root_by_default(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == sorted(schemas())
     assert f"wrote {tmp_path / 'schemas' / UNIT_SCHEMA}" in result.output
+
+
+def test_schema_out_is_taken_from_the_root_like_build_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from okrsite.cli import main
+
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    root = tmp_path / "repo"
+    relative = CliRunner().invoke(main, ["--root", str(root), "schema", "--out", "editor"])
+    assert relative.exit_code == 0, relative.output
+    assert sorted(p.name for p in (root / "editor").iterdir()) == sorted(schemas())
+    assert not (tmp_path / "elsewhere" / "editor").exists()
+    absolute = tmp_path / "absolute"
+    result = CliRunner().invoke(main, ["--root", str(root), "schema", "--out", str(absolute)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in absolute.iterdir()) == sorted(schemas())

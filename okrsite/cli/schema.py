@@ -14,12 +14,13 @@ from okrsite.schema import write_schemas
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder to write into (default: schemas/ under the repository root).",
+    default=Path("schemas"),
+    show_default=True,
+    help="Folder to write into; relative paths are taken from --root, as build's --out.",
 )
 @common_options
-def schema(out: Path | None) -> None:
+def schema(out: Path) -> None:
     """Write JSON Schemas for org.yaml, quarter.yaml and UNIT.yaml (draft 2020-12)."""
-    folder = out if out is not None else get_context().root / "schemas"
+    folder = get_context().root / out  # an absolute --out stays as it is
     for path in write_schemas(folder):
         click.echo(f"wrote {path}")
