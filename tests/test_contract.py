@@ -183,6 +183,15 @@ def test_a_grace_period_check_in_counts_on_the_end_date(write_repo: WriteRepo) -
     assert runbooks["trend"] is None  # one counted check-in: the same date twice is one
 
 
+def test_a_grace_period_row_wins_over_the_end_date_even_written_first(
+    write_repo: WriteRepo,
+) -> None:
+    rows = "2027-01-10,delivery/runbooks,90\n2026-12-31,delivery/runbooks,60\n"
+    data = export(milestone_repo(write_repo, rows), "--as-of", "2026-12-31")
+    # Ordered by their own dates, 2027-01-10 comes last, so it is the end date's value.
+    assert kr(data, "payments/delivery/runbooks")["value"] == 90.0
+
+
 def test_on_one_date_the_later_row_wins_whatever_the_file_order(write_repo: WriteRepo) -> None:
     rows = "2026-11-02,delivery/runbooks,40\n2026-11-01,delivery/runbooks,10\n"
     rows += "2026-11-02,delivery/runbooks,30\n"
