@@ -133,3 +133,15 @@ def test_help_lists_each_command_with_its_whole_summary() -> None:
         assert help_text.exit_code == 0, words
         assert "--root DIRECTORY" in help_text.stdout
         assert "--debug" in help_text.stdout
+
+
+@pytest.mark.parametrize("words", sorted(ARGUMENTS))
+def test_every_option_of_every_command_says_what_it_does(words: tuple[str, ...]) -> None:
+    command: click.Command = main
+    for word in words:
+        assert isinstance(command, click.Group)
+        found = command.get_command(click.Context(command), word)
+        assert found is not None
+        command = found
+    undocumented = [p.name for p in command.params if isinstance(p, click.Option) and not p.help]
+    assert undocumented == []

@@ -15,7 +15,13 @@ from okrsite.site import build_site
 
 
 @click.command("serve")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 to serve on; 0 picks a free one.",
+)
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
