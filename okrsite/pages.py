@@ -153,6 +153,36 @@ def _note(text: str) -> Markup:
     return Markup(f'<div class="okrsite-note">{clean}</div>') if clean else Markup("")
 
 
+STATUS_TONES: Mapping[str, str] = {
+    "done": "green",
+    "on-track": "green",
+    "at-risk": "yellow",
+    "off-track": "red",
+    "no-data": "grey",
+}
+"""The colour of each KR status's badge, in the bands' colours so the two read alike."""
+
+
+def _badge(tone: str, text: str) -> Markup:
+    """A coloured badge that still says its text: colour alone would fail colour-blind readers."""
+    return Markup(f'<span class="okrsite-badge okrsite-{tone}">{html_text(text)}</span>')
+
+
+def _band_badge(band: Band) -> Markup:
+    """A band as a badge in its own colour."""
+    return _badge(band, band)
+
+
+def _status_badge(status: str) -> Markup:
+    """A KR status as a badge in the colour of the band it is closest to."""
+    return _badge(STATUS_TONES.get(status, "grey"), status)
+
+
+def _severity_badge(severity: str) -> Markup:
+    """A finding's severity as a badge: errors red, warnings yellow."""
+    return _badge("red" if severity == "error" else "yellow", severity)
+
+
 def _realistic(retro: Retro | None) -> Markup:
     if retro is None or retro.realistic is None:
         return Markup("—")
@@ -221,7 +251,9 @@ def environment() -> jinja2.Environment:
         kr_anchor=kr_anchor,
         path=_path,
         band_of=lambda score, bands: band_of(score, bands),
-        band_badge=lambda band: Markup(band),
+        band_badge=_band_badge,
+        status_badge=_status_badge,
+        severity_badge=_severity_badge,
     )
     return env
 

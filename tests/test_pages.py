@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from okrsite.export import dumps, export_quarter
 from okrsite.history import score_all
 from okrsite.load import load_valid
 from okrsite.model import Location, Problem
-from okrsite.pages import DuplicatePageError, QuarterSite, add_page, quarter_pages
+from okrsite.pages import STATUS_TONES, DuplicatePageError, QuarterSite, add_page, quarter_pages
 from tests.conftest import MINIMAL, PAYMENTS_CSV, PAYMENTS_YAML, WriteRepo
 
 TODAY = date(2026, 11, 27)
@@ -69,9 +70,23 @@ def test_overview_states_the_org_score(write_repo: WriteRepo) -> None:
     overview = pages_of(write_repo(MINIMAL), "2026-Q4", intro="Welcome, *readers*.")
     # lead-time (8 - 12) / (5 - 12) = 0.571; the guardrail held 1 of 1 = 1.0;
     # the objective (0.571 + 1.0) / 2 = 0.786: green from 0.7.
-    assert "| 2026 Q4 | open | 2026-11-27 | 0.79 | green |" in overview["index.md"]
+    green = '<span class="okrsite-badge okrsite-green">green</span>'
+    assert f"| 2026 Q4 | open | 2026-11-27 | 0.79 | {green} |" in overview["index.md"]
     assert "Welcome, *readers*." in overview["index.md"]  # content/index.md is the owner's text
     assert overview["index.md"].startswith('---\ntitle: "Overview"\n---\n')
+
+
+def test_bands_and_statuses_are_badges_that_say_their_word(write_repo: WriteRepo) -> None:
+    pages = pages_of(write_repo(MINIMAL), "2026-Q4")
+    # lead-time 0.571 is yellow; its latest check-in is recent, so it has a status, not no-data.
+    unit = pages["units/payments.md"]
+    assert '<span class="okrsite-badge okrsite-yellow">yellow</span>' in unit
+    assert re.search(
+        r'<span class="okrsite-badge okrsite-\w+">(on-track|at-risk|off-track)</span>', unit
+    )
+    # Every status is counted on the overview, each in its badge: no colour without its word.
+    for status, tone in STATUS_TONES.items():
+        assert f'<span class="okrsite-badge okrsite-{tone}">{status}</span> |' in pages["index.md"]
 
 
 def test_every_key_result_embeds_its_chart_in_both_schemes(write_repo: WriteRepo) -> None:
@@ -108,8 +123,9 @@ def test_checks_page_lists_the_findings(write_repo: WriteRepo) -> None:
         Location("okrs/2026-Q4/payments.yaml", 3, 5), "OKR203", "warning", "an <b>activity</b>"
     )
     checks = pages_of(write_repo(MINIMAL), "2026-Q4", (finding,))["checks.md"]
-    assert "0 errors, 1 warnings." in checks
-    assert "| okrs/2026&#45;Q4/payments&#46;yaml&#58;3&#58;5 | OKR203 | warning |" in checks
+    assert "0 errors, 1 warning." in checks
+    warning = '<span class="okrsite-badge okrsite-yellow">warning</span>'
+    assert f"| okrs/2026&#45;Q4/payments&#46;yaml&#58;3&#58;5 | OKR203 | {warning} |" in checks
     assert "an &lt;b&gt;activity&lt;/b&gt;" in checks
 
 
