@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from tests.conftest import MINIMAL, WriteRepo
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -112,3 +116,86 @@ def test_pre_commit_hook_runs_the_check_on_okr_files() -> None:
     assert pattern.match("okrs/2026-Q4/payments.csv")
     assert pattern.match("mkdocs.yml")
     assert not pattern.match("okrsite/load.py")
+
+
+def _step(workflow: dict[Any, Any], name: str) -> dict[str, Any]:
+    return next(step for step in _steps(workflow) if step.get("name") == name)
+
+
+def _run_step(script: str, cwd: Path, summary: Path) -> subprocess.CompletedProcess[str]:
+    """A `run:` script as GitHub runs it: bash -eo pipefail, okrsite on the PATH."""
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "BASE_REF": "main",
+        "SOURCE_DATE_EPOCH": str(int(datetime(2026, 11, 27, tzinfo=UTC).timestamp())),
+    }
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def pull_request(write_repo: WriteRepo, tmp_path: Path) -> Path:
+    """A clone of a repository whose main branch is MINIMAL: origin/main is the PR's base."""
+    base = write_repo(MINIMAL, tmp_path / "upstream")
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
+    for command in (["init", "-q", "-b", "main"], ["add", "okrs"], ["commit", "-qm", "base"]):
+        subprocess.run([*git, *command], cwd=base, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "clone", "-q", str(base), str(tmp_path / "pr")], check=True, capture_output=True
+    )
+    return tmp_path / "pr"
+
+
+def test_pull_request_steps_run_as_written(pull_request: Path, tmp_path: Path) -> None:
+    workflow = _workflow("pull-request.yml")
+    check_step = _step(workflow, "Check the OKRs")["run"]
+    diff_step = _step(workflow, "Summarise the score changes")["run"]
+    assert _step(workflow, "Summarise the score changes")["env"] == {
+        "BASE_REF": "${{ github.base_ref }}"
+    }
+    # lead-time reaches its target: (5 - 12) / (5 - 12) = 1; with the guardrail held, 1.0.
+    with (pull_request / "okrs/2026-Q4/payments.csv").open("a", encoding="utf-8") as stream:
+        stream.write("2026-11-20,delivery/lead-time,5,0.9,Target reached,\n")
+    summary = tmp_path / "summary.md"
+    checked = _run_step(check_step, pull_request, summary)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert _run_step(diff_step, pull_request, summary).returncode == 0
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("## okrsite check\n\n~~~text\n")
+    # Objective before: (4/7 + 1) / 2 = 0.79; after: (1 + 1) / 2 = 1.00.
+    assert "Compared with origin/main." in text
+    assert "- payments / delivery: 0.79 -> 1.00\n" in text
+
+
+def test_pull_request_check_step_fails_on_errors_and_still_lists_them(
+    pull_request: Path, tmp_path: Path
+) -> None:
+    script = _step(_workflow("pull-request.yml"), "Check the OKRs")["run"]
+    with (pull_request / "okrs/2026-Q4/payments.csv").open("a", encoding="utf-8") as stream:
+        stream.write("2026-11-20,delivery/no-such-kr,5,,,\n")
+    summary = tmp_path / "summary.md"
+    result = _run_step(script, pull_request, summary)
+    assert result.returncode == 1
+    assert "::error file=okrs/2026-Q4/payments.csv,line=5," in result.stdout
+    text = summary.read_text(encoding="utf-8")
+    assert "okrs/2026-Q4/payments.csv:5:" in text and text.endswith("~~~\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "job"), [("pull-request.yml", "review"), ("publish.yml", "build")]
+)
+def test_the_uploaded_folder_is_the_one_the_build_writes(name: str, job: str) -> None:
+    steps = _workflow(name)["jobs"][job]["steps"]
+    (build,) = [s["run"] for s in steps if s.get("run", "").startswith("okrsite build")]
+    out = build.split("--out", 1)[1].split()[0]
+    uploads = [s for s in steps if "upload" in s.get("uses", "")]
+    assert uploads and all(s["with"]["path"] == out for s in uploads)
