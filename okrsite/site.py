@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -74,8 +76,12 @@ def build_site(
     as_of: date | None = None,
     today: date | None = None,
     progress: Progress = _ignore,
+    workers: int | None = None,
 ) -> tuple[QuarterPlan, ...]:
-    """Load, check and score the repository at root, then write its versioned site to out."""
+    """Load, check and score the repository at root, then write its versioned site to out.
+
+    workers: processes building quarters side by side (see plan_quarters); 1 for none.
+    """
     today = today if today is not None else clock.today()
     loaded = load(root)  # read once: the check and the build share it
     errors = [p for p in loaded.problems if p.severity == "error"]
@@ -83,7 +89,9 @@ def build_site(
         raise DataError(errors)
     problems = tuple(check_loaded(loaded, root, today))
     results = score_all(loaded.repository, as_of, today)
-    return write_site(root, out, loaded.repository, results, problems, progress=progress)
+    return write_site(
+        root, out, loaded.repository, results, problems, progress=progress, workers=workers
+    )
 
 
 def quarter_problems(problems: Sequence[Problem], quarter_id: str) -> tuple[Problem, ...]:
@@ -101,32 +109,78 @@ def plan_quarters(
     results: Sequence[QuarterResult],
     problems: Sequence[Problem],
     progress: Progress = _ignore,
+    workers: int | None = None,
 ) -> tuple[QuarterPlan, ...]:
-    """Every quarter's pages, computed before anything is written."""
+    """Every quarter's pages, computed before anything is written.
+
+    workers: how many processes build quarters side by side; None for one per core (at most
+    one per quarter), 1 to build in this process only.
+    """
     intro_path = root / CONTENT_DIR / INTRO_PAGE
     intro = intro_path.read_text(encoding="utf-8") if intro_path.is_file() else ""
     directory_urls = _directory_urls(root)
     current = repository.current_quarter()
-    plans: list[QuarterPlan] = []
-    for number, result in enumerate(results, start=1):
-        quarter = result.quarter
-        site = QuarterSite(
+    sites = [
+        QuarterSite(
             repository=repository,
             results=tuple(results),
-            quarter_id=quarter.id,
-            problems=quarter_problems(problems, quarter.id),
+            quarter_id=result.quarter.id,
+            problems=quarter_problems(problems, result.quarter.id),
             intro=intro,
             directory_urls=directory_urls,
         )
-        plan = QuarterPlan(
-            quarter, result.as_of, quarter_pages(site), current is not None and current == quarter
-        )
+        for result in results
+    ]
+    workers = min(len(sites), os.cpu_count() or 1) if workers is None else workers
+    if workers > 1:
+        progress(f"building {len(sites)} quarters' pages and charts in {workers} processes")
+    plans: list[QuarterPlan] = []
+    for number, (result, pages) in enumerate(
+        zip(results, _all_pages(sites, workers), strict=True), start=1
+    ):
+        quarter = result.quarter
+        plan = QuarterPlan(quarter, result.as_of, pages, current is not None and current == quarter)
         progress(
             f"building {quarter.id} ({number}/{len(results)}): "
             f"{plan.markdown_pages} pages, {plan.charts} charts"
         )
         plans.append(plan)
     return tuple(plans)
+
+
+def _cost(site: QuarterSite) -> int:
+    """A quarter's share of the work, for scheduling: charts dominate, one per KR and unit."""
+    result = next(r for r in site.results if r.quarter.id == site.quarter_id)
+    return len(result.key_results()) + len(result.units)
+
+
+def _all_pages(sites: Sequence[QuarterSite], workers: int) -> Iterator[dict[str, str]]:
+    """Each quarter's pages, in the order of sites, made in worker processes where possible.
+
+    Rendering charts (vl-convert) is most of a build and holds one core; quarters are
+    independent, so they are built side by side, largest first so the last one to start is
+    small. Results are yielded in the order of sites, so the output does not depend on which
+    process finishes first. Without working processes (a sandbox without semaphores, say) the
+    quarters are built one after the other.
+    """
+    if workers <= 1 or len(sites) <= 1:
+        yield from map(quarter_pages, sites)
+        return
+    try:
+        # spawn, not fork: forking a process whose vl-convert runtime has threads can hang.
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    except (OSError, NotImplementedError, ImportError):
+        yield from map(quarter_pages, sites)
+        return
+    with pool:
+        order = sorted(range(len(sites)), key=lambda i: (-_cost(sites[i]), i))
+        futures = {i: pool.submit(quarter_pages, sites[i]) for i in order}
+        try:
+            for i in range(len(sites)):
+                yield futures[i].result()
+        finally:
+            for future in futures.values():
+                future.cancel()
 
 
 def write_site(
@@ -137,11 +191,12 @@ def write_site(
     problems: Sequence[Problem],
     *,
     progress: Progress = _ignore,
+    workers: int | None = None,
 ) -> tuple[QuarterPlan, ...]:
     """Build every quarter into a temporary sibling of out, then swap it in."""
     if not results:
         raise OkrsiteError("okrs/ has no quarter folder (such as okrs/2026-Q4/) to publish")
-    plans = plan_quarters(root, repository, results, problems, progress)
+    plans = plan_quarters(root, repository, results, problems, progress, workers)
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-", dir=out.parent))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 import urllib.request
@@ -16,12 +17,14 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
+from okrsite import site as site_module
 from okrsite.cli import main
 from okrsite.errors import OkrsiteError
+from okrsite.history import score_all
 from okrsite.load import load_valid
 from okrsite.schema import render, schemas
 from okrsite.serve import fingerprint, start_server, watch
-from okrsite.site import build_site
+from okrsite.site import build_site, plan_quarters
 from tests.conftest import MINIMAL, WriteRepo
 
 DEMO = Path(__file__).resolve().parent.parent
@@ -256,6 +259,43 @@ def small_repo(write_repo: WriteRepo, extra: dict[str, str] | None = None) -> Pa
     return root
 
 
+def plan(root: Path, workers: int) -> dict[str, dict[str, str]]:
+    """Every quarter's pages of root, built with this many worker processes."""
+    repository = load_valid(root)
+    results = score_all(repository, None, TODAY)
+    plans = plan_quarters(root, repository, results, (), workers=workers)
+    return {p.quarter.id: p.pages for p in plans}
+
+
+def test_quarters_built_in_processes_match_a_serial_build(write_repo: WriteRepo) -> None:
+    root = small_repo(write_repo)
+    lines: list[str] = []
+    repository = load_valid(root)
+    results = score_all(repository, None, TODAY)
+    parallel = plan_quarters(root, repository, results, (), lines.append, workers=2)
+    assert {p.quarter.id: p.pages for p in parallel} == plan(root, workers=1)
+    # The progress display says what happens, and each quarter in order once it is ready.
+    assert lines == [
+        "building 2 quarters' pages and charts in 2 processes",
+        "building 2026-Q3 (1/2): 8 pages, 8 charts",
+        "building 2026-Q4 (2/2): 7 pages, 7 charts",
+    ]
+    # Pages: overview, 3 units, alignment, checks, archive, and the closed 2026-Q3's review.
+    # Charts: 2 KRs, 3 unit histories, unit scores, org history, and 2026-Q3's grade spread.
+
+
+def test_without_processes_quarters_are_built_in_turn(
+    write_repo: WriteRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise OSError("no semaphores in this sandbox")
+
+    root = small_repo(write_repo)
+    serial = plan(root, workers=1)
+    monkeypatch.setattr(site_module, "ProcessPoolExecutor", refuse)
+    assert plan(root, workers=2) == serial
+
+
 def test_a_failed_build_leaves_the_previous_site(write_repo: WriteRepo) -> None:
     root = small_repo(write_repo)
     out = root / "site"
@@ -437,7 +477,11 @@ def test_build_command_reports_progress_on_stderr(write_repo: WriteRepo) -> None
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert lines[:2] == [
+    # Two quarters are built side by side on a machine with two cores or more.
+    workers = min(2, os.cpu_count() or 1)
+    side_by_side = [f"building 2 quarters' pages and charts in {workers} processes"]
+    assert lines[: 2 + (workers > 1)] == [
+        *(side_by_side if workers > 1 else []),
         # 2026-Q3: overview, alignment, checks, review, archive and 3 unit pages; Q4 has no review.
         "building 2026-Q3 (1/2): 8 pages, 8 charts",
         "building 2026-Q4 (2/2): 7 pages, 7 charts",
