@@ -162,3 +162,26 @@ def test_two_pages_at_one_path_are_refused() -> None:
 def test_pages_are_the_same_for_the_same_input(write_repo: WriteRepo) -> None:
     root = write_repo({**MINIMAL, **CLOSED_Q3})
     assert pages_of(root, "2026-Q3") == pages_of(root, "2026-Q3")
+
+
+def test_aligns_to_and_aligned_to_this_are_separate_paragraphs(write_repo: WriteRepo) -> None:
+    # Platform's objective aligns to the org's and Payments' delivery aligns to it: both
+    # lines on one page, which Markdown would run together without a blank line between them.
+    platform = PAYMENTS_YAML.replace("id: delivery", "id: paved-road").replace(
+        "    domain: delivery\n", "    domain: delivery\n    aligns_to: eng/elsewhere\n"
+    )
+    payments = PAYMENTS_YAML.replace(
+        "    domain: delivery\n", "    domain: delivery\n    aligns_to: platform/paved-road\n"
+    )
+    root = write_repo(
+        {
+            **MINIMAL,
+            "okrs/2026-Q4/eng.yaml": PAYMENTS_YAML.replace("id: delivery", "id: elsewhere"),
+            "okrs/2026-Q4/platform.yaml": platform,
+            "okrs/2026-Q4/payments.yaml": payments,
+        }
+    )
+    page = pages_of(root, "2026-Q4")["units/platform.md"]
+    aligns = page.index("Aligns to: ")
+    aligned = page.index("Aligned to this: ")
+    assert "\n\n" in page[aligns:aligned]
