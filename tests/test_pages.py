@@ -103,9 +103,13 @@ def test_a_closed_quarter_has_its_review(write_repo: WriteRepo) -> None:
     assert "## Carry-over candidates" in review
     assert (
         "- [Reduce median lead time for changes from 12 days to 5 days]"
-        "(units/payments.md#delivery--lead-time): graded 0.60"
+        "(units/payments.md#delivery--lead-time) ([Payments](units/payments.md)): graded 0.60"
     ) in review
-    assert "Review latency mattered most" in review
+    # What was learned names the objective and its unit: leadership reads it unit by unit.
+    assert (
+        "- [Ship features from idea to production faster](units/payments.md#delivery)"
+        " ([Payments](units/payments.md)): Review latency mattered most"
+    ) in review
     assert "No earlier quarter to compare with." in review
     # The open quarter after it compares nothing and has no review.
     assert "review.md" not in pages_of(write_repo({**MINIMAL, **CLOSED_Q3}), "2026-Q4")
