@@ -25,8 +25,8 @@ check: $(STAMP)
 	$(BIN)/okrsite check
 
 lint: $(STAMP)
-	$(BIN)/ruff check okrsite tests benchmarks
-	$(BIN)/ruff format --check okrsite tests benchmarks
+	$(BIN)/ruff check okrsite tests benchmarks scripts
+	$(BIN)/ruff format --check okrsite tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -129,9 +129,13 @@ def test_folder_base_gives_the_same_changes_as_the_revision(
     json_golden = json.loads((GOLDEN / "diff.json").read_text(encoding="utf-8"))
     changes = diff_results(before, after)
     assert [d.quarter_id for d in changes] == [q["quarter"] for q in json_golden["quarters"]]
-    objectives = {c.path: (c.kind, c.before, c.after) for c in changes[-1].objectives}
-    assert objectives["payments/delivery"] == ("changed", pytest.approx((4 / 7 + 1) / 2), 6 / 7)
-    assert objectives["platform/paved-road"] == ("added", None, pytest.approx(0.4))
+    objectives = {c.path: c for c in changes[-1].objectives}
+    delivery, paved_road = objectives["payments/delivery"], objectives["platform/paved-road"]
+    assert delivery.kind == "changed"
+    assert delivery.before == pytest.approx((4 / 7 + 1) / 2)
+    assert delivery.after == pytest.approx(6 / 7)
+    assert (paved_road.kind, paved_road.before) == ("added", None)
+    assert paved_road.after == pytest.approx(0.4)
 
 
 def test_only_the_asked_quarter_and_nothing_when_nothing_changed(changed_repo: Path) -> None:
