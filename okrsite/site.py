@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -131,12 +132,11 @@ def plan_quarters(
         )
         for result in results
     ]
-    workers = min(len(sites), os.cpu_count() or 1) if workers is None else workers
-    if workers > 1:
-        progress(f"building {len(sites)} quarters' pages and charts in {workers} processes")
+    wanted = (os.cpu_count() or 1) if workers is None else workers
+    workers = min(len(sites), wanted)  # a process per quarter at most
     plans: list[QuarterPlan] = []
     for number, (result, pages) in enumerate(
-        zip(results, _all_pages(sites, workers), strict=True), start=1
+        zip(results, _all_pages(sites, workers, progress), strict=True), start=1
     ):
         quarter = result.quarter
         plan = QuarterPlan(quarter, result.as_of, pages, current is not None and current == quarter)
@@ -154,16 +154,18 @@ def _cost(site: QuarterSite) -> int:
     return len(result.key_results()) + len(result.units)
 
 
-def _all_pages(sites: Sequence[QuarterSite], workers: int) -> Iterator[dict[str, str]]:
+def _all_pages(
+    sites: Sequence[QuarterSite], workers: int, progress: Progress
+) -> Iterator[dict[str, str]]:
     """Each quarter's pages, in the order of sites, made in worker processes where possible.
 
     Rendering charts (vl-convert) is most of a build and holds one core; quarters are
     independent, so they are built side by side, largest first so the last one to start is
     small. Results are yielded in the order of sites, so the output does not depend on which
-    process finishes first. Without working processes (a sandbox without semaphores, say) the
-    quarters are built one after the other.
+    process finishes first. Without working processes (a sandbox without semaphores, a worker
+    that died, or this being a worker already) the quarters are built here, one after the other.
     """
-    if workers <= 1 or len(sites) <= 1:
+    if workers <= 1 or multiprocessing.parent_process() is not None:
         yield from map(quarter_pages, sites)
         return
     try:
@@ -172,12 +174,19 @@ def _all_pages(sites: Sequence[QuarterSite], workers: int) -> Iterator[dict[str,
     except (OSError, NotImplementedError, ImportError):
         yield from map(quarter_pages, sites)
         return
+    progress(f"building {len(sites)} quarters' pages and charts in {workers} processes")
     with pool:
         order = sorted(range(len(sites)), key=lambda i: (-_cost(sites[i]), i))
         futures = {i: pool.submit(quarter_pages, sites[i]) for i in order}
+        done = 0
         try:
             for i in range(len(sites)):
-                yield futures[i].result()
+                pages = futures[i].result()
+                done += 1
+                yield pages
+        except BrokenProcessPool:
+            progress("the worker processes stopped; building the remaining quarters here")
+            yield from map(quarter_pages, sites[done:])
         finally:
             for future in futures.values():
                 future.cancel()

@@ -9,6 +9,8 @@ import threading
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -294,6 +296,41 @@ def test_without_processes_quarters_are_built_in_turn(
     serial = plan(root, workers=1)
     monkeypatch.setattr(site_module, "ProcessPoolExecutor", refuse)
     assert plan(root, workers=2) == serial
+
+
+class DeadPool:
+    """A process pool whose workers have all died: every result is BrokenProcessPool."""
+
+    def __init__(self, *_args: object, **_kwargs: object) -> None:
+        pass
+
+    def __enter__(self) -> DeadPool:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        pass
+
+    def submit(self, *_args: object) -> Future[dict[str, str]]:
+        future: Future[dict[str, str]] = Future()
+        future.set_exception(BrokenProcessPool("a worker was killed"))
+        return future
+
+
+def test_when_workers_die_the_quarters_are_built_here(
+    write_repo: WriteRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = small_repo(write_repo)
+    serial = plan(root, workers=1)
+    monkeypatch.setattr(site_module, "ProcessPoolExecutor", DeadPool)
+    lines: list[str] = []
+    repository = load_valid(root)
+    results = score_all(repository, None, TODAY)
+    plans = plan_quarters(root, repository, results, (), lines.append, workers=2)
+    assert {p.quarter.id: p.pages for p in plans} == serial
+    assert lines[:2] == [
+        "building 2 quarters' pages and charts in 2 processes",
+        "the worker processes stopped; building the remaining quarters here",
+    ]
 
 
 def test_a_failed_build_leaves_the_previous_site(write_repo: WriteRepo) -> None:
