@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from okrsite import site as site_module
 from okrsite.cli import main
+from okrsite.cli.build import serve_command
 from okrsite.errors import OkrsiteError
 from okrsite.history import score_all
 from okrsite.load import load_valid
@@ -525,7 +526,10 @@ def test_build_command_reports_progress_on_stderr(write_repo: WriteRepo) -> None
     ]
     assert lines[-2].startswith("built 2 quarters in ")
     assert lines[-2].endswith(f" s into {root / 'public'}")
-    assert lines[-1] == "view it with `okrsite serve` and open http://127.0.0.1:8000/"
+    # Served from the folder it was built into, not serve's default site/.
+    assert lines[-1] == (
+        f"view it with `okrsite serve --root {root} --out public` and open http://127.0.0.1:8000/"
+    )
     scores = json.loads((root / "public/2026-Q4/scores.json").read_text(encoding="utf-8"))
     assert scores["as_of"] == "2026-11-20"
 
@@ -571,3 +575,10 @@ def test_serve_answers_with_the_built_site(write_repo: WriteRepo, tmp_path: Path
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_serve_hint_names_only_what_differs_from_serves_defaults(tmp_path: Path) -> None:
+    assert serve_command(Path.cwd(), Path("site")) == "okrsite serve"
+    assert serve_command(tmp_path / "my okrs", Path("site")) == (
+        f"okrsite serve --root '{tmp_path / 'my okrs'}'"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import time
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import click
 from okrsite.cli.common import common_options, get_context
 from okrsite.clock import parse_date, today
 from okrsite.site import build_site
+
+DEFAULT_OUT = Path("site")
 
 
 def report(message: str) -> None:
@@ -21,7 +24,7 @@ def report(message: str) -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("site"),
+    default=DEFAULT_OUT,
     show_default=True,
     help="Where to write the site; relative paths are taken from --root.",
 )
@@ -42,4 +45,15 @@ def build(out: Path, as_of_text: str | None) -> None:
     seconds = time.monotonic() - started
     report(f"built {len(plans)} quarters in {seconds:.1f} s into {root / out}")
     # The version selector reads versions.json over HTTP, so a file:// view would lack it.
-    report("view it with `okrsite serve` and open http://127.0.0.1:8000/")
+    report(f"view it with `{serve_command(root, out)}` and open http://127.0.0.1:8000/")
+
+
+def serve_command(root: Path, out: Path) -> str:
+    """The serve command for this build, with its --root and --out where they are not the
+    defaults: serve builds into its own folder, so without them it would show another site."""
+    words = ["okrsite", "serve"]
+    if root.resolve() != Path.cwd().resolve():
+        words += ["--root", str(root)]
+    if out != DEFAULT_OUT:
+        words += ["--out", str(out)]
+    return shlex.join(words)
