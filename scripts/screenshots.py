@@ -1,6 +1,6 @@
 """Regenerate the README's screenshots from a demo build, in Debian's headless Chromium.
 
-Usage: .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+Usage: .venv/bin/python -m scripts.screenshots [--out docs/screenshots]
 
 Builds the demo organisation as of 2026-11-27 into a temporary folder, serves it on 127.0.0.1 and
 writes overview.png (the org overview down to its unit-scores chart) and unit.png (the Payments
@@ -11,61 +11,21 @@ is fixed and nothing is fetched from the network.
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
 
 from okrsite.site import build_site
+from scripts.browser import CHROMIUM, launch, served
 
 PROJECT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-# Debian's Chromium, offline: no sandbox (root in CI), no GPU, no background calls home.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AS_OF = date(2026, 11, 27)
 WIDTH = 1280
 MARGIN = 24  # pixels kept below the chart that ends each picture
 UNIT = "payments"
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    """Serves files without logging each request."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Say nothing: the script reports what it wrote, not every request."""
-
-
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve folder on an ephemeral port of 127.0.0.1 while the block runs; yields its URL."""
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def shoot_down_to(page: Page, url: str, image: str, path: Path) -> None:
@@ -95,8 +55,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="okrsite-screenshots-") as scratch:
         site = Path(scratch) / "site"
         build_site(PROJECT, site, as_of=AS_OF, today=AS_OF)
-        with serve(site) as url, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        with served(site) as url, sync_playwright() as playwright:
+            browser = launch(playwright)
             try:
                 page = browser.new_page(viewport={"width": WIDTH, "height": 900})
                 shoot_down_to(

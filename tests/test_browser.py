@@ -6,14 +6,11 @@ test-output/browser/ (git-ignored) for a person to look at.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,34 +21,16 @@ from playwright.sync_api import ConsoleMessage, Page, sync_playwright
 
 from okrsite.cli import main
 from okrsite.site import build_site
+from scripts.browser import CHROMIUM, launch, served
 
 pytestmark = pytest.mark.browser
 
 PROJECT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-# Debian's Chromium, offline: no sandbox (root in CI), no GPU, no background calls home.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AS_OF = date(2026, 11, 27)
 SCREENSHOTS = PROJECT / "test-output" / "browser"
 ARCHIVED = "2026-Q3"
 UNIT = "payments"
 TIMEOUT_MS = 10_000
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    """Serves files without logging each request to standard error."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Say nothing: pytest would show every request as captured output."""
 
 
 def require_chromium() -> None:
@@ -70,17 +49,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_chromium()
     out = tmp_path_factory.mktemp("browser") / "site"
     build_site(PROJECT, out, as_of=AS_OF, today=AS_OF)
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(out))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with served(out) as url:
+        yield url
 
 
 def exported_org_score() -> str:
@@ -145,7 +115,7 @@ def test_reader_walks_the_demo_site(site_url: str) -> None:
     expected_score = exported_org_score()
     traffic = Traffic()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             context.set_default_timeout(TIMEOUT_MS)

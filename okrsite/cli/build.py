@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from okrsite.cli.common import common_options, get_context
+from okrsite.cli.common import common_options, get_context, out_option
 from okrsite.clock import parse_date, today
 from okrsite.site import build_site
 
@@ -21,13 +21,7 @@ def report(message: str) -> None:
 
 
 @click.command("build")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Where to write the site; relative paths are taken from --root.",
-)
+@out_option(DEFAULT_OUT, "the site")
 @click.option(
     "--as-of",
     "as_of_text",

@@ -55,3 +55,14 @@ def common_options(command: F) -> F:
 def get_context() -> Context:
     """The shared context of the running command."""
     return click.get_current_context().ensure_object(Context)
+
+
+def out_option(default: Path, what: str) -> Callable[[F], F]:
+    """The --out folder of a command that writes; a relative one is taken from --root."""
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=default,
+        show_default=True,
+        help=f"Where to write {what}; relative paths are taken from --root.",
+    )

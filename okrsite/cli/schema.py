@@ -6,18 +6,12 @@ from pathlib import Path
 
 import click
 
-from okrsite.cli.common import common_options, get_context
+from okrsite.cli.common import common_options, get_context, out_option
 from okrsite.schema import write_schemas
 
 
 @click.command("schema")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("schemas"),
-    show_default=True,
-    help="Folder to write into; relative paths are taken from --root, as build's --out.",
-)
+@out_option(Path("schemas"), "the schemas")
 @common_options
 def schema(out: Path) -> None:
     """Write JSON Schemas for org.yaml, quarter.yaml and UNIT.yaml (draft 2020-12)."""

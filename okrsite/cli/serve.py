@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from okrsite.cli.build import report
-from okrsite.cli.common import common_options, get_context
+from okrsite.cli.build import DEFAULT_OUT, report
+from okrsite.cli.common import common_options, get_context, out_option
 from okrsite.clock import today
 from okrsite.serve import fingerprint, start_server, watch
 from okrsite.site import build_site
@@ -22,13 +22,7 @@ from okrsite.site import build_site
     show_default=True,
     help="Port on 127.0.0.1 to serve on; 0 picks a free one.",
 )
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("site"),
-    show_default=True,
-    help="Where to write the site; relative paths are taken from --root.",
-)
+@out_option(DEFAULT_OUT, "the site")
 @common_options
 def serve(port: int, out: Path) -> None:
     """Build and serve the site on localhost; rebuild when okrs/, content/, theme/ change."""
