@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+SITE_STAMP := $(VENV)/.installed-site
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: site test check lint typecheck pytest serve clean
 
@@ -10,31 +11,36 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+# The site needs the package alone; the tests add linters, type stubs and the browser driver.
+$(SITE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(SITE_STAMP)
 
-site: $(STAMP)
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(SITE_STAMP) $(TEST_STAMP)
+
+site: $(SITE_STAMP)
 	$(BIN)/okrsite check
 	$(BIN)/okrsite build --out site
 
-serve: $(STAMP)
+serve: $(SITE_STAMP)
 	$(BIN)/okrsite serve
 
-check: $(STAMP)
+check: $(SITE_STAMP)
 	$(BIN)/okrsite check
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check okrsite tests benchmarks scripts
 	$(BIN)/ruff format --check okrsite tests benchmarks scripts
 
-typecheck: $(STAMP)
+typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n 2
 
 test: lint typecheck check pytest
 
 clean:
-	rm -rf site .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf site .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis test-output
