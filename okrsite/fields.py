@@ -47,16 +47,6 @@ def expect_mapping(node: Node, what: str, problems: list[Problem]) -> Mapping | 
     return None
 
 
-def expect_list(node: Node, what: str, problems: list[Problem]) -> Sequence | None:
-    """node as a Sequence, or None and a problem naming what it should have been."""
-    if isinstance(node, Sequence):
-        return node
-    problems.append(
-        problem("OKR012", node.location, f"{what} must be a list, not {describe(node)}")
-    )
-    return None
-
-
 class Fields:
     """The fields of one mapping: unknown ones reported at once, each read typed and located."""
 

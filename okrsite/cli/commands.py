@@ -13,6 +13,5 @@ from okrsite.cli.quarter import close, new, reopen
 from okrsite.cli.schema import schema
 from okrsite.cli.serve import serve
 
-# Each helper module appends its command here, e.g.:
-#   from okrsite.cli.check import check
+# `okrsite --help` lists them alphabetically, as click does.
 ALL: list[click.Command] = [schema, diff, new, close, reopen, checkin, export, check, build, serve]
