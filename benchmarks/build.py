@@ -33,11 +33,11 @@ from typing import Any
 import vl_convert
 import yaml
 
-from okrsite import charts
-from okrsite.check import check_loaded
-from okrsite.history import score_all
-from okrsite.load import load
-from okrsite.site import build_site, write_site
+from okrsite.check.rules import check_loaded
+from okrsite.load.repository import load
+from okrsite.score.history import score_all
+from okrsite.site import charts
+from okrsite.site.build import build_site, write_site
 
 PROJECT = Path(__file__).resolve().parent.parent
 SOURCES = ("okrs", "content", "theme", "mkdocs.yml")
@@ -81,7 +81,7 @@ class Size:
 
 
 class ChartClock:
-    """Accumulates the time spent in okrsite.charts' *_chart functions while installed."""
+    """Accumulates the time spent in okrsite.site.charts' *_chart functions while installed."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
@@ -163,7 +163,7 @@ def build_once(root: Path, out: Path) -> Timings:
     planned = stamps.times("building ")  # each quarter's pages and charts are ready
     rendering = stamps.times("rendering ")  # each quarter's MkDocs build starts
     if len(planned) != len(results) or len(rendering) != len(results):
-        raise RuntimeError("okrsite.site's progress lines changed; update benchmarks/build.py")
+        raise RuntimeError("the build's progress lines changed; update benchmarks/build.py")
     plan_starts = [scored] + [t for t, _ in planned[:-1]]
     mkdocs_ends = [t for t, _ in rendering[1:]] + [finished]
     for (plan_end, quarter), plan_start, (mkdocs_start, _), mkdocs_end in zip(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Playwright
 
-from okrsite.serve import start_server
+from okrsite.site.serve import start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 # No sandbox (root in CI), no GPU, and no background calls home: the machine has no network.

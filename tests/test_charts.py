@@ -14,7 +14,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okrsite.charts import (
+from okrsite.model.okrs import Bands, CheckIn, KeyResult, Objective, Org, Policy, Quarter, Unit
+from okrsite.model.scores import (
+    Band,
+    KeyResultResult,
+    ObjectiveResult,
+    Projection,
+    QuarterResult,
+    UnitResult,
+)
+from okrsite.site.charts import (
     TITLE_LIMIT,
     Chart,
     approximate,
@@ -27,25 +36,7 @@ from okrsite.charts import (
     unit_history_chart,
     unit_scores_chart,
 )
-from okrsite.chartstyle import DARK, LIGHT
-from okrsite.model import (
-    Bands,
-    CheckIn,
-    KeyResult,
-    Objective,
-    Org,
-    Policy,
-    Quarter,
-    Unit,
-)
-from okrsite.results import (
-    Band,
-    KeyResultResult,
-    ObjectiveResult,
-    Projection,
-    QuarterResult,
-    UnitResult,
-)
+from okrsite.site.palettes import DARK, LIGHT
 
 SVG = "{http://www.w3.org/2000/svg}"
 QUARTER = Quarter(id="2026-Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
@@ -390,7 +381,7 @@ def test_output_does_not_depend_on_the_time_zone(metric_chart: Chart) -> None:
     # Dates are UTC throughout; a process far from UTC must draw the same bytes.
     script = (
         "import sys; from tests.test_charts import METRIC, QUARTER;"
-        "from okrsite.charts import key_result_chart;"
+        "from okrsite.site.charts import key_result_chart;"
         "sys.stdout.write(key_result_chart(METRIC, QUARTER).light_svg)"
     )
     root = Path(__file__).resolve().parent.parent

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from okrsite.problems import CODES
+from okrsite.model.problems import CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "content" / "reference" / "check-codes.md"

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from okrsite.check import check
-from okrsite.checkin import CheckInRequest, append_checkin, format_number, parse_value
+from okrsite.check.rules import check
 from okrsite.cli import main
-from okrsite.errors import OkrsiteError
+from okrsite.edit.checkin import CheckInRequest, append_checkin, format_number, parse_value
+from okrsite.model.errors import OkrsiteError
 from tests.conftest import MINIMAL, PAYMENTS_CSV, WriteRepo
 
 CSV_PATH = "okrs/2026-Q4/payments.csv"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from okrsite.cli import main
 from okrsite.cli.commands import ALL
-from okrsite.errors import OkrsiteError
+from okrsite.model.errors import OkrsiteError
 
 
 def _leaf_commands() -> list[tuple[str, ...]]:

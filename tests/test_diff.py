@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from okrsite.cli import main
-from okrsite.diff import diff_results, shown, to_markdown
-from okrsite.errors import OkrsiteError
-from okrsite.gitsource import check_revision, materialise
-from okrsite.history import score_all
-from okrsite.load import load_valid
+from okrsite.load.git_revision import check_revision, materialise
+from okrsite.load.repository import load_valid
+from okrsite.model.errors import OkrsiteError
+from okrsite.score.diff import diff_results, shown, to_markdown
+from okrsite.score.history import score_all
 from tests.conftest import MINIMAL, PAYMENTS_YAML, WriteRepo
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -8,7 +8,7 @@ import click
 import pytest
 
 from okrsite.cli import main
-from okrsite.problems import CODES
+from okrsite.model.problems import CODES
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

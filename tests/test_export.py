@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from okrsite.cli import main
-from okrsite.export import dumps, export_quarter
-from okrsite.model import Unit
-from okrsite.score import score_quarter
+from okrsite.model.okrs import Unit
+from okrsite.score.export import dumps, export_quarter
+from okrsite.score.quarter import score_quarter
 from tests.conftest import MINIMAL, WriteRepo
 from tests.test_score import (
     guardrail,

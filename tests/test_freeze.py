@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from okrsite.check import check
+from okrsite.check.frozen import close_quarter, edit_quarter_yaml, quarter_digest, reopen_quarter
+from okrsite.check.rules import check
 from okrsite.cli import main
-from okrsite.errors import DataError, OkrsiteError
-from okrsite.freeze import close_quarter, edit_quarter_yaml, quarter_digest, reopen_quarter
+from okrsite.model.errors import DataError, OkrsiteError
 from tests.conftest import MINIMAL, WriteRepo
 
 TODAY = date(2026, 11, 27)

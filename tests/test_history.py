@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 
-from okrsite.history import (
+from okrsite.model.okrs import KeyResult, Quarter, QuarterStatus
+from okrsite.model.scores import QuarterResult
+from okrsite.score.history import (
     KrPoint,
     UnitPoint,
     kr_history,
@@ -15,8 +17,6 @@ from okrsite.history import (
     score_all,
     unit_history,
 )
-from okrsite.model import KeyResult, Quarter, QuarterStatus
-from okrsite.results import QuarterResult
 from tests.test_score import metric, milestone, objective, on, quarter, repository
 
 Q3 = (date(2026, 7, 1), date(2026, 9, 30))

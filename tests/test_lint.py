@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from okrsite.check import check
+from okrsite.check.rules import check
 from tests.conftest import MINIMAL, ORG_YAML, PAYMENTS_CSV, PAYMENTS_YAML, WriteRepo
 
 PAYMENTS = "okrs/2026-Q4/payments.yaml"

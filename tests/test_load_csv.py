@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from okrsite.csvsource import read_checkins
-from okrsite.load import load
-from okrsite.model import Problem
+from okrsite.load.checkins import read_checkins
+from okrsite.load.repository import load
+from okrsite.model.problems import Problem
 from tests.conftest import MINIMAL, WriteRepo
 
 CSV = "okrs/2026-Q4/payments.csv"

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrsite.check import check
+from okrsite.check.rules import check
 from tests.conftest import MINIMAL
 
 FILES = (

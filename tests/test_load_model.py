@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 import pytest
 
-from okrsite.errors import DataError
-from okrsite.load import load, load_valid
+from okrsite.load.repository import load, load_valid
+from okrsite.model.errors import DataError
 from tests.conftest import MINIMAL, ORG_YAML, PAYMENTS_YAML, WriteRepo
 
 ORG = "okrs/org.yaml"

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 import pytest
 
-from okrsite.load import load
-from okrsite.textsource import MAX_BYTES
+from okrsite.load.repository import load
+from okrsite.load.text import MAX_BYTES
 from tests.conftest import MINIMAL, ORG_YAML, PAYMENTS_YAML, WriteRepo
 
 PAYMENTS = "okrs/2026-Q4/payments.yaml"

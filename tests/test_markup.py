@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrsite.markup import html_text, md_text, note_html, single_line
+from okrsite.site.markup import html_text, md_text, note_html, single_line
 
 EXTENSIONS = ["tables", "attr_list", "admonition", "pymdownx.details", "toc"]
 """The Markdown extensions of the repository's mkdocs.yml."""

@@ -8,11 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.export import dumps, export_quarter
-from okrsite.history import score_all
-from okrsite.load import load_valid
-from okrsite.model import Location, Problem
-from okrsite.pages import STATUS_TONES, DuplicatePageError, QuarterSite, add_page, quarter_pages
+from okrsite.load.repository import load_valid
+from okrsite.model.problems import Location, Problem
+from okrsite.score.export import dumps, export_quarter
+from okrsite.score.history import score_all
+from okrsite.site.pages import (
+    STATUS_TONES,
+    DuplicatePageError,
+    QuarterSite,
+    add_page,
+    quarter_pages,
+)
 from tests.conftest import MINIMAL, PAYMENTS_CSV, PAYMENTS_YAML, WriteRepo
 
 TODAY = date(2026, 11, 27)

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okrsite.model import CheckIn, KeyResult, Objective, Policy, QuarterStatus, Unit
-from okrsite.results import QuarterResult
-from okrsite.score import measure, score_quarter
+from okrsite.model.okrs import CheckIn, KeyResult, Objective, Policy, QuarterStatus, Unit
+from okrsite.model.scores import QuarterResult
+from okrsite.score.quarter import measure, score_quarter
 from tests.test_score import Q4_END, Q4_START, quarter, repository
 
 UNITS = (

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from okrsite.model import Location, Problem
-from okrsite.report import (
+from okrsite.cli.report import (
     escape_data,
     escape_property,
     format_github,
@@ -13,6 +12,7 @@ from okrsite.report import (
     format_text,
     summary,
 )
+from okrsite.model.problems import Location, Problem
 
 HOSTILE = "100% done\r\n::error file=x::pwned, really: yes"
 ERROR = Problem(Location("okrs/a,b:c.yaml", 3, 7), "OKR012", "error", HOSTILE)

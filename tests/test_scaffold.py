@@ -9,10 +9,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from okrsite.check import check
+from okrsite.check.rules import check
 from okrsite.cli import main
-from okrsite.errors import OkrsiteError
-from okrsite.scaffold import new_quarter
+from okrsite.edit.scaffold import new_quarter
+from okrsite.model.errors import OkrsiteError
 from tests.conftest import ORG_YAML, PAYMENTS_YAML, WriteRepo
 
 TODAY = date(2026, 10, 20)

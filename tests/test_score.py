@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from okrsite.model import (
+from okrsite.model.okrs import (
     Bands,
     CheckIn,
     KeyResult,
@@ -23,8 +23,8 @@ from okrsite.model import (
     Unit,
     UnitPlan,
 )
-from okrsite.results import KeyResultResult, QuarterResult
-from okrsite.score import as_of_date, band, measure, score_quarter
+from okrsite.model.scores import KeyResultResult, QuarterResult
+from okrsite.score.quarter import as_of_date, band, measure, score_quarter
 
 Q4_START, Q4_END = date(2026, 10, 1), date(2026, 12, 31)  # day 0 and day 91
 

@@ -19,15 +19,15 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from okrsite import site as site_module
 from okrsite.cli import main
 from okrsite.cli.build import serve_command
-from okrsite.errors import OkrsiteError
-from okrsite.history import score_all
-from okrsite.load import load_valid
-from okrsite.schema import render, schemas
-from okrsite.serve import fingerprint, start_server, watch
-from okrsite.site import build_site, plan_quarters
+from okrsite.load.repository import load_valid
+from okrsite.load.schemas import render, schemas
+from okrsite.model.errors import OkrsiteError
+from okrsite.score.history import score_all
+from okrsite.site import build as site_module
+from okrsite.site.build import build_site, plan_quarters
+from okrsite.site.serve import fingerprint, start_server, watch
 from tests.conftest import MINIMAL, WriteRepo
 
 DEMO = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from okrsite.trend import FLAT, least_squares, trend
+from okrsite.score.trend import FLAT, least_squares, trend
 
 
 def test_least_squares_through_two_points_is_the_line_between_them() -> None:

@@ -9,7 +9,7 @@ import click
 
 from okrsite import __version__
 from okrsite.cli.common import Context
-from okrsite.errors import OkrsiteError
+from okrsite.model.errors import OkrsiteError
 
 
 class _Group(click.Group):

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from okrsite.cli.common import common_options, get_context, out_option
-from okrsite.clock import parse_date, today
-from okrsite.site import build_site
+from okrsite.model.clock import parse_date, today
+from okrsite.site.build import build_site
 
 DEFAULT_OUT = Path("site")
 

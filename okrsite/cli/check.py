@@ -6,11 +6,11 @@ import sys
 
 import click
 
-from okrsite.check import check_loaded
+from okrsite.check.rules import check_loaded
 from okrsite.cli.common import common_options, get_context
-from okrsite.clock import today
-from okrsite.load import load
-from okrsite.report import format_github, format_json, format_text, summary
+from okrsite.cli.report import format_github, format_json, format_text, summary
+from okrsite.load.repository import load
+from okrsite.model.clock import today
 
 FORMATS = {"text": format_text, "github": format_github, "json": format_json}
 

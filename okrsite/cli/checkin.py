@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from okrsite.checkin import CheckInRequest, append_checkin
 from okrsite.cli.common import common_options, get_context
-from okrsite.clock import parse_date, today
+from okrsite.edit.checkin import CheckInRequest, append_checkin
+from okrsite.model.clock import parse_date, today
 
 
 @click.command(

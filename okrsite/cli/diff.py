@@ -9,14 +9,14 @@ from pathlib import Path
 import click
 
 from okrsite.cli.common import common_options, get_context
-from okrsite.clock import today
-from okrsite.diff import diff_results, to_json, to_markdown
-from okrsite.errors import OkrsiteError
-from okrsite.gitsource import materialise
-from okrsite.history import score_all
-from okrsite.load import load, load_valid
-from okrsite.model import Repository
-from okrsite.problems import quote
+from okrsite.load.git_revision import materialise
+from okrsite.load.repository import load, load_valid
+from okrsite.model.clock import today
+from okrsite.model.errors import OkrsiteError
+from okrsite.model.okrs import Repository
+from okrsite.model.problems import quote
+from okrsite.score.diff import diff_results, to_json, to_markdown
+from okrsite.score.history import score_all
 
 
 def _base_repository(root: Path, base: str) -> Repository:

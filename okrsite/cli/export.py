@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 
 from okrsite.cli.common import common_options, get_context
-from okrsite.clock import parse_date, today
-from okrsite.errors import OkrsiteError
-from okrsite.export import dumps, export_quarter
-from okrsite.load import load_valid
-from okrsite.score import score_quarter
+from okrsite.load.repository import load_valid
+from okrsite.model.clock import parse_date, today
+from okrsite.model.errors import OkrsiteError
+from okrsite.score.export import dumps, export_quarter
+from okrsite.score.quarter import score_quarter
 
 
 @click.command("export")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
+from okrsite.check.frozen import close_quarter, reopen_quarter
 from okrsite.cli.common import common_options, get_context
-from okrsite.clock import today
-from okrsite.freeze import close_quarter, reopen_quarter
-from okrsite.scaffold import new_quarter
+from okrsite.edit.scaffold import new_quarter
+from okrsite.model.clock import today
 
 
 @click.group("new")

@@ -1,0 +1,1 @@
+"""Stage 3, checking: the rules and lints over the loaded model and its scores (never scoring)."""

@@ -1,0 +1,181 @@
+"""`okrsite checkin`: one validated row appended to a unit's check-in CSV, nothing rewritten."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from okrsite.load.checkins import COLUMNS, GRACE_DAYS
+from okrsite.load.repository import load
+from okrsite.model.errors import DataError, OkrsiteError
+from okrsite.model.okrs import Quarter, Repository
+from okrsite.model.problems import quote
+
+ORG_PATH = "okrs/org.yaml"
+
+
+@dataclass(frozen=True)
+class CheckInRequest:
+    """What the owner reports: a KR's value on a date, with optional confidence and notes."""
+
+    unit_id: str
+    kr: str  # OBJECTIVE/KR
+    value: str  # as typed; validated here
+    on: date
+    confidence: float | None = None
+    note: str = ""
+    blockers: str = ""
+    quarter_id: str | None = None  # default: the quarter whose dates contain `on`
+
+
+@dataclass(frozen=True)
+class Appended:
+    """Where the row went and what it says."""
+
+    path: str  # root-relative POSIX path of the CSV
+    quarter_id: str
+    row: str  # the CSV text appended, without the line ending
+    created: bool  # whether the file was new
+
+
+def parse_value(text: str) -> float:
+    """A check-in value: a finite number with a dot as decimal separator."""
+    cleaned = text.strip()
+    hint = ""
+    if "," in cleaned:
+        hint = f"; write {cleaned.replace(',', '.')!r} with a dot as decimal separator"
+    try:
+        value = float(cleaned)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or "_" in cleaned:
+        raise OkrsiteError(f"value {quote(text)} is not a number{hint}")
+    return value
+
+
+def format_number(value: float) -> str:
+    """A number as the CSV holds it: 8 rather than 8.0, full precision otherwise."""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _window(quarter: Quarter) -> tuple[date, date]:
+    """The dates a check-in of the quarter may carry: its start to the grace period's end."""
+    return quarter.start, quarter.end + timedelta(days=GRACE_DAYS)
+
+
+def pick_quarter(repository: Repository, on: date, quarter_id: str | None) -> Quarter:
+    """The quarter named, else the one whose dates contain `on`, else one whose grace does."""
+    if quarter_id is not None:
+        quarter = repository.quarter(quarter_id)
+        if quarter is None:
+            raise OkrsiteError(f"there is no quarter {quote(quarter_id)} (no okrs/{quarter_id}/)")
+    else:
+        containing = [q for q in repository.quarters if q.start <= on <= q.end]
+        in_grace = [q for q in repository.quarters if _window(q)[0] <= on <= _window(q)[1]]
+        candidates = containing or in_grace
+        if not candidates:
+            raise OkrsiteError(
+                f"no quarter contains {on.isoformat()}; give --quarter, or --date within a quarter"
+            )
+        quarter = candidates[-1]
+    first, last = _window(quarter)
+    if not first <= on <= last:
+        raise OkrsiteError(
+            f"{on.isoformat()} is outside quarter {quarter.id}: a check-in is dated from "
+            f"{first.isoformat()} to {last.isoformat()} ({GRACE_DAYS} days after its end)"
+        )
+    if quarter.closed:
+        raise OkrsiteError(
+            f"quarter {quarter.id} is closed; reopen it with `okrsite reopen {quarter.id}` "
+            "to add a check-in"
+        )
+    return quarter
+
+
+def _validate(root: Path, request: CheckInRequest) -> Quarter:
+    """The quarter the row belongs to, once the unit, KR and dates are known good."""
+    loaded = load(root)
+    repository = loaded.repository
+    errors = [p for p in loaded.problems if p.severity == "error"]
+    # A broken or missing org.yaml explains an unknown unit better than the list of units.
+    if org_errors := [p for p in errors if p.location.path == ORG_PATH]:
+        raise DataError(org_errors)
+    unit = repository.org.unit(request.unit_id)
+    if unit is None:
+        known = ", ".join(u.id for u in repository.org.units)
+        raise OkrsiteError(f"unknown unit {quote(request.unit_id)}; the units are: {known}")
+    quarter = pick_quarter(repository, request.on, request.quarter_id)
+    prefix = f"okrs/{quarter.id}/{unit.id}."
+    if unit_errors := [p for p in errors if p.location.path.startswith(prefix)]:
+        raise DataError(unit_errors)
+    plan = quarter.plan(unit.id)
+    refs = [f"{o.id}/{kr.id}" for o in plan.objectives for kr in o.key_results] if plan else []
+    if request.kr not in refs:
+        known = ", ".join(refs) if refs else "none"
+        raise OkrsiteError(
+            f"unknown key result {quote(request.kr)} for unit {unit.id} in {quarter.id}; "
+            f"write it as OBJECTIVE/KR, one of: {known}"
+        )
+    return quarter
+
+
+def _existing_layout(data: bytes, path: str) -> tuple[list[str], str]:
+    """The header's columns in file order and the file's line ending."""
+    text = data.decode("utf-8-sig", errors="replace")
+    first_line = text.splitlines()[0] if text else ""
+    columns = [c.strip() for c in next(csv.reader([first_line]), [])]
+    newline = "\r\n" if b"\r\n" in data.split(b"\n", 1)[0] + b"\n" else "\n"
+    if not {"date", "kr", "value"} <= set(columns):
+        raise OkrsiteError(
+            f"{path}: the header {quote(first_line)} lacks date, kr or value; fix it first"
+        )
+    return columns, newline
+
+
+def _csv_row(cells: list[str], newline: str) -> str:
+    """One CSV record, quoted where a cell holds a comma, quote or line break."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=newline).writerow(cells)
+    return buffer.getvalue()
+
+
+def append_checkin(root: Path, request: CheckInRequest) -> Appended:
+    """Append one row to okrs/QUARTER/UNIT.csv, creating it with a header if needed."""
+    value = parse_value(request.value)
+    if request.confidence is not None and not 0 <= request.confidence <= 1:
+        raise OkrsiteError(f"confidence {request.confidence:g} is not between 0 and 1")
+    quarter = _validate(root, request)
+    relative = f"okrs/{quarter.id}/{request.unit_id}.csv"
+    path = root / relative
+    cells = {
+        "date": request.on.isoformat(),
+        "kr": request.kr,
+        "value": format_number(value),
+        "confidence": "" if request.confidence is None else format_number(request.confidence),
+        "note": request.note,
+        "blockers": request.blockers,
+    }
+    created = not path.exists()
+    prefix = b""
+    if created:
+        columns, newline = list(COLUMNS), "\n"
+    else:
+        data = path.read_bytes()
+        columns, newline = _existing_layout(data, relative)
+        if data and not data.endswith((b"\n", b"\r")):
+            prefix = newline.encode()
+        missing = [name for name in COLUMNS if cells[name] and name not in columns]
+        if missing:
+            raise OkrsiteError(
+                f"{relative} has no {', '.join(missing)} column; add it to the header first"
+            )
+    header = ",".join(columns) + newline if created else ""
+    row = _csv_row([cells.get(name, "") for name in columns], newline)
+    # Append mode: existing bytes are never touched, so history cannot be lost.
+    with path.open("ab") as stream:
+        stream.write(prefix + (header + row).encode("utf-8"))
+    return Appended(relative, quarter.id, row.removesuffix(newline), created)

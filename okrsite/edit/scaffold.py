@@ -1,0 +1,218 @@
+"""`okrsite new quarter`: the next quarter's folder, seeded with the last quarter's carry-overs.
+
+Each unit of org.yaml gets a UNIT.yaml: the key results graded 0.5 to 0.7 in the latest
+quarter (history.review's carry-over candidates) under their objectives, with the baseline set
+to the last measured value and no check-ins; the latest quarter's other objectives follow as
+YAML comments to copy from. When the latest quarter is still open its grades are provisional:
+each KR's grade if written, else its score today, exactly as if it were closed now.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from okrsite.load.repository import load_valid
+from okrsite.model.errors import OkrsiteError
+from okrsite.model.okrs import (
+    QUARTER_ID,
+    KeyResult,
+    Objective,
+    Quarter,
+    Repository,
+    Unit,
+    calendar_quarter,
+)
+from okrsite.model.scores import KeyResultResult
+from okrsite.score.history import review
+from okrsite.score.quarter import as_of_date, score_quarter
+
+UNIT_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/unit.schema.json"
+QUARTER_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/quarter.schema.json"
+
+_TEMPLATE = """\
+#  - id: delivery
+#    title: What should be true at the end of the quarter, in words
+#    type: committed                 # committed | aspirational
+#    domain: delivery                # delivery | technical-health | team-health | ai | ...
+#    key_results:
+#      - id: lead-time
+#        title: Reduce median lead time for changes from 12 days to 5 days
+#        owner: Who checks in
+#        measurement: Where the number comes from
+#        baseline: 12
+#        target: 5
+"""
+
+
+@dataclass(frozen=True)
+class Scaffolded:
+    """What `new quarter` wrote: the folder's files and the carried-over key results."""
+
+    quarter_id: str
+    source_id: str | None  # the quarter carried over from, None for the first quarter
+    provisional: bool  # whether the source was open, so its grades were provisional
+    files: tuple[str, ...]  # root-relative POSIX paths, in writing order
+    carried: tuple[str, ...]  # UNIT/OBJECTIVE/KR of each carried-over key result
+
+
+def _scalar(value: str | float) -> str:
+    """A YAML scalar on one line: numbers without a needless .0, text quoted only if needed."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    dumped = yaml.safe_dump(value, allow_unicode=True, width=math.inf).removesuffix("\n...\n")
+    if "\n" in dumped.strip("\n"):
+        dumped = yaml.safe_dump(value, allow_unicode=True, width=math.inf, default_style='"')
+    return dumped.strip("\n")
+
+
+def _field(indent: int, key: str, value: str | float | None, first: bool = False) -> list[str]:
+    if value is None:
+        return []
+    lead = " " * (indent - 2) + "- " if first else " " * indent
+    return [f"{lead}{key}: {_scalar(value)}"]
+
+
+def _key_result_lines(
+    key_result: KeyResult, baseline: float | None, source_id: str | None = None
+) -> list[str]:
+    """A key result as YAML lines under `key_results:`, without grade or check-ins.
+
+    With source_id, a baseline that moved says where from: the title often names the old one.
+    """
+    kr = key_result
+    lines = _field(8, "id", kr.id, first=True)
+    lines += _field(8, "title", kr.title)
+    if kr.kind != "metric":
+        lines += _field(8, "kind", kr.kind)
+    lines += _field(8, "owner", kr.owner) + _field(8, "measurement", kr.measurement)
+    baseline_lines = _field(8, "baseline", baseline)
+    moved = kr.baseline is not None and baseline is not None and baseline != kr.baseline
+    if source_id is not None and moved and kr.baseline is not None:
+        baseline_lines[0] += f"  # last value; was {_scalar(kr.baseline)} in {source_id}"
+        baseline_lines[0] += ": check the title"
+    lines += _field(8, "unit", kr.unit) + baseline_lines
+    lines += _field(8, "target", kr.target) + _field(8, "min", kr.min) + _field(8, "max", kr.max)
+    if kr.weight != 1.0:
+        lines += _field(8, "weight", kr.weight)
+    return lines
+
+
+def _objective_lines(objective: Objective, key_results: list[list[str]]) -> list[str]:
+    """An objective as YAML lines under `objectives:`; aligns_to left as a comment."""
+    lines = _field(4, "id", objective.id, first=True) + _field(4, "title", objective.title)
+    if objective.type != "committed":
+        lines += _field(4, "type", objective.type)
+    lines += _field(4, "domain", objective.domain) + _field(4, "owner", objective.owner)
+    if objective.aligns_to is not None:
+        # The parent objective may not exist in the new quarter yet: a dangling aligns_to
+        # would be an error, so the owner restores it once it does.
+        lines.append(f"    # aligns_to: {_scalar(objective.aligns_to)}")
+    lines.append("    key_results:")
+    return lines + [line for kr in key_results for line in kr]
+
+
+def _carried_baseline(result: KeyResultResult) -> float | None:
+    """The baseline a carried-over KR starts from: its last value where that makes a KR."""
+    kr = result.key_result
+    if kr.kind == "milestone" or result.value is None:
+        return kr.baseline  # a milestone counts percent complete from 0 each quarter
+    if kr.kind == "metric" and result.value == kr.target:
+        return kr.baseline  # a baseline equal to the target measures nothing
+    return result.value
+
+
+def unit_yaml(
+    unit: Unit, source: Quarter | None, carried: dict[str, KeyResultResult], source_id: str
+) -> str:
+    """The new UNIT.yaml: carried-over KRs live, the source's other objectives commented."""
+    plan = source.plan(unit.id) if source is not None else None
+    live: list[str] = []
+    commented: list[str] = []
+    for objective in plan.objectives if plan is not None else ():
+        kept = [
+            _key_result_lines(kr, _carried_baseline(carried[path]), source_id)
+            for kr in objective.key_results
+            if (path := f"{unit.id}/{objective.id}/{kr.id}") in carried
+        ]
+        if kept:
+            live += _objective_lines(objective, kept)
+        every = [_key_result_lines(kr, kr.baseline) for kr in objective.key_results]
+        commented += [f"#{line[1:]}" for line in _objective_lines(objective, every)]
+    head = [UNIT_SCHEMA_COMMENT, f"# {unit.name}: objectives and key results for the quarter."]
+    if live:
+        head.append(f"# Carried over from {source_id}: graded 0.5 to 0.7, baseline = last value.")
+    body = ["objectives:", *live] if live else ["objectives: []"]
+    if commented:
+        tail = [
+            f"# Last quarter's objectives ({source_id}), to copy from: uncomment one under",
+            "# `objectives:` (written `objectives:` alone, without [], once it has any).",
+            *commented,
+        ]
+    else:
+        tail = [
+            "# An objective looks like this: uncomment it under `objectives:` (written",
+            "# `objectives:` alone, without [], once it has any) and fill it in.",
+            *_TEMPLATE.splitlines(),
+        ]
+    return "\n".join([*head, *body, "", *tail]) + "\n"
+
+
+def quarter_yaml(quarter_id: str) -> str:
+    """The new quarter.yaml: the calendar dates, open."""
+    start, end = calendar_quarter(quarter_id)
+    return "\n".join([QUARTER_SCHEMA_COMMENT, f"start: {start}", f"end: {end}", "status: open", ""])
+
+
+def carry_over(repository: Repository, source: Quarter, today: date) -> dict[str, KeyResultResult]:
+    """The source quarter's carry-over candidates by UNIT/OBJECTIVE/KR.
+
+    An open quarter is graded as if it closed today (its as-of), so its grades are provisional.
+    """
+    graded = source if source.closed else replace(source, status="closed")
+    quarters = tuple(graded if q.id == source.id else q for q in repository.quarters)
+    result = score_quarter(
+        replace(repository, quarters=quarters), graded, as_of_date(source, None, today), today
+    )
+    return {kr.path: kr for kr in review([result], source.id).carry_over}
+
+
+def new_quarter(root: Path, quarter_id: str, today: date) -> Scaffolded:
+    """Write okrs/QUARTER/ for a new quarter after the latest; never overwrites anything."""
+    if QUARTER_ID.fullmatch(quarter_id) is None:
+        raise OkrsiteError(f"{quarter_id!r} is not a quarter; write it as YYYY-Qn, e.g. 2027-Q1")
+    folder = root / "okrs" / quarter_id
+    if folder.exists():
+        raise OkrsiteError(f"okrs/{quarter_id}/ already exists; okrsite never overwrites a quarter")
+    repository = load_valid(root)
+    source = repository.quarters[-1] if repository.quarters else None
+    if source is not None and quarter_id <= source.id:
+        raise OkrsiteError(
+            f"{quarter_id} is not after the latest quarter, {source.id}; "
+            "a new quarter must come after every existing one"
+        )
+    carried = carry_over(repository, source, today) if source is not None else {}
+    source_id = source.id if source is not None else quarter_id
+    texts = {f"okrs/{quarter_id}/quarter.yaml": quarter_yaml(quarter_id)}
+    for unit in repository.org.units:
+        texts[f"okrs/{quarter_id}/{unit.id}.yaml"] = unit_yaml(unit, source, carried, source_id)
+    try:
+        os.mkdir(folder)  # fails if the folder appeared meanwhile: never overwrite
+    except FileExistsError as error:
+        raise OkrsiteError(f"okrs/{quarter_id}/ already exists") from error
+    except FileNotFoundError as error:
+        raise OkrsiteError(f"{root / 'okrs'} does not exist") from error
+    for relative, text in texts.items():
+        (root / relative).write_text(text, encoding="utf-8", newline="\n")
+    return Scaffolded(
+        quarter_id=quarter_id,
+        source_id=source.id if source is not None else None,
+        provisional=source is not None and not source.closed,
+        files=tuple(texts),
+        carried=tuple(carried),
+    )

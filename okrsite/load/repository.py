@@ -1,0 +1,366 @@
+"""The repository's okrs/ folder to the model, with every problem found while reading it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+from okrsite.load.checkins import GRACE_DAYS, read_checkins
+from okrsite.load.fields import Fields, expect_mapping
+from okrsite.load.org_file import OrgFile, read_org
+from okrsite.load.text import read_text
+from okrsite.load.unit_file import PlanFile, read_plan
+from okrsite.load.yaml_nodes import Scalar, read_yaml
+from okrsite.model.errors import DataError
+from okrsite.model.okrs import (
+    QUARTER_ID,
+    QUARTER_STATUSES,
+    CheckIn,
+    Objective,
+    Org,
+    Quarter,
+    QuarterStatus,
+    Repository,
+    UnitPlan,
+    calendar_quarter,
+    is_slug,
+)
+from okrsite.model.problems import Location, Problem, problem, quote
+
+OKRS = "okrs"
+ORG_FILE = f"{OKRS}/org.yaml"
+QUARTER_FILE = "quarter.yaml"
+QUARTER_FIELDS = ("start", "end", "status", "digest")
+_DATA_SUFFIXES = (".yaml", ".yml", ".csv")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What could be read from a repository, and every error found reading it."""
+
+    repository: Repository  # everything that could be read; broken items left out
+    problems: tuple[Problem, ...]  # errors found while reading (sorted: path, line, col, code)
+    files: tuple[str, ...] = ()  # the data files read, root-relative POSIX paths
+
+
+def load(root: Path) -> Loaded:
+    """Read okrs/ under root into a Repository, collecting problems instead of stopping."""
+    problems: list[Problem] = []
+    files: list[str] = []
+    org_file = _load_org(root, problems, files)
+    org = org_file.org or Org("", ())
+    quarters: list[Quarter] = []
+    okrs = root / OKRS
+    for entry in sorted(okrs.iterdir()) if okrs.is_dir() else ():
+        relative = f"{OKRS}/{entry.name}"
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            if entry.name.isascii() and QUARTER_ID.fullmatch(entry.name):
+                if _calendar_dates(entry.name) is None:
+                    problems.append(
+                        problem(
+                            "OKR021",
+                            Location(relative),
+                            f"folder {quote(entry.name)} names a year okrsite cannot date; "
+                            "name the folder after a year from 0001 to 9998, e.g. 2026-Q4",
+                        )
+                    )
+                    continue
+                quarters.append(_load_quarter(root, entry.name, org, org_file, problems, files))
+            else:
+                problems.append(
+                    problem(
+                        "OKR021",
+                        Location(relative),
+                        f"folder {quote(entry.name)} is not a quarter: every folder under "
+                        "okrs/ must be named YYYY-Qn, e.g. 2026-Q4",
+                    )
+                )
+        elif entry.name != "org.yaml":
+            _stray_file(relative, entry.name, "okrs/ holds org.yaml and quarter folders", problems)
+    problems.sort(key=lambda p: (p.location, p.code))
+    return Loaded(Repository(org, tuple(quarters)), tuple(problems), tuple(sorted(files)))
+
+
+def load_valid(root: Path) -> Repository:
+    """The repository, or DataError with every problem if anything could not be read."""
+    loaded = load(root)
+    errors = [p for p in loaded.problems if p.severity == "error"]
+    if errors:
+        raise DataError(errors)
+    return loaded.repository
+
+
+def _load_org(root: Path, problems: list[Problem], files: list[str]) -> OrgFile:
+    if not (root / ORG_FILE).is_file():
+        problems.append(
+            problem(
+                "OKR020",
+                Location(ORG_FILE),
+                f"is missing: is {quote(str(root))} the root of an OKR repository? "
+                "Run okrsite in the folder holding okrs/, or pass --root",
+            )
+        )
+        return OrgFile(None, frozenset())
+    files.append(ORG_FILE)
+    node, found = read_yaml(root, ORG_FILE)
+    problems.extend(found)
+    if node is None:
+        return OrgFile(None, frozenset())
+    return read_org(node, problems)
+
+
+def _stray_file(relative: str, name: str, belongs: str, problems: list[Problem]) -> None:
+    """A file okrsite does not read: an error if it looks like misnamed data, else a warning."""
+    stem, dot, suffix = name.rpartition(".")
+    if dot and f".{suffix.lower()}" in _DATA_SUFFIXES:
+        right = f"{stem.lower()}.{'yaml' if suffix.lower() == 'yml' else suffix.lower()}"
+        problems.append(
+            problem(
+                "OKR023",
+                Location(relative),
+                f"{quote(name)} is not read ({belongs}); if it is data, rename it, e.g. to "
+                f"{quote(right)}",
+            )
+        )
+    else:
+        problems.append(
+            problem("OKR209", Location(relative), f"{quote(name)} is not read ({belongs})")
+        )
+
+
+def _load_quarter(
+    root: Path,
+    quarter_id: str,
+    org: Org,
+    org_file: OrgFile,
+    problems: list[Problem],
+    files: list[str],
+) -> Quarter:
+    folder = f"{OKRS}/{quarter_id}"
+    quarter = _read_quarter_file(root, quarter_id, problems, files)
+    yaml_stems: dict[str, PlanFile] = {}
+    csv_stems: list[str] = []
+    belongs = "a quarter folder holds quarter.yaml, UNIT.yaml and UNIT.csv"
+    for entry in sorted((root / folder).iterdir()):
+        relative = f"{folder}/{entry.name}"
+        stem, _, suffix = entry.name.rpartition(".")
+        if entry.name.startswith(".") or entry.name == QUARTER_FILE:
+            continue
+        if entry.is_dir():
+            problems.append(
+                problem(
+                    "OKR023",
+                    Location(relative),
+                    f"{quote(entry.name)} is a folder; {belongs}, so move what it holds up "
+                    "into the quarter folder or out of okrs/",
+                )
+            )
+            continue
+        if suffix not in ("yaml", "csv"):
+            _stray_file(relative, entry.name, belongs, problems)
+            continue
+        # The stem becomes a unit id, a page name and a URL: check it before using it as one.
+        if not is_slug(stem) or (org_file.org is not None and org.unit(stem) is None):
+            if is_slug(stem) and stem in org_file.named_units:
+                continue  # the unit itself is broken in org.yaml, already reported there
+            what = "a unit in okrs/org.yaml" if is_slug(stem) else "a valid unit id"
+            problems.append(
+                problem(
+                    "OKR022",
+                    Location(relative),
+                    f"file name {quote(stem)} is not {what}; name each file after a unit id",
+                )
+            )
+            continue
+        if suffix == "csv":
+            csv_stems.append(stem)
+            continue
+        files.append(relative)
+        node, found = read_yaml(root, relative)
+        problems.extend(found)
+        if node is None:
+            yaml_stems[stem] = PlanFile(None, frozenset(), frozenset())
+        else:
+            yaml_stems[stem] = read_plan(node, stem, relative, problems)
+    plans = {
+        stem: _attach_checkins(root, folder, stem, yaml_stems.get(stem), quarter, problems, files)
+        for stem in sorted(set(yaml_stems) | set(csv_stems))
+    }
+    order = {unit.id: index for index, unit in enumerate(org.units)}
+    ordered = sorted(
+        (plan for plan in plans.values() if plan is not None),
+        key=lambda plan: (order.get(plan.unit_id, len(order)), plan.unit_id),
+    )
+    aligned = _check_alignment(org, org_file, quarter_id, yaml_stems, ordered, problems)
+    return replace(quarter, plans=tuple(aligned))
+
+
+def _calendar_dates(quarter_id: str) -> tuple[date, date] | None:
+    """The calendar quarter's first and last day, None when they, or the grace period, overflow."""
+    try:
+        start, end = calendar_quarter(quarter_id)
+        end + timedelta(days=GRACE_DAYS)
+    except (ValueError, OverflowError):
+        return None
+    return start, end
+
+
+def _read_quarter_file(
+    root: Path, quarter_id: str, problems: list[Problem], files: list[str]
+) -> Quarter:
+    """The quarter's dates and status: quarter.yaml where given, else the calendar quarter."""
+    start, end = calendar_quarter(quarter_id)
+    relative = f"{OKRS}/{quarter_id}/{QUARTER_FILE}"
+    if not (root / relative).is_file():
+        return Quarter(quarter_id, start, end, location=Location(f"{OKRS}/{quarter_id}"))
+    files.append(relative)
+    location = Location(relative, 1, 1)
+    node, found = read_yaml(root, relative)
+    problems.extend(found)
+    if node is None or (isinstance(node, Scalar) and node.value is None):
+        return Quarter(quarter_id, start, end, location=location)
+    mapping = expect_mapping(node, "quarter.yaml", problems)
+    if mapping is None:
+        return Quarter(quarter_id, start, end, location=location)
+    fields = Fields(mapping, f"quarter {quarter_id}", QUARTER_FIELDS, problems)
+    given_start = fields.iso_date("start") or start
+    given_end = fields.iso_date("end") or end
+    status: QuarterStatus = (
+        "closed" if fields.choice("status", QUARTER_STATUSES) == "closed" else "open"
+    )
+    digest = fields.text("digest")
+    if given_end > date.max - timedelta(days=GRACE_DAYS):
+        # Check-ins may come GRACE_DAYS after the end: that day must exist on the calendar.
+        fields.fail(
+            "OKR015",
+            fields.at("end"),
+            f"end {given_end.isoformat()} is too late to date the check-ins after it; "
+            f"give the quarter's real last day, e.g. {end.isoformat()}",
+        )
+    elif given_start > given_end:
+        fields.fail(
+            "OKR113",
+            fields.at("start"),
+            f"starts on {given_start.isoformat()}, after it ends on {given_end.isoformat()}",
+        )
+    else:
+        start, end = given_start, given_end
+    return Quarter(quarter_id, start, end, status, digest, location=location)
+
+
+def _attach_checkins(
+    root: Path,
+    folder: str,
+    stem: str,
+    plan_file: PlanFile | None,
+    quarter: Quarter,
+    problems: list[Problem],
+    files: list[str],
+) -> UnitPlan | None:
+    """The unit's plan with each KR's check-ins from UNIT.csv, in file order."""
+    relative = f"{folder}/{stem}.csv"
+    if not (root / relative).is_file():
+        return plan_file.plan if plan_file else None
+    files.append(relative)
+    if plan_file is None:
+        problems.append(
+            problem(
+                "OKR030",
+                Location(relative),
+                f"has no {stem}.yaml beside it; check-ins need the unit's objectives and key "
+                "results in the same quarter folder",
+            )
+        )
+        return None
+    text, found = read_text(root, relative)
+    problems.extend(found)
+    if text is None:
+        return plan_file.plan
+    # Without a readable YAML the kr column cannot be checked; the YAML's errors say why.
+    known = plan_file.key_result_refs if plan_file.plan is not None else None
+    checkins, found = read_checkins(text, relative, quarter.start, quarter.end, known)
+    problems.extend(found)
+    if plan_file.plan is None:
+        return None
+    by_kr: dict[str, list[CheckIn]] = {}
+    for checkin in checkins:
+        by_kr.setdefault(checkin.kr, []).append(checkin)
+    objectives = tuple(
+        replace(
+            objective,
+            key_results=tuple(
+                replace(kr, checkins=tuple(by_kr.get(f"{objective.id}/{kr.id}", ())))
+                for kr in objective.key_results
+            ),
+        )
+        for objective in plan_file.plan.objectives
+    )
+    return replace(plan_file.plan, objectives=objectives)
+
+
+def _check_alignment(
+    org: Org,
+    org_file: OrgFile,
+    quarter_id: str,
+    plan_files: dict[str, PlanFile],
+    plans: list[UnitPlan],
+    problems: list[Problem],
+) -> list[UnitPlan]:
+    """Each aligns_to names an objective of an ancestor unit this quarter; bad ones are dropped."""
+    checked: list[UnitPlan] = []
+    for plan in plans:
+        plan_file = plan_files.get(plan.unit_id)
+        where = dict(plan_file.aligns_at) if plan_file else {}
+        objectives: list[Objective] = []
+        for objective in plan.objectives:
+            location = where.get(objective.id, objective.location)
+            message = _alignment_problem(org, org_file, quarter_id, plan_files, plan, objective)
+            if message is None:
+                objectives.append(objective)
+                continue
+            code, text = message
+            label = f"objective {quote(f'{plan.unit_id}/{objective.id}')}"
+            problems.append(problem(code, location, f"{label}: {text}"))
+            objectives.append(replace(objective, aligns_to=None))
+        checked.append(replace(plan, objectives=tuple(objectives)))
+    return checked
+
+
+def _alignment_problem(
+    org: Org,
+    org_file: OrgFile,
+    quarter_id: str,
+    plan_files: dict[str, PlanFile],
+    plan: UnitPlan,
+    objective: Objective,
+) -> tuple[str, str] | None:
+    """The code and message of what is wrong with an objective's aligns_to, if anything."""
+    target = objective.aligns_to
+    if target is None or org_file.org is None:
+        return None
+    unit_id, slash, objective_id = target.partition("/")
+    if not slash or not is_slug(unit_id) or not is_slug(objective_id):
+        return "OKR114", f"aligns_to {quote(target)} must be UNIT/OBJECTIVE, e.g. eng/delivery"
+    if org.unit(unit_id) is None:
+        if unit_id in org_file.named_units:
+            return None  # that unit is broken in org.yaml and reported there
+        return "OKR114", f"aligns_to {quote(target)} names unit {quote(unit_id)}, not in org.yaml"
+    if all(unit.id != unit_id for unit in org.ancestors(plan.unit_id)):
+        return (
+            "OKR115",
+            f"aligns_to {quote(target)}: unit {quote(unit_id)} is not above "
+            f"{quote(plan.unit_id)} in org.yaml; align to an ancestor's objective",
+        )
+    parent_file = plan_files.get(unit_id)
+    if parent_file is not None and parent_file.plan is None:
+        return None  # the ancestor's YAML could not be read; its errors are reported
+    if parent_file is None or objective_id not in parent_file.objective_ids:
+        return (
+            "OKR114",
+            f"aligns_to {quote(target)}: unit {quote(unit_id)} has no objective "
+            f"{quote(objective_id)} in {quarter_id}",
+        )
+    return None

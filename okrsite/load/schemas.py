@@ -1,0 +1,258 @@
+"""JSON Schemas (draft 2020-12) for org.yaml, quarter.yaml and UNIT.yaml, for editors.
+
+The property names come from the loader's field tables (what `okrsite check` accepts), the
+allowed words from the model's tuples, and the constraints from the tables below: a field the
+loader accepts without a constraint here is a KeyError when the schemas are generated, which a
+test does, so the schemas cannot drift from the loader silently.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from okrsite.check.frozen import DIGEST
+from okrsite.load.org_file import ORG_FIELDS, POLICY_FIELDS, UNIT_FIELDS
+from okrsite.load.repository import QUARTER_FIELDS
+from okrsite.load.unit_file import KEY_RESULT_FIELDS, OBJECTIVE_FIELDS, PLAN_FIELDS, RETRO_FIELDS
+from okrsite.model.okrs import (
+    DOMAINS,
+    KEY_RESULT_KINDS,
+    OBJECTIVE_TYPES,
+    QUARTER_STATUSES,
+    SLUG,
+    UNIT_KINDS,
+)
+
+Schema = dict[str, Any]
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+ORG_SCHEMA = "org.schema.json"
+QUARTER_SCHEMA = "quarter.schema.json"
+UNIT_SCHEMA = "unit.schema.json"
+
+_TEXT: Schema = {"type": "string", "minLength": 1}
+_SLUG: Schema = {"type": "string", "pattern": SLUG.pattern}
+_NUMBER: Schema = {"type": "number"}
+_SHARE: Schema = {"type": "number", "minimum": 0, "maximum": 1}
+_DATE: Schema = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_COUNT: Schema = {"type": "integer", "minimum": 1}
+
+
+def _enum(values: tuple[str, ...], description: str) -> Schema:
+    return {"enum": list(values), "description": description}
+
+
+def _described(schema: Schema, description: str) -> Schema:
+    return {**schema, "description": description}
+
+
+_UNIT: dict[str, Schema] = {
+    "id": _described(_SLUG, "Unique slug: lower-case letters, digits and hyphens."),
+    "name": _described(_TEXT, "The unit's name as people say it."),
+    "kind": _enum(UNIT_KINDS, "org (exactly one, the root), group or team."),
+    "parent": _described(_SLUG, "The id of the unit above; required unless kind is org."),
+    "lead": _described(_TEXT, "Who leads the unit."),
+}
+
+_RETRO: dict[str, Schema] = {
+    "learned": _described(_TEXT, "What the quarter taught."),
+    "realistic": {"type": "boolean", "description": "Whether the objective was realistic."},
+}
+
+_KEY_RESULT: dict[str, Schema] = {
+    "id": _described(_SLUG, "Slug, unique in the objective."),
+    "title": _described(_TEXT, "The measurable outcome."),
+    "owner": _described(_TEXT, "Who checks in on this key result."),
+    "measurement": _described(_TEXT, "Where the number comes from and how it is taken."),
+    "kind": _enum(
+        KEY_RESULT_KINDS,
+        "metric (default): baseline to target; guardrail: stay within min/max; "
+        "milestone: percent complete.",
+    ),
+    "unit": _described(_TEXT, "The unit of the value, for display (days, %, ms)."),
+    "baseline": _described(_NUMBER, "The value at the start; required for metric and guardrail."),
+    "target": _described(_NUMBER, "A metric's goal; not equal to the baseline."),
+    "min": _described(_NUMBER, "A guardrail's lowest acceptable value."),
+    "max": _described(_NUMBER, "A guardrail's highest acceptable value."),
+    "weight": {"type": "number", "exclusiveMinimum": 0, "description": "Weight in the mean."},
+    "grade": _described(_SHARE, "The owner's final grade, 0 to 1, when the quarter is graded."),
+    "grade_note": _described(_TEXT, "Why the grade is what it is."),
+}
+
+_OBJECTIVE: dict[str, Schema] = {
+    "id": _described(_SLUG, "Slug, unique in the file."),
+    "title": _described(_TEXT, "The qualitative goal."),
+    "key_results": {
+        "type": "array",
+        "minItems": 1,
+        "items": {"$ref": "#/$defs/key_result"},
+        "description": "The measurable results that show the objective is met.",
+    },
+    "type": _enum(OBJECTIVE_TYPES, "committed (default) or aspirational."),
+    "domain": _enum(DOMAINS, "The area of engineering health it serves; default other."),
+    "owner": _described(_TEXT, "Who owns the objective."),
+    "aligns_to": {
+        "type": "string",
+        "pattern": f"^{SLUG.pattern[1:-1]}/{SLUG.pattern[1:-1]}$",
+        "description": "UNIT/OBJECTIVE of an ancestor unit in the same quarter.",
+    },
+    "retro": {"$ref": "#/$defs/retro"},
+}
+
+_QUARTER: dict[str, Schema] = {
+    "start": _described(_DATE, "The quarter's first day, YYYY-MM-DD."),
+    "end": _described(_DATE, "The quarter's last day, YYYY-MM-DD."),
+    "status": _enum(QUARTER_STATUSES, "open, or closed: graded and frozen."),
+    "digest": {
+        "type": "string",
+        "pattern": DIGEST.pattern,
+        "description": "Written by `okrsite close`: the frozen data's sha256.",
+    },
+}
+
+_POLICY_FIELDS: dict[str, Schema] = {
+    "bands": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"red": _SHARE, "green": _SHARE},
+        "description": "Score below red is red, below green yellow, else green.",
+    },
+    "expected": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"committed": _SHARE, "aspirational": _SHARE},
+        "description": "The score each objective type is expected to reach.",
+    },
+    "stale_after_days": _described(_COUNT, "Days without a check-in before a KR is stale."),
+    "max_krs_per_objective": _described(_COUNT, "The most key results per objective."),
+    "max_objectives": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {kind: _COUNT for kind in UNIT_KINDS},
+        "description": "The most objectives a unit of each kind may have.",
+    },
+    "krs_per_objective_at_org": {
+        "type": "array",
+        "items": _COUNT,
+        "minItems": 2,
+        "maxItems": 2,
+        "description": "The fewest and most key results of an org objective.",
+    },
+    "ignore": {
+        "type": "array",
+        "items": {"type": "string", "pattern": r"^OKR\d{3}$"},
+        "description": "Warning codes switched off, e.g. OKR203.",
+    },
+}
+
+
+def _properties(names: Sequence[str], table: dict[str, Schema]) -> Schema:
+    """Each field the loader accepts, in the loader's order, with its schema."""
+    return {name: table[name] for name in names}
+
+
+def _object(properties: Schema, required: list[str], **extra: Any) -> Schema:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": required,
+        "properties": properties,
+        **extra,
+    }
+
+
+def _document(title: str, schema_id: str, body: Schema, defs: Schema | None = None) -> Schema:
+    head: Schema = {"$schema": DRAFT, "$id": schema_id, "title": title}
+    return {**head, **body, **({"$defs": defs} if defs else {})}
+
+
+_KIND_RULES: list[Schema] = [
+    {
+        "if": {"not": {"required": ["kind"]}},
+        "then": {"required": ["baseline", "target"]},
+    },
+    {
+        "if": {"required": ["kind"], "properties": {"kind": {"const": "metric"}}},
+        "then": {"required": ["baseline", "target"]},
+    },
+    {
+        "if": {"required": ["kind"], "properties": {"kind": {"const": "guardrail"}}},
+        "then": {"required": ["baseline"], "anyOf": [{"required": ["min"]}, {"required": ["max"]}]},
+    },
+]
+
+
+def org_schema() -> Schema:
+    """The schema of okrs/org.yaml."""
+    org_fields: dict[str, Schema] = {
+        "name": _described(_TEXT, "The organisation's name."),
+        "units": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"$ref": "#/$defs/unit"},
+            "description": "A flat list of units; the tree comes from parent.",
+        },
+        "policy": {"$ref": "#/$defs/policy"},
+    }
+    body = _object(_properties(ORG_FIELDS, org_fields), ["name", "units"])
+    policy = _object(
+        _properties(POLICY_FIELDS, _POLICY_FIELDS),
+        [],
+        description="The organisation's OKR policy; every field has a default.",
+    )
+    unit = _object(_properties(UNIT_FIELDS, _UNIT), ["id", "name", "kind"])
+    return _document("okrsite org.yaml", ORG_SCHEMA, body, {"unit": unit, "policy": policy})
+
+
+def quarter_schema() -> Schema:
+    """The schema of okrs/QUARTER/quarter.yaml."""
+    properties = _properties(QUARTER_FIELDS, _QUARTER)
+    return _document("okrsite quarter.yaml", QUARTER_SCHEMA, _object(properties, []))
+
+
+def unit_schema() -> Schema:
+    """The schema of okrs/QUARTER/UNIT.yaml."""
+    plan: dict[str, Schema] = {
+        "objectives": {
+            "type": "array",
+            "items": {"$ref": "#/$defs/objective"},
+            "description": "The unit's objectives for the quarter.",
+        }
+    }
+    body = _object(_properties(PLAN_FIELDS, plan), ["objectives"])
+    defs: Schema = {
+        "objective": _object(
+            _properties(OBJECTIVE_FIELDS, _OBJECTIVE), ["id", "title", "key_results"]
+        ),
+        "key_result": _object(
+            _properties(KEY_RESULT_FIELDS, _KEY_RESULT),
+            ["id", "title", "owner", "measurement"],
+            allOf=_KIND_RULES,
+        ),
+        "retro": _object(_properties(RETRO_FIELDS, _RETRO), []),
+    }
+    return _document("okrsite UNIT.yaml", UNIT_SCHEMA, body, defs)
+
+
+def schemas() -> dict[str, Schema]:
+    """Every schema by file name."""
+    return {ORG_SCHEMA: org_schema(), QUARTER_SCHEMA: quarter_schema(), UNIT_SCHEMA: unit_schema()}
+
+
+def render(schema: Schema) -> str:
+    """A schema as the JSON text okrsite writes: indented, key order kept, newline-terminated."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schemas(out: Path) -> list[Path]:
+    """Write every schema into the folder (created if needed); the paths written, sorted."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in sorted(schemas().items()):
+        path = out / name
+        path.write_text(render(schema), encoding="utf-8", newline="\n")
+        written.append(path)
+    return written

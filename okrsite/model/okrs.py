@@ -1,0 +1,257 @@
+"""The typed model of an OKR repository: frozen dataclasses, no I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from okrsite.model.layout import ORG_FILE
+from okrsite.model.problems import Location
+
+UnitKind = Literal["org", "group", "team"]
+ObjectiveType = Literal["committed", "aspirational"]
+Domain = Literal["delivery", "technical-health", "team-health", "ai", "platform", "other"]
+KeyResultKind = Literal["metric", "guardrail", "milestone"]
+QuarterStatus = Literal["open", "closed"]
+
+UNIT_KINDS: tuple[UnitKind, ...] = ("org", "group", "team")
+OBJECTIVE_TYPES: tuple[ObjectiveType, ...] = ("committed", "aspirational")
+DOMAINS: tuple[Domain, ...] = (
+    "delivery",
+    "technical-health",
+    "team-health",
+    "ai",
+    "platform",
+    "other",
+)
+KEY_RESULT_KINDS: tuple[KeyResultKind, ...] = ("metric", "guardrail", "milestone")
+QUARTER_STATUSES: tuple[QuarterStatus, ...] = ("open", "closed")
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+QUARTER_ID = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+def is_slug(text: str) -> bool:
+    """Whether text is a valid id: the contract's slug pattern, safe as a file name."""
+    return SLUG.fullmatch(text) is not None
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Score thresholds: below red is red, below green is yellow, else green."""
+
+    red: float = 0.4
+    green: float = 0.7
+
+
+@dataclass(frozen=True)
+class MaxObjectives:
+    """The cap on objectives per unit, by unit kind."""
+
+    org: int = 2
+    group: int = 3
+    team: int = 2
+
+    def for_kind(self, kind: UnitKind) -> int:
+        """The cap for a unit of this kind."""
+        return {"org": self.org, "group": self.group, "team": self.team}[kind]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The organisation's OKR policy from org.yaml, with the contract's defaults."""
+
+    bands: Bands = field(default_factory=Bands)
+    expected_committed: float = 0.7
+    expected_aspirational: float = 0.6
+    stale_after_days: int = 45
+    max_krs_per_objective: int = 4
+    max_objectives: MaxObjectives = field(default_factory=MaxObjectives)
+    krs_per_objective_at_org: tuple[int, int] = (2, 3)
+    ignore: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """An org unit: the org itself, a group or a team."""
+
+    id: str
+    name: str
+    kind: UnitKind
+    parent: str | None = None
+    lead: str | None = None
+    location: Location = Location(ORG_FILE)
+
+
+@dataclass(frozen=True)
+class Org:
+    """The organisation: its units in org.yaml's order and its policy."""
+
+    name: str
+    units: tuple[Unit, ...]
+    policy: Policy = field(default_factory=Policy)
+
+    def unit(self, unit_id: str) -> Unit | None:
+        """The unit with this id, if any."""
+        return next((u for u in self.units if u.id == unit_id), None)
+
+    def root(self) -> Unit | None:
+        """The unit of kind org, the root of the tree."""
+        return next((u for u in self.units if u.kind == "org"), None)
+
+    def children(self, unit_id: str) -> tuple[Unit, ...]:
+        """The units whose parent is this one, in org.yaml's order."""
+        return tuple(u for u in self.units if u.parent == unit_id)
+
+    def descendants(self, unit_id: str) -> tuple[Unit, ...]:
+        """Every unit below this one, depth first, in org.yaml's order; safe on cycles."""
+        found: list[Unit] = []
+        seen = {unit_id}
+        stack = list(reversed(self.children(unit_id)))
+        while stack:
+            unit = stack.pop()
+            if unit.id in seen:
+                continue
+            seen.add(unit.id)
+            found.append(unit)
+            stack.extend(reversed(self.children(unit.id)))
+        return tuple(found)
+
+    def ancestors(self, unit_id: str) -> tuple[Unit, ...]:
+        """The units above this one, nearest first; safe on cycles."""
+        found: list[Unit] = []
+        seen = {unit_id}
+        unit = self.unit(unit_id)
+        while unit is not None and unit.parent is not None and unit.parent not in seen:
+            seen.add(unit.parent)
+            unit = self.unit(unit.parent)
+            if unit is not None:
+                found.append(unit)
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """One row of a unit's check-in CSV: a KR's value on a date."""
+
+    date: date
+    kr: str  # OBJECTIVE/KR
+    value: float
+    confidence: float | None = None
+    note: str = ""
+    blockers: str = ""
+    row: int = 0  # order in the file; on one date the later row wins
+    location: Location = Location("")
+
+
+@dataclass(frozen=True)
+class KeyResult:
+    """A measurable key result with its check-ins for the quarter."""
+
+    id: str
+    title: str
+    owner: str
+    measurement: str
+    kind: KeyResultKind = "metric"
+    unit: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    min: float | None = None
+    max: float | None = None
+    weight: float = 1.0
+    grade: float | None = None
+    grade_note: str | None = None
+    checkins: tuple[CheckIn, ...] = ()
+    location: Location = Location("")
+
+
+@dataclass(frozen=True)
+class Retro:
+    """What a unit wrote about an objective when grading the quarter."""
+
+    learned: str | None = None
+    realistic: bool | None = None
+
+
+@dataclass(frozen=True)
+class Objective:
+    """An objective of a unit with its two to four key results."""
+
+    id: str
+    title: str
+    key_results: tuple[KeyResult, ...]
+    type: ObjectiveType = "committed"
+    domain: Domain = "other"
+    owner: str | None = None
+    aligns_to: str | None = None  # UNIT/OBJECTIVE of an ancestor unit
+    retro: Retro | None = None
+    location: Location = Location("")
+
+
+@dataclass(frozen=True)
+class UnitPlan:
+    """One unit's objectives for one quarter (its UNIT.yaml and UNIT.csv)."""
+
+    unit_id: str
+    objectives: tuple[Objective, ...]
+    location: Location = Location("")
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """A quarter's folder: its dates, status and every unit's plan."""
+
+    id: str  # YYYY-Qn
+    start: date
+    end: date
+    status: QuarterStatus = "open"
+    digest: str | None = None
+    plans: tuple[UnitPlan, ...] = ()
+    location: Location = Location("")
+
+    @property
+    def closed(self) -> bool:
+        """Whether the quarter is closed (graded and frozen)."""
+        return self.status == "closed"
+
+    @property
+    def title(self) -> str:
+        """The quarter as people say it: "2026 Q4"."""
+        year, _, number = self.id.partition("-")
+        return f"{year} {number}"
+
+    def plan(self, unit_id: str) -> UnitPlan | None:
+        """The plan of this unit in this quarter, if it has one."""
+        return next((p for p in self.plans if p.unit_id == unit_id), None)
+
+
+@dataclass(frozen=True)
+class Repository:
+    """Everything under okrs/: the org and its quarters, oldest first."""
+
+    org: Org
+    quarters: tuple[Quarter, ...] = ()
+
+    def quarter(self, quarter_id: str) -> Quarter | None:
+        """The quarter with this id, if any."""
+        return next((q for q in self.quarters if q.id == quarter_id), None)
+
+    def current_quarter(self) -> Quarter | None:
+        """The latest open quarter, else the latest quarter."""
+        open_quarters = [q for q in self.quarters if not q.closed]
+        if open_quarters:
+            return open_quarters[-1]
+        return self.quarters[-1] if self.quarters else None
+
+
+def calendar_quarter(quarter_id: str) -> tuple[date, date]:
+    """The first and last day of a YYYY-Qn calendar quarter."""
+    match = QUARTER_ID.fullmatch(quarter_id)
+    if match is None:
+        raise ValueError(f"not a quarter id: {quarter_id!r}")
+    year, number = int(match.group(1)), int(match.group(2))
+    start = date(year, 3 * number - 2, 1)
+    end = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
+    return start, date.fromordinal(end.toordinal() - 1)

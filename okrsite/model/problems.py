@@ -1,0 +1,161 @@
+"""Every check code with its severity, and helpers to build located, safely quoted problems."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from okrsite.model.layout import ORG_FILE
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where something was written: a root-relative POSIX path, 1-based line and column."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line and self.col:
+            return f"{self.path}:{self.line}:{self.col}"
+        if self.line:
+            return f"{self.path}:{self.line}"
+        return self.path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of the check: an error breaks the model, a warning is an OKR anti-pattern."""
+
+    location: Location
+    code: str
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.code} {self.message}"
+
+
+@dataclass(frozen=True)
+class Code:
+    """A stable check code: its severity and a short name for documentation."""
+
+    code: str
+    severity: Severity
+    name: str
+
+
+_TABLE: tuple[tuple[str, Severity, str], ...] = (
+    # OKR0xx: files that cannot be read as the contract's formats.
+    ("OKR001", "error", "file is not UTF-8 text"),
+    ("OKR002", "error", "file is too large"),
+    ("OKR003", "error", "YAML syntax error"),
+    ("OKR004", "error", "duplicate key in a YAML mapping"),
+    ("OKR005", "error", "YAML alias refused"),
+    ("OKR006", "error", "YAML tag refused"),
+    ("OKR007", "error", "YAML nested too deeply"),
+    ("OKR010", "error", "unknown field"),
+    ("OKR011", "error", "missing required field"),
+    ("OKR012", "error", "value of the wrong type"),
+    ("OKR013", "error", "value not one of the allowed choices"),
+    ("OKR014", "error", "not a valid id"),
+    ("OKR015", "error", "not a valid date"),
+    ("OKR020", "error", "okrs/org.yaml is missing"),
+    ("OKR021", "error", "folder under okrs/ is not a quarter"),
+    ("OKR022", "error", "file name is not a unit of org.yaml"),
+    ("OKR023", "error", "data file with an unexpected name"),
+    ("OKR030", "error", "check-in CSV without its unit YAML"),
+    ("OKR031", "error", "CSV is not comma-separated"),
+    ("OKR032", "error", "CSV is missing a required column"),
+    ("OKR033", "error", "unknown CSV column"),
+    ("OKR034", "error", "CSV column given twice"),
+    ("OKR035", "error", "CSV date is not YYYY-MM-DD"),
+    ("OKR036", "error", "CSV value is not a number"),
+    ("OKR037", "error", "malformed CSV row"),
+    ("OKR038", "error", "CSV required cell is empty"),
+    ("OKR039", "error", "CSV confidence is not a number from 0 to 1"),
+    ("OKR040", "error", "check-in dated outside the quarter"),
+    ("OKR041", "error", "check-in for a key result not in the unit's YAML"),
+    ("OKR042", "error", "CSV has no header row"),
+    # OKR1xx: files that read fine but do not make a consistent model.
+    ("OKR101", "error", "not exactly one unit of kind org"),
+    ("OKR102", "error", "parent missing, or given to the org"),
+    ("OKR103", "error", "parent is not a unit"),
+    ("OKR104", "error", "units form a cycle"),
+    ("OKR105", "error", "duplicate unit id"),
+    ("OKR106", "error", "duplicate objective id"),
+    ("OKR107", "error", "duplicate key result id"),
+    ("OKR108", "error", "metric target equals its baseline"),
+    ("OKR109", "error", "guardrail without min or max"),
+    ("OKR110", "error", "min greater than max"),
+    ("OKR111", "error", "weight not greater than 0"),
+    ("OKR112", "error", "grade outside 0 to 1"),
+    ("OKR113", "error", "quarter starts after it ends"),
+    ("OKR114", "error", "aligns_to names nothing"),
+    ("OKR115", "error", "aligns_to names a unit that is not an ancestor"),
+    ("OKR116", "error", "objective without key results"),
+    ("OKR117", "error", "policy value out of range"),
+    ("OKR118", "error", "policy ignores a code that is not a warning"),
+    # OKR2xx: anti-patterns of OKR practice; policy.ignore can switch them off.
+    ("OKR201", "warning", "activity dressed as an outcome"),
+    ("OKR202", "warning", "vanity metric"),
+    ("OKR203", "warning", "more key results than the policy allows"),
+    ("OKR204", "warning", "org objective's key result count outside the policy's range"),
+    ("OKR205", "warning", "more objectives than the policy allows"),
+    ("OKR206", "warning", "quarter leaves out a health domain"),
+    ("OKR207", "warning", "stale key result"),
+    ("OKR208", "warning", "every key result graded 1.0"),
+    ("OKR209", "warning", "file in a quarter folder is not read"),
+    # OKR3xx: reserved for the rules that freeze a closed quarter's data.
+    ("OKR301", "error", "closed quarter changed since it was closed"),
+    ("OKR302", "error", "closed quarter's digest is malformed"),
+)
+
+CODES: dict[str, Code] = {code: Code(code, severity, name) for code, severity, name in _TABLE}
+"""Every code okrsite's loader and linter report, in order."""
+
+WARNING_CODES: frozenset[str] = frozenset(c.code for c in CODES.values() if c.severity == "warning")
+
+
+def problem(code: str, location: Location, message: str) -> Problem:
+    """A problem with the severity its code is registered with."""
+    return Problem(location, code, CODES[code].severity, message)
+
+
+def about(
+    problems: Iterable[Problem], quarter_id: str, unit_id: str | None = None
+) -> tuple[Problem, ...]:
+    """The problems in org.yaml and in the quarter's files (only the unit's, if one is named)."""
+    prefix = f"okrs/{quarter_id}/" + (f"{unit_id}." if unit_id is not None else "")
+    return tuple(
+        p for p in problems if p.location.path == ORG_FILE or p.location.path.startswith(prefix)
+    )
+
+
+def errors(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """The errors among problems: what breaks the model, as opposed to warnings."""
+    return tuple(p for p in problems if p.severity == "error")
+
+
+def quote(text: object, limit: int = 60) -> str:
+    """A user's string made safe for a one-line message: repr-quoted, control characters escaped."""
+    shown = str(text)
+    if len(shown) > limit:
+        shown = shown[: limit - 1] + "…"
+    return repr(shown)
+
+
+# C0/C1 controls, line and paragraph separators, and lone surrogates (from undecodable file names).
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """Text with every control character escaped, so it cannot start a line or fake output."""
+    return _UNSAFE.sub(
+        lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), text
+    )

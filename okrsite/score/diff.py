@@ -1,0 +1,236 @@
+"""How a change moves the scores: two sets of quarter results compared, and the report of it.
+
+Only what a reader can see changes: a figure counts as changed when its value rounded to two
+places (as shown) differs, or when it appears or disappears. Unit roll-ups and objective scores
+are compared; key results are listed when they are added or removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from okrsite.model.errors import OkrsiteError
+from okrsite.model.okrs import is_slug
+from okrsite.model.problems import quote
+from okrsite.model.scores import QuarterResult
+from okrsite.site.markup import md_text
+
+ChangeKind = Literal["changed", "added", "removed"]
+
+PLACES = 2
+"""Decimal places scores are shown with, and so the resolution at which a change counts."""
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """One unit's roll-up or one objective's score, before and after (None: no figure)."""
+
+    path: str  # UNIT or UNIT/OBJECTIVE
+    kind: ChangeKind
+    before: float | None
+    after: float | None
+    title: str | None = None  # the objective's title, for added and removed ones
+
+
+@dataclass(frozen=True)
+class KeyResultChange:
+    """A key result that the change adds or removes."""
+
+    path: str  # UNIT/OBJECTIVE/KR
+    kind: Literal["added", "removed"]
+    title: str
+
+
+@dataclass(frozen=True)
+class QuarterDiff:
+    """Every visible change in one quarter; the quarter itself may be added or removed."""
+
+    quarter_id: str
+    kind: ChangeKind
+    before: float | None  # the org's score
+    after: float | None
+    units: tuple[ScoreChange, ...]
+    objectives: tuple[ScoreChange, ...]
+    key_results: tuple[KeyResultChange, ...]
+
+    @property
+    def empty(self) -> bool:
+        """Whether nothing in the quarter changed."""
+        return self.kind == "changed" and not (self.units or self.objectives or self.key_results)
+
+
+def shown(value: float | None) -> str:
+    """A score as the report shows it: two places, or a dash for none."""
+    return "-" if value is None else f"{value:.{PLACES}f}"
+
+
+def _differs(before: float | None, after: float | None) -> bool:
+    return shown(before) != shown(after)
+
+
+def _kind(in_before: bool, in_after: bool) -> ChangeKind:
+    if in_before and in_after:
+        return "changed"
+    return "added" if in_after else "removed"
+
+
+def _merged_keys(before: Iterable[str], after: Iterable[str]) -> list[str]:
+    """Keys in the after order, then those only before, in the before order."""
+    keys = list(dict.fromkeys(after))
+    seen = set(keys)
+    return keys + [k for k in dict.fromkeys(before) if k not in seen]
+
+
+def _units(result: QuarterResult | None) -> dict[str, float | None]:
+    return {} if result is None else {u.unit.id: u.rollup for u in result.units}
+
+
+def _objectives(result: QuarterResult | None) -> dict[str, tuple[float, str]]:
+    if result is None:
+        return {}
+    return {
+        f"{u.unit.id}/{o.objective.id}": (o.score, o.objective.title)
+        for u in result.units
+        for o in u.objectives
+    }
+
+
+def _key_results(result: QuarterResult | None) -> dict[str, str]:
+    if result is None:
+        return {}
+    return {kr.path: kr.key_result.title for kr in result.key_results()}
+
+
+def diff_quarter(before: QuarterResult | None, after: QuarterResult | None) -> QuarterDiff:
+    """What changed in one quarter between two results of it (None: the quarter is absent)."""
+    present = after if after is not None else before
+    if present is None:
+        raise ValueError("diff_quarter needs the quarter on at least one side")
+    old_units, new_units = _units(before), _units(after)
+    units = tuple(
+        ScoreChange(key, _kind(key in old_units, key in new_units), old, new)
+        for key in _merged_keys(old_units, new_units)
+        for old, new in [(old_units.get(key), new_units.get(key))]
+        if _differs(old, new)
+    )
+    old_objectives, new_objectives = _objectives(before), _objectives(after)
+    objectives: list[ScoreChange] = []
+    for key in _merged_keys(old_objectives, new_objectives):
+        kind = _kind(key in old_objectives, key in new_objectives)
+        old_score, old_title = old_objectives.get(key, (None, None))
+        new_score, new_title = new_objectives.get(key, (None, None))
+        if kind != "changed" or _differs(old_score, new_score):
+            title = None if kind == "changed" else (new_title or old_title)
+            objectives.append(ScoreChange(key, kind, old_score, new_score, title))
+    old_krs, new_krs = _key_results(before), _key_results(after)
+    key_results = tuple(
+        KeyResultChange(
+            key, "added" if key in new_krs else "removed", new_krs.get(key) or old_krs[key]
+        )
+        for key in _merged_keys(old_krs, new_krs)
+        if (key in old_krs) != (key in new_krs)
+    )
+    return QuarterDiff(
+        quarter_id=present.quarter.id,
+        kind=_kind(before is not None, after is not None),
+        before=before.score if before is not None else None,
+        after=after.score if after is not None else None,
+        units=units,
+        objectives=tuple(objectives),
+        key_results=key_results,
+    )
+
+
+def diff_results(
+    before: Sequence[QuarterResult],
+    after: Sequence[QuarterResult],
+    quarter_id: str | None = None,
+) -> tuple[QuarterDiff, ...]:
+    """The quarters that changed, oldest first; with quarter_id, that quarter only."""
+    old = {r.quarter.id: r for r in before}
+    new = {r.quarter.id: r for r in after}
+    if quarter_id is not None and quarter_id not in old and quarter_id not in new:
+        # Saying "no score changes" would hide a typo in the quarter's name.
+        known = ", ".join(sorted(set(old) | set(new))) or "none"
+        raise OkrsiteError(
+            f"there is no quarter {quote(quarter_id)} before or after the change; "
+            f"the quarters are: {known}"
+        )
+    ids = sorted(set(old) | set(new)) if quarter_id is None else [quarter_id]
+    diffs = (diff_quarter(old.get(q), new.get(q)) for q in ids if q in old or q in new)
+    return tuple(d for d in diffs if not d.empty)
+
+
+def _arrow(before: float | None, after: float | None) -> str:
+    return f"{shown(before)} -> {shown(after)}"
+
+
+def _label(path: str) -> str:
+    """UNIT / OBJECTIVE / KR; ids are slugs, safe as they are, anything else is escaped."""
+    return " / ".join(part if is_slug(part) else md_text(part) for part in path.split("/"))
+
+
+def _score_line(change: ScoreChange) -> str:
+    if change.kind == "changed":
+        return f"- {_label(change.path)}: {_arrow(change.before, change.after)}"
+    title = f" ({md_text(change.title)})" if change.title else ""
+    figure = shown(change.after if change.kind == "added" else change.before)
+    return f"- {_label(change.path)}{title}: {change.kind}, {figure}"
+
+
+def to_markdown(diffs: Sequence[QuarterDiff], base: str) -> str:
+    """The report for a pull request's job summary; every user string escaped."""
+    lines = ["## OKR score changes", "", f"Compared with {md_text(base)}.", ""]
+    if not diffs:
+        return "\n".join([*lines, "No score changes.", ""])
+    for diff in diffs:
+        head = f"### {diff.quarter_id}"
+        if diff.kind != "changed":
+            head += f" ({diff.kind})"
+        lines += [head, "", f"Organisation: {_arrow(diff.before, diff.after)}", ""]
+        if diff.units:
+            lines += ["Unit roll-ups:", "", *(_score_line(c) for c in diff.units), ""]
+        if diff.objectives:
+            lines += ["Objectives:", "", *(_score_line(c) for c in diff.objectives), ""]
+        if diff.key_results:
+            lines += ["Key results:", ""]
+            lines += [
+                f"- {_label(c.path)} ({md_text(c.title)}): {c.kind}" for c in diff.key_results
+            ]
+            lines.append("")
+    return "\n".join(lines)
+
+
+def _score_json(change: ScoreChange) -> dict[str, object]:
+    data: dict[str, object] = {
+        "path": change.path,
+        "change": change.kind,
+        "before": change.before,
+        "after": change.after,
+    }
+    if change.title is not None:
+        data["title"] = change.title
+    return data
+
+
+def to_json(diffs: Sequence[QuarterDiff], base: str) -> dict[str, object]:
+    """The same report as plain data (numbers unrounded) for `--format json`."""
+    return {
+        "base": base,
+        "quarters": [
+            {
+                "quarter": d.quarter_id,
+                "change": d.kind,
+                "before": d.before,
+                "after": d.after,
+                "units": [_score_json(c) for c in d.units],
+                "objectives": [_score_json(c) for c in d.objectives],
+                "key_results": [
+                    {"path": c.path, "change": c.kind, "title": c.title} for c in d.key_results
+                ],
+            }
+            for d in diffs
+        ],
+    }

@@ -1,0 +1,286 @@
+"""Scores of one quarter at one as-of date (contract section 2): pure functions, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import date
+
+from okrsite.model.okrs import Bands, CheckIn, KeyResult, Policy, Quarter, Repository, Unit
+from okrsite.model.scores import (
+    Band,
+    KeyResultResult,
+    ObjectiveResult,
+    Projection,
+    QuarterResult,
+    Status,
+    UnitResult,
+)
+from okrsite.score.trend import flat_projection, least_squares, trend
+
+
+def as_of_date(quarter: Quarter, as_of: date | None, today: date) -> date:
+    """The date to compute for: --as-of, else a closed quarter's end, else today clamped in."""
+    if as_of is not None:
+        return as_of
+    if quarter.closed:
+        return quarter.end
+    return min(max(today, quarter.start), quarter.end)
+
+
+def band(score: float | None, bands: Bands) -> Band | None:
+    """Red below bands.red, yellow below bands.green, else green; None without a score."""
+    return None if score is None else band_of(score, bands)
+
+
+def band_of(score: float, bands: Bands) -> Band:
+    """The band of a figure that is known: red below bands.red, yellow below bands.green."""
+    if score < bands.red:
+        return "red"
+    if score < bands.green:
+        return "yellow"
+    return "green"
+
+
+def clamp(value: float) -> float:
+    """The value held into [0, 1]."""
+    return min(max(value, 0.0), 1.0)
+
+
+def _metric_range(key_result: KeyResult) -> tuple[float, float]:
+    """A metric's baseline and target; the loader guarantees both, and that they differ."""
+    baseline, target = key_result.baseline, key_result.target
+    if baseline is None or target is None or baseline == target:
+        raise ValueError(
+            f"{key_result.location}: metric {key_result.id!r} needs a baseline and a different"
+            " target; load the repository with load_valid() before scoring it"
+        )
+    return baseline, target
+
+
+def holds(key_result: KeyResult, value: float) -> bool:
+    """Whether a guardrail's value is within its bounds (min <= value <= max, either optional)."""
+    low, high = key_result.min, key_result.max
+    return (low is None or low <= value) and (high is None or value <= high)
+
+
+def value_progress(key_result: KeyResult, value: float) -> float:
+    """A metric's or milestone's unclamped progress towards its target at this value."""
+    if key_result.kind == "milestone":
+        return value / 100
+    if key_result.kind == "guardrail":
+        raise ValueError("a guardrail's progress is the share of check-ins held, not one value")
+    baseline, target = _metric_range(key_result)
+    return (value - baseline) / (target - baseline)
+
+
+def shares_held(key_result: KeyResult, counted: Sequence[CheckIn]) -> tuple[float, ...]:
+    """A guardrail's share of check-ins held so far, after each counted check-in."""
+    held = 0
+    shares: list[float] = []
+    for number, check_in in enumerate(counted, start=1):
+        held += holds(key_result, check_in.value)
+        shares.append(held / number)
+    return tuple(shares)
+
+
+def progress_series(key_result: KeyResult, counted: Sequence[CheckIn]) -> tuple[float, ...]:
+    """The unclamped progress after each counted check-in; the trend compares the last two."""
+    if key_result.kind == "guardrail":
+        return shares_held(key_result, counted)
+    return tuple(value_progress(key_result, c.value) for c in counted)
+
+
+def counted_checkins(key_result: KeyResult, quarter: Quarter, as_of: date) -> tuple[CheckIn, ...]:
+    """The check-ins counted by the as-of date, one per date, dated into the quarter, in order.
+
+    A check-in after the quarter's end counts as taken on the end date (the grace period for a
+    final measurement). Check-ins are ordered by their own dates and, on one date, by row, so the
+    last of the rows that share an effective date wins.
+    """
+    by_date: dict[date, CheckIn] = {}
+    for check_in in sorted(key_result.checkins, key=lambda c: (c.date, c.row)):
+        effective = min(check_in.date, quarter.end)
+        if effective <= as_of:
+            by_date[effective] = replace(check_in, date=effective)
+    return tuple(by_date[day] for day in sorted(by_date))
+
+
+def project(
+    key_result: KeyResult, counted: Sequence[CheckIn], quarter: Quarter
+) -> Projection | None:
+    """The least-squares line through the baseline at day 0 and the counted check-ins."""
+    if key_result.kind == "guardrail" or not counted:
+        return None
+    if key_result.kind == "milestone":
+        baseline = 0.0
+    else:
+        baseline, _ = _metric_range(key_result)
+    points = [(0.0, baseline)]
+    points += [(float((c.date - quarter.start).days), c.value) for c in counted]
+    line = least_squares(points, float((quarter.end - quarter.start).days))
+    return line if line is not None else flat_projection(counted[-1].value)
+
+
+def status(score: float, projected_score: float | None, bands: Bands) -> Status:
+    """No data (no projected score), done at 1, else on/off track or at risk by projection."""
+    if projected_score is None:
+        return "no-data"
+    if score == 1:
+        return "done"
+    if projected_score >= bands.green:
+        return "on-track"
+    if projected_score >= bands.red:
+        return "at-risk"
+    return "off-track"
+
+
+def measure(
+    unit_id: str,
+    objective_id: str,
+    key_result: KeyResult,
+    quarter: Quarter,
+    as_of: date,
+    policy: Policy,
+    grade: float | None = None,
+) -> KeyResultResult:
+    """Every figure of one KR at the as-of date; `grade` is its final grade, if known."""
+    counted = counted_checkins(key_result, quarter, as_of)
+    latest = counted[-1] if counted else None
+    since = latest.date if latest is not None else quarter.start
+    stale = (as_of - since).days > policy.stale_after_days
+    if latest is None:
+        return KeyResultResult(
+            unit_id=unit_id,
+            objective_id=objective_id,
+            key_result=key_result,
+            counted=counted,
+            value=None,
+            score=0.0,
+            progress=None,
+            projection=None,
+            projected_score=None,
+            status="no-data",
+            trend=None,
+            stale=stale,
+            confidence=None,
+            grade=grade,
+        )
+    series = progress_series(key_result, counted)
+    score = clamp(series[-1])
+    projection = project(key_result, counted, quarter)
+    projected_score = (
+        score if projection is None else clamp(value_progress(key_result, projection.end_value))
+    )
+    return KeyResultResult(
+        unit_id=unit_id,
+        objective_id=objective_id,
+        key_result=key_result,
+        counted=counted,
+        value=latest.value,
+        score=score,
+        progress=series[-1],
+        projection=projection,
+        projected_score=projected_score,
+        status=status(score, projected_score, policy.bands),
+        trend=trend(series[-2], series[-1]) if len(series) >= 2 else None,
+        stale=stale,
+        confidence=latest.confidence,
+        grade=grade,
+    )
+
+
+def final_grade(
+    unit_id: str, objective_id: str, key_result: KeyResult, quarter: Quarter, policy: Policy
+) -> float:
+    """A KR's final grade in a closed quarter: its grade, else its score at the quarter's end."""
+    if key_result.grade is not None:
+        return key_result.grade
+    return measure(unit_id, objective_id, key_result, quarter, quarter.end, policy).score
+
+
+def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float:
+    """The weighted mean of (figure, weight) pairs; 0 for none (an objective with no KRs)."""
+    items = list(pairs)
+    total = sum(weight for _, weight in items)
+    return sum(figure * weight for figure, weight in items) / total if total else 0.0
+
+
+def mean(figures: Sequence[float]) -> float | None:
+    """The plain mean, None for no figures."""
+    return sum(figures) / len(figures) if figures else None
+
+
+def score_unit_objectives(
+    unit: Unit, quarter: Quarter, as_of: date, policy: Policy
+) -> tuple[ObjectiveResult, ...]:
+    """Every objective of a unit's plan in this quarter, scored from its KRs' final figures."""
+    plan = quarter.plan(unit.id)
+    if plan is None:
+        return ()
+    results: list[ObjectiveResult] = []
+    for objective in plan.objectives:
+        key_results = tuple(
+            measure(
+                unit.id,
+                objective.id,
+                kr,
+                quarter,
+                as_of,
+                policy,
+                final_grade(unit.id, objective.id, kr, quarter, policy) if quarter.closed else None,
+            )
+            for kr in objective.key_results
+        )
+        score = weighted_mean((kr.final, kr.key_result.weight) for kr in key_results)
+        results.append(
+            ObjectiveResult(
+                unit_id=unit.id,
+                objective=objective,
+                score=score,
+                band=band_of(score, policy.bands),
+                key_results=key_results,
+            )
+        )
+    return tuple(results)
+
+
+def score_quarter(
+    repository: Repository,
+    quarter: Quarter,
+    as_of: date | None = None,
+    today: date | None = None,
+) -> QuarterResult:
+    """Every figure of a quarter at its as-of date; units in org.yaml's order.
+
+    Without as_of and today the quarter is scored at its end; the CLI passes today.
+    """
+    org = repository.org
+    when = as_of_date(quarter, as_of, today if today is not None else quarter.end)
+    objectives = {
+        unit.id: score_unit_objectives(unit, quarter, when, org.policy) for unit in org.units
+    }
+    units: list[UnitResult] = []
+    for unit in org.units:
+        own = [o.score for o in objectives[unit.id]]
+        below = [o.score for u in org.descendants(unit.id) for o in objectives.get(u.id, ())]
+        # A flat mean over every objective in the subtree, not a mean of child roll-ups.
+        rollup = mean(own + below)
+        units.append(
+            UnitResult(
+                unit=unit,
+                score=mean(own),
+                rollup=rollup,
+                band=band(rollup, org.policy.bands),
+                objectives=objectives[unit.id],
+            )
+        )
+    root = org.root()
+    org_score = next((u.rollup for u in units if root is not None and u.unit.id == root.id), None)
+    return QuarterResult(
+        quarter=quarter,
+        as_of=when,
+        score=org_score,
+        band=band(org_score, org.policy.bands),
+        units=tuple(units),
+    )

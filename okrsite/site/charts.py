@@ -1,0 +1,526 @@
+"""Charts of a quarter's figures: Altair specifications rendered to SVG at build time, no I/O.
+
+Every chart is one Vega-Lite spec rendered twice with vl-convert, once per Material palette (a
+palette is only Vega config: see chartstyle.py); the site needs no network and no chart
+JavaScript. User-written text (titles, names) reaches a spec only as a title string or a data
+value, never as a field name or an expression, so it cannot change what Vega computes; Vega
+escapes it when it writes the SVG.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import altair as alt
+import vl_convert as vlc
+
+from okrsite.site.palettes import BAND_RANGE, CONNECTOR_STYLE, GUIDE_STYLE, KR_SERIES, PALETTES, SERIES_RANGE, Palette, vega_config
+from okrsite.model.okrs import Bands, KeyResult, Org, Quarter, Unit, is_slug
+from okrsite.model.scores import BANDS, Band, KeyResultResult, QuarterResult
+from okrsite.score.quarter import band_of, holds
+
+DEFAULT_BANDS = Bands()
+TITLE_LIMIT = 80  # characters of a chart's drawn title; the page shows the full text
+SUBTITLE_LIMIT = 100
+WIDTH = 560
+HEIGHT = 220
+BAR_STEP = 26  # pixels per bar of a horizontal bar chart
+_EPOCH = date(1970, 1, 1).toordinal()
+_DAY_MS = 86_400_000
+
+Table = tuple[tuple[str, ...], ...]
+Row = dict[str, str | float]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One rendered chart: an SVG per palette, a text alternative and the numbers as a table."""
+
+    slug: str  # file-name-safe stem ([a-z0-9.-]), built only from ids checked as slugs
+    title: str  # plain text, may be user-written: the caller escapes it
+    description: str  # one sentence saying what the chart shows, for the text alternative
+    light_svg: str  # for Material's default (light) scheme
+    dark_svg: str  # for Material's slate (dark) scheme
+    table: Table  # header row first, then the numbers shown, as text
+
+
+# --- Text -----------------------------------------------------------------------------------
+
+# Characters XML 1.0 forbids or that only make trouble in a title: controls and non-characters.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """User text as one line: control characters dropped, runs of whitespace collapsed."""
+    return " ".join(_UNPRINTABLE.sub(" ", text).split())
+
+
+def shorten(text: str, limit: int = TITLE_LIMIT) -> str:
+    """Text cut to at most `limit` characters, at a word boundary where one is near, with '…'."""
+    text = clean_text(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+def number(value: float) -> str:
+    """A measured value as text: at most three decimals, no exponent, no negative zero."""
+    text = format(round(value, 3) + 0.0, ".15g")
+    return "0" if text == "-0" else text
+
+
+def approximate(value: float) -> str:
+    """A projected value as text, to three significant figures (at least the units digit): a
+    projection is an estimate, and 4.758 days claims more precision than it has."""
+    if not math.isfinite(value) or value == 0:
+        return number(value) if math.isfinite(value) else str(value)
+    digits = max(0, 2 - math.floor(math.log10(abs(value))))
+    return number(round(value, digits))
+
+
+def score_text(score: float) -> str:
+    """A score in [0, 1] as text, two decimals as OKR grades are written."""
+    return f"{score:.2f}"
+
+
+def _slug(kind: str, *ids: str) -> str:
+    """A file-name stem: the chart's kind, then ids joined by dots.
+
+    Ids may hold hyphens, so joining them with one would let payments-api/x and payments/api-x
+    share a file; a dot cannot occur in an id. An id that is not a slug is a bug upstream.
+    """
+    for part in ids:
+        if not is_slug(part):
+            raise ValueError(f"not a slug, refusing to build a chart file name from it: {part!r}")
+    return f"{kind}-{'.'.join(ids)}"
+
+
+def _plural(count: int, noun: str) -> str:
+    """'1 check-in', '2 check-ins'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+# --- Rendering ------------------------------------------------------------------------------
+
+_SVG_ROOT = re.compile(r"<svg\b[^>]*>")
+
+
+def _accessible(svg: str, title: str, description: str) -> str:
+    """The SVG with a document role, an aria-label and <title>/<desc>: Vega puts its description
+    on the browser container, which a static SVG does not have."""
+    root = _SVG_ROOT.match(svg)
+    if root is None:
+        raise ValueError("vl-convert returned no <svg> root element")
+    label = html.escape(title, quote=True)
+    head = root.group(0)[:-1] + f' role="graphics-document" aria-label="{label}">'
+    text = f"<title>{html.escape(title)}</title><desc>{html.escape(description)}</desc>"
+    return head + text + svg[root.end() :]
+
+
+def render(spec: dict[str, Any], palette: Palette, title: str, description: str) -> str:
+    """A Vega-Lite spec as SVG in a palette: inline data only, no URL may be fetched."""
+    spec = {**spec, "config": vega_config(palette), "description": description}
+    svg = vlc.vegalite_to_svg(
+        spec, allowed_base_urls=[], format_locale="en-US", time_format_locale="en-US"
+    )
+    return _accessible(str(svg), title, description)
+
+
+def _chart(slug: str, title: str, description: str, chart: Any, table: Table) -> Chart:
+    """Validate an Altair chart once and render it in both palettes."""
+    spec = chart.to_dict()
+    light, dark = (render(spec, palette, title, description) for palette in PALETTES)
+    return Chart(slug, title, description, light_svg=light, dark_svg=dark, table=table)
+
+
+def _title(title: str, subtitle: str) -> Any:
+    """A chart title, cut to fit; the full text is on the page."""
+    return alt.Title(shorten(title), subtitle=shorten(subtitle, SUBTITLE_LIMIT))
+
+
+def _band_colour() -> Any:
+    """The colour channel for a `band` field: red, yellow, green in the palette's colours."""
+    return alt.Color(
+        "band:N",
+        scale=alt.Scale(domain=list(BANDS), range=BAND_RANGE),
+        legend=alt.Legend(title="Band"),
+    )
+
+
+def _threshold_rules(bands: Bands, channel: str) -> Any:
+    """Dashed rules at the red and green band thresholds along the score axis."""
+    data = alt.InlineData(values=[{"score": bands.red}, {"score": bands.green}])
+    rule = alt.Chart(data).mark_rule(style=GUIDE_STYLE)
+    score = alt.X("score:Q") if channel == "x" else alt.Y("score:Q")
+    return rule.encode(**{channel: score})
+
+
+def _band_range(band: Band, bands: Bands) -> str:
+    """The scores a band covers, in words."""
+    if band == "red":
+        return f"below {score_text(bands.red)}"
+    if band == "yellow":
+        return f"{score_text(bands.red)} to below {score_text(bands.green)}"
+    return f"{score_text(bands.green)} and above"
+
+
+# --- Key result -----------------------------------------------------------------------------
+
+
+def _rules(kr: KeyResult) -> list[Row]:
+    """The horizontal reference lines of a KR: baseline and target, or a guardrail's bounds."""
+    if kr.kind == "milestone":
+        return []  # the axis itself runs from 0 to 100 % complete
+    named = [("Baseline", kr.baseline)]
+    named += [("Target", kr.target)] if kr.kind == "metric" else [("Min", kr.min), ("Max", kr.max)]
+    return [
+        {"series": name, "value": value}
+        for name, value in named
+        if value is not None and math.isfinite(value)
+    ]
+
+
+def _checkins(result: KeyResultResult) -> list[Row]:
+    """The counted check-ins as rows; a guardrail's are Held or Breached."""
+    kr = result.key_result
+    rows: list[Row] = []
+    for check_in in result.counted:
+        if not math.isfinite(check_in.value):
+            continue
+        series = "Check-ins"
+        if kr.kind == "guardrail":
+            series = "Held" if holds(kr, check_in.value) else "Breached"
+        rows.append({"series": series, "date": check_in.date.isoformat(), "value": check_in.value})
+    return rows
+
+
+def _projection(result: KeyResultResult, quarter: Quarter) -> list[Row]:
+    """The projection line from day 0 to the quarter's end (metric and milestone only)."""
+    line = result.projection
+    if line is None or result.key_result.kind == "guardrail":
+        return []
+    ends = ((quarter.start, line.intercept), (quarter.end, line.end_value))
+    if not all(math.isfinite(value) for _, value in ends):
+        return []
+    return [{"series": "Projection", "date": d.isoformat(), "value": v} for d, v in ends]
+
+
+def _epoch_ms(day: date) -> int:
+    """Midnight UTC of a day in milliseconds since 1970, as Vega keeps time."""
+    return (day.toordinal() - _EPOCH) * _DAY_MS
+
+
+def _visible(projection: Sequence[Row], quarter: Quarter, low: float, high: float) -> list[Row]:
+    """The part of the projection line inside the value axis, with dates as UTC milliseconds.
+
+    Cut here rather than with Vega's `clip`: its clip-path ids count up across renders in one
+    process, which would break byte-identical output, and could collide on a page.
+    """
+    if len(projection) != 2:
+        return []
+    first, last = float(projection[0]["value"]), float(projection[1]["value"])
+    if first == last:
+        enter, leave = (0.0, 1.0) if low <= first <= high else (1.0, 0.0)
+    else:
+        at_low, at_high = (low - first) / (last - first), (high - first) / (last - first)
+        enter, leave = max(0.0, min(at_low, at_high)), min(1.0, max(at_low, at_high))
+    if enter > leave:
+        return []
+    start, span = _epoch_ms(quarter.start), (quarter.end - quarter.start).days * _DAY_MS
+    return [
+        {
+            "series": "Projection",
+            "date": start + round(t * span),
+            "value": first + t * (last - first),
+        }
+        for t in (enter, leave)
+    ]
+
+
+def _value_domain(kr: KeyResult, rows: Sequence[Row]) -> tuple[float, float]:
+    """The value axis: 0 to 100 for a milestone, else every value and rule with 10 % room.
+
+    The projection is left out on purpose: a steep early trend would otherwise squash the
+    check-ins into a sliver; its line is cut at the plot's edge instead.
+    """
+    values = [float(row["value"]) for row in rows]
+    if kr.kind == "milestone":
+        return min([0.0, *values]), max([100.0, *values])
+    if not values:
+        return 0.0, 1.0
+    low, high = min(values), max(values)
+    room = (high - low) * 0.1 or max(abs(high) * 0.1, 1.0)
+    return low - room, high + room
+
+
+def _utc(day: date) -> Any:
+    """A date as a Vega-Lite UTC DateTime, so no time zone can shift it."""
+    return alt.DateTime(year=day.year, month=day.month, date=day.day, utc=True)
+
+
+def _kr_description(result: KeyResultResult, quarter: Quarter, title: str) -> str:
+    """One sentence saying what the KR chart shows."""
+    kr = result.key_result
+    unit = f" {clean_text(kr.unit)}" if kr.unit and kr.kind != "milestone" else ""
+    if kr.kind == "milestone":
+        unit = " %"
+    counted = [c for c in result.counted if math.isfinite(c.value)]
+    parts = [
+        f"{title}: {_plural(len(counted), 'check-in')} in {quarter.title}, a quarter that runs"
+        f" from {quarter.start.isoformat()} to {quarter.end.isoformat()}"
+    ]
+    if counted:
+        latest = counted[-1]
+        parts.append(f", latest {number(latest.value)}{unit} on {latest.date.isoformat()}")
+    if kr.kind == "metric" and kr.baseline is not None and kr.target is not None:
+        parts.append(
+            f", against a baseline of {number(kr.baseline)}{unit}"
+            f" and a target of {number(kr.target)}{unit}"
+        )
+    if kr.kind == "guardrail":
+        held = sum(1 for c in counted if holds(kr, c.value))
+        parts.append(f", {held} of {len(counted)} within the guardrail {_bounds(kr, unit)}")
+    if result.projection is not None and kr.kind != "guardrail":
+        parts.append(
+            f"; at this pace it reaches about {approximate(result.projection.end_value)}{unit}"
+            f" when the quarter ends"
+        )
+    return "".join(parts) + "."
+
+
+def _bounds(kr: KeyResult, unit: str) -> str:
+    """A guardrail's bounds in words."""
+    if kr.min is not None and kr.max is not None:
+        return f"between {number(kr.min)}{unit} and {number(kr.max)}{unit}"
+    if kr.max is not None:
+        return f"of at most {number(kr.max)}{unit}"
+    if kr.min is not None:
+        return f"of at least {number(kr.min)}{unit}"
+    return "(no bounds)"
+
+
+def _kr_layers(
+    kr: KeyResult, quarter: Quarter, rows: dict[str, list[Row]], domain: tuple[float, float]
+) -> list[Any]:
+    """The layers of a KR chart: reference rules, the projection, then the check-ins on top."""
+    checkins, rules, drawn = rows["checkins"], rows["rules"], rows["drawn"]
+    shown = [n for n in KR_SERIES if any(r["series"] == n for r in checkins + rules + drawn)]
+    # Every series is in the scale so the palette's named range lines up; the legend lists
+    # only those drawn.
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=list(KR_SERIES), range=SERIES_RANGE),
+        # Vega's legend label would read out the whole domain (and ignores `description`):
+        # hidden from screen readers, who get the marks' own labels and the description.
+        legend=alt.Legend(title=None, values=shown, aria=False),
+    )
+    x = alt.X(
+        "date:T",
+        scale=alt.Scale(type="utc", domain=[_utc(quarter.start), _utc(quarter.end)]),
+        # A utc scale formats its labels in UTC too; formatType="utc" would drop the format.
+        axis=alt.Axis(title=None, format="%b %-d", tickCount={"interval": "week", "step": 2}),
+    )
+    if kr.kind == "milestone":
+        value_title = "% complete"
+    else:
+        value_title = shorten(kr.unit, 40) if kr.unit and clean_text(kr.unit) else "value"
+    y = alt.Y(
+        "value:Q",
+        # Not nice: a rounded-out axis would let the projection run past the cut.
+        scale=alt.Scale(domain=list(domain), nice=False, zero=False),
+        axis=alt.Axis(title=value_title),
+    )
+    layers: list[Any] = []
+    if rules:
+        rule = alt.Chart(alt.InlineData(values=rules)).mark_rule(strokeDash=[6, 4], strokeWidth=1.5)
+        layers.append(rule.encode(y=y, color=colour))
+    if drawn:
+        line = alt.Chart(alt.InlineData(values=drawn)).mark_line(strokeDash=[2, 3])
+        layers.append(line.encode(x=x, y=y, color=colour))
+    points = alt.Chart(alt.InlineData(values=checkins))
+    if kr.kind == "guardrail":
+        layers.append(points.mark_line(style=CONNECTOR_STYLE).encode(x=x, y=y))
+        dots = points.mark_point(filled=True, size=60, opacity=1)
+        layers.append(dots.encode(x=x, y=y, color=colour))
+    else:
+        layers.append(points.mark_line(point=True).encode(x=x, y=y, color=colour))
+    return layers
+
+
+def key_result_chart(result: KeyResultResult, quarter: Quarter) -> Chart:
+    """A KR's counted check-ins over the quarter against its baseline and target (a metric),
+    its bounds (a guardrail) or 0 to 100 % (a milestone), with the projection to the end."""
+    kr = result.key_result
+    title = clean_text(kr.title)
+    checkins, rules = _checkins(result), _rules(kr)
+    projection = _projection(result, quarter)
+    domain = _value_domain(kr, checkins + rules)
+    drawn = _visible(projection, quarter, *domain)
+    layers = _kr_layers(kr, quarter, {"checkins": checkins, "rules": rules, "drawn": drawn}, domain)
+    chart = alt.layer(*layers).properties(
+        width=WIDTH, height=HEIGHT, title=_title(title, f"{quarter.title} · {kr.measurement}")
+    )
+    rows = [(str(r["series"]), str(r["date"]), number(float(r["value"]))) for r in checkins]
+    rows += [(str(r["series"]), "", number(float(r["value"]))) for r in rules]
+    rows += [(str(r["series"]), str(r["date"]), number(float(r["value"]))) for r in projection]
+    return _chart(
+        slug=_slug("kr", result.unit_id, result.objective_id, kr.id),
+        title=title,
+        description=_kr_description(result, quarter, title),
+        chart=chart,
+        table=(("Series", "Date", "Value"), *rows),
+    )
+
+
+# --- Units and the org ----------------------------------------------------------------------
+
+
+def _unit_labels(units: Sequence[Unit]) -> list[str]:
+    """Unit names as axis labels; two units with one name are told apart by their ids, since a
+    label is also the bar's identity in the data."""
+    names = [clean_text(u.name) or u.id for u in units]
+    return [f"{n} ({u.id})" if names.count(n) > 1 else n for n, u in zip(names, units, strict=True)]
+
+
+def unit_scores_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BANDS) -> Chart:
+    """Each unit's roll-up as a horizontal bar coloured by band, in org.yaml's order.
+
+    `bands` are the policy's thresholds (repository.org.policy.bands), drawn as rules.
+    """
+    scored = [u for u in result.units if u.rollup is not None]
+    labels = _unit_labels([u.unit for u in scored])
+    rows: list[Row] = []
+    for label, unit in zip(labels, scored, strict=True):
+        rollup = float(unit.rollup or 0.0)
+        band = unit.band or band_of(rollup, bands)
+        rows.append({"unit": label, "score": rollup, "band": band, "text": score_text(rollup)})
+    quarter = result.quarter
+    title = "Scores by unit"
+    subtitle = f"{quarter.title}, as of {result.as_of.isoformat()}"
+
+    base = alt.Chart(alt.InlineData(values=rows)).encode(
+        y=alt.Y("unit:N", sort=labels, axis=alt.Axis(title=None, labelLimit=220)),
+        x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(title="Roll-up")),
+    )
+    bars = base.mark_bar(height=BAR_STEP - 8).encode(color=_band_colour())
+    values = base.mark_text(align="left", dx=4).encode(text="text:N")
+    chart = alt.layer(_threshold_rules(bands, "x"), bars, values).properties(
+        width=WIDTH - 160, height=alt.Step(BAR_STEP), title=_title(title, subtitle)
+    )
+
+    if rows:
+        description = (
+            f"Roll-up score of each of {_plural(len(rows), 'unit')} in {quarter.title}"
+            f" as of {result.as_of.isoformat()}, on a scale from 0 to 1: "
+            f"red {_band_range('red', bands)}, yellow {_band_range('yellow', bands)},"
+            f" green {_band_range('green', bands)}."
+        )
+    else:
+        description = f"No unit has a score in {quarter.title} yet."
+    table = tuple((str(r["unit"]), str(r["text"]), str(r["band"])) for r in rows)
+    return _chart("unit-scores", title, description, chart, (("Unit", "Roll-up", "Band"), *table))
+
+
+def _history(
+    slug: str, name: str, points: Sequence[tuple[str, float | None]], bands: Bands
+) -> Chart:
+    """A roll-up over quarters, oldest first, as a line with points coloured by band."""
+    rows: list[Row] = [
+        {"quarter": q, "score": s, "band": band_of(s, bands), "text": score_text(s)}
+        for q, s in points
+        if s is not None and math.isfinite(s)
+    ]
+    order = [str(r["quarter"]) for r in rows]
+    title = f"{name} across quarters"
+
+    base = alt.Chart(alt.InlineData(values=rows)).encode(
+        x=alt.X("quarter:O", sort=order, axis=alt.Axis(title=None, labelAngle=0)),
+        y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(title="Roll-up")),
+    )
+    line = base.mark_line(style=CONNECTOR_STYLE)
+    dots = base.mark_point(filled=True, size=80, opacity=1).encode(color=_band_colour())
+    chart = alt.layer(_threshold_rules(bands, "y"), line, dots).properties(
+        width=WIDTH, height=HEIGHT, title=_title(title, "Roll-up score per quarter")
+    )
+
+    if rows:
+        description = (
+            f"Roll-up score of {name} in {_plural(len(rows), 'quarter')}, from {order[0]}"
+            f" ({rows[0]['text']}) to {order[-1]} ({rows[-1]['text']}), on a scale from 0 to 1."
+        )
+    else:
+        description = f"{name} has no scored quarter yet."
+    table = tuple((str(r["quarter"]), str(r["text"]), str(r["band"])) for r in rows)
+    return _chart(slug, title, description, chart, (("Quarter", "Roll-up", "Band"), *table))
+
+
+def unit_history_chart(
+    unit: Unit, points: Sequence[tuple[str, float | None]], *, bands: Bands = DEFAULT_BANDS
+) -> Chart:
+    """A unit's roll-up over quarters (quarter id, roll-up), oldest first; None is skipped.
+
+    `bands` are the policy's thresholds (repository.org.policy.bands).
+    """
+    name = clean_text(unit.name) or unit.id
+    return _history(f"{_slug('unit', unit.id)}-history", name, points, bands)
+
+
+def org_history_chart(org: Org, points: Sequence[tuple[str, float | None]]) -> Chart:
+    """The org's score over quarters (quarter id, score), oldest first, in the bands of the
+    org's policy; None is skipped."""
+    name = clean_text(org.name) or "The organisation"
+    return _history("org-history", name, points, org.policy.bands)
+
+
+# --- Grades ---------------------------------------------------------------------------------
+
+
+def grade_distribution_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BANDS) -> Chart:
+    """How many KRs' final grades fall in each band (red, yellow, green).
+
+    In a closed quarter these are the final grades; in an open one, the current scores.
+    `bands` are the policy's thresholds (repository.org.policy.bands).
+    """
+    finals = [kr.final for kr in result.key_results()]
+    counts = {band: sum(1 for f in finals if band_of(f, bands) == band) for band in BANDS}
+    rows: list[Row] = [{"band": b, "count": counts[b], "text": str(counts[b])} for b in BANDS]
+    quarter = result.quarter
+    what = "final grades" if quarter.closed else "current scores"
+    title = "Key results by grade band" if quarter.closed else "Key results by score band"
+
+    # Whole ticks only: Vega would put half a key result between 0 and 1.
+    top = max(1, *counts.values())
+    ticks = list(range(0, top + 1, math.ceil(top / 5)))
+    base = alt.Chart(alt.InlineData(values=rows)).encode(
+        x=alt.X("band:N", sort=list(BANDS), axis=alt.Axis(title=None, labelAngle=0)),
+        y=alt.Y(
+            "count:Q",
+            scale=alt.Scale(domain=[0, top], nice=False),
+            axis=alt.Axis(title="Key results", values=ticks, format="d"),
+        ),
+    )
+    bars = base.mark_bar(width=60).encode(color=_band_colour().legend(None))
+    values = base.mark_text(dy=-8).encode(text="text:N")
+    chart = alt.layer(bars, values).properties(
+        width=360, height=HEIGHT, title=_title(title, f"{quarter.title}: {what}")
+    )
+
+    description = (
+        f"The {what} of {_plural(len(finals), 'key result')} in {quarter.title} by band: "
+        + ", ".join(f"{counts[b]} {b} ({_band_range(b, bands)})" for b in BANDS)
+        + "."
+    )
+    table = tuple((b, _band_range(b, bands), str(counts[b])) for b in BANDS)
+    return _chart(
+        "grade-distribution", title, description, chart, (("Band", "Scores", "Key results"), *table)
+    )
