@@ -18,7 +18,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from okrsite.site.build import build_site
+from okrsite.pipeline import build_site
 from scripts.browser import CHROMIUM, launch, served
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from playwright.sync_api import ConsoleMessage, Page, sync_playwright
 
 from okrsite.cli import main
-from okrsite.site.build import build_site
+from okrsite.pipeline import build_site
 from scripts.browser import CHROMIUM, launch, served
 
 pytestmark = pytest.mark.browser

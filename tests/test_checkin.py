@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from okrsite.check.rules import check
+from okrsite import pipeline
 from okrsite.cli import main
-from okrsite.edit.checkin import CheckInRequest, append_checkin, format_number, parse_value
+from okrsite.edit.checkin import CheckInRequest, append_checkin
 from okrsite.model.errors import OkrsiteError
+from okrsite.model.numbers import csv_number, parse_number
 from tests.conftest import MINIMAL, PAYMENTS_CSV, WriteRepo
 
 CSV_PATH = "okrs/2026-Q4/payments.csv"
@@ -35,13 +36,15 @@ def repo(write_repo: WriteRepo) -> Path:
 
 def test_appends_one_row_and_keeps_existing_bytes(repo: Path) -> None:
     before = (repo / CSV_PATH).read_bytes()
-    done = append_checkin(repo, _request(confidence=0.75, note="Reviews, faster", blockers=""))
+    done = append_checkin(repo, _request(confidence="0.75", note="Reviews, faster", blockers=""))
     after = (repo / CSV_PATH).read_bytes()
     assert after[: len(before)] == before
     assert after[len(before) :] == b'2026-11-20,delivery/lead-time,7,0.75,"Reviews, faster",\n'
     assert done.row == '2026-11-20,delivery/lead-time,7,0.75,"Reviews, faster",'
     assert not done.created and done.quarter_id == "2026-Q4"
-    assert [p for p in check(repo, date(2026, 11, 27)) if p.severity == "error"] == []
+    assert [
+        p for p in pipeline.check(repo, date(2026, 11, 27)).problems if p.severity == "error"
+    ] == []
 
 
 def test_quotes_and_newlines_in_notes_read_back_unchanged(repo: Path) -> None:
@@ -61,7 +64,7 @@ def test_keeps_header_order_crlf_and_adds_a_missing_final_newline(write_repo: Wr
 def test_refuses_a_value_for_a_column_the_header_lacks(write_repo: WriteRepo) -> None:
     root = write_repo({**MINIMAL, CSV_PATH: "date,kr,value\n"})
     with pytest.raises(OkrsiteError, match=r"payments\.csv has no confidence column"):
-        append_checkin(root, _request(confidence=0.5))
+        append_checkin(root, _request(confidence="0.5"))
 
 
 def test_creates_the_file_with_the_standard_header(write_repo: WriteRepo) -> None:
@@ -86,9 +89,12 @@ def test_creates_the_file_with_the_standard_header(write_repo: WriteRepo) -> Non
             r"^unknown key result 'delivery/cycle-time' for unit payments in 2026-Q4; write it as "
             r"OBJECTIVE/KR, one of: delivery/lead-time, delivery/change-failure-rate$",
         ),
-        ({"value": "fast"}, r"^value 'fast' is not a number$"),
-        ({"value": "4,5"}, r"^value '4,5' is not a number; write '4\.5' with a dot"),
-        ({"value": "nan"}, r"^value 'nan' is not a number$"),
+        (
+            {"value": "fast"},
+            r"^value 'fast' is not a number; write digits with a dot for decimals, e\.g\. 12\.5$",
+        ),
+        ({"value": "4,5"}, r"^value '4,5' is not a number; write 4\.5 \(a dot, not a comma,"),
+        ({"value": "nan"}, r"^value 'nan' is not a number"),
         (
             {"on": date(2026, 9, 30)},
             r"^no quarter contains 2026-09-30; give --quarter, or --date within a quarter$",
@@ -99,7 +105,9 @@ def test_creates_the_file_with_the_standard_header(write_repo: WriteRepo) -> Non
             r"2027-01-31 \(31 days after its end\)$",
         ),
         ({"quarter_id": "2027-Q1"}, r"^there is no quarter '2027-Q1'"),
-        ({"confidence": 1.5}, r"^confidence 1\.5 is not between 0 and 1$"),
+        ({"confidence": "1.5"}, r"^confidence '1\.5' must be a number from 0 to 1, e\.g\. 0\.7$"),
+        ({"confidence": "nan"}, r"^confidence 'nan' must be a number from 0 to 1"),
+        ({"confidence": "70%"}, r"^confidence '70%' must be .* \(write 0\.7 for 70%\)$"),
     ],
 )
 def test_refusals(repo: Path, changes: dict[str, object], message: str) -> None:
@@ -115,10 +123,12 @@ def test_refuses_a_closed_quarter(write_repo: WriteRepo) -> None:
 
 
 def test_number_round_trip() -> None:
-    assert parse_value(" 12 ") == 12.0
-    assert format_number(12.0) == "12"
-    assert format_number(0.1 + 0.2) == "0.30000000000000004"
-    assert format_number(parse_value("-3.25")) == "-3.25"
+    assert parse_number("12") == 12.0
+    assert csv_number(12.0) == "12"
+    assert csv_number(0.1 + 0.2) == "0.30000000000000004"
+    assert csv_number(parse_number("-3.25")) == "-3.25"
+    assert csv_number(1e15) == "1000000000000000"
+    assert parse_number(csv_number(1e-7)) == 1e-7
 
 
 def test_command_appends_and_reports(repo: Path) -> None:

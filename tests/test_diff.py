@@ -15,8 +15,9 @@ from okrsite.cli import main
 from okrsite.load.git_revision import check_revision, materialise
 from okrsite.load.repository import load_valid
 from okrsite.model.errors import OkrsiteError
-from okrsite.score.diff import diff_results, shown, to_markdown
+from okrsite.score.diff import diff_results, shown
 from okrsite.score.history import score_all
+from okrsite.site.diff_summary import to_markdown
 from tests.conftest import MINIMAL, PAYMENTS_YAML, WriteRepo
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from okrsite.check.frozen import close_quarter, edit_quarter_yaml, quarter_digest, reopen_quarter
-from okrsite.check.rules import check
+from okrsite import pipeline
 from okrsite.cli import main
+from okrsite.edit.lifecycle import close_quarter, edit_quarter_yaml, reopen_quarter
+from okrsite.load.digest import quarter_digest
 from okrsite.model.errors import DataError, OkrsiteError
 from tests.conftest import MINIMAL, WriteRepo
 
@@ -25,7 +26,7 @@ status: open       # open | closed
 
 
 def _errors(root: Path) -> list[str]:
-    return [str(p) for p in check(root, TODAY) if p.severity == "error"]
+    return [str(p) for p in pipeline.check(root, TODAY).problems if p.severity == "error"]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from okrsite.check.rules import check
+from okrsite import pipeline
 from tests.conftest import MINIMAL, ORG_YAML, PAYMENTS_CSV, PAYMENTS_YAML, WriteRepo
 
 PAYMENTS = "okrs/2026-Q4/payments.yaml"
@@ -49,7 +49,7 @@ BALANCED = {
 def warnings(write_repo: WriteRepo, changes: Mapping[str, str], today: date = TODAY) -> list[str]:
     """'path:line:col CODE' for every problem of the balanced repository with changes applied."""
     root = write_repo({**BALANCED, **changes})
-    return [f"{p.location} {p.code}" for p in check(root, today)]
+    return [f"{p.location} {p.code}" for p in pipeline.check(root, today).problems]
 
 
 def payments_kr(title: str, extra: str = "", measurement: str = "Deployment pipeline") -> str:
@@ -126,7 +126,7 @@ def test_more_objectives_than_the_cap(write_repo: WriteRepo) -> None:
 
 def test_quarter_without_a_health_domain_names_the_missing_ones(write_repo: WriteRepo) -> None:
     root = write_repo(MINIMAL)
-    (problem,) = check(root, TODAY)
+    (problem,) = pipeline.check(root, TODAY).problems
     assert (str(problem.location), problem.code) == ("okrs/2026-Q4", "OKR206")
     assert "technical-health, team-health" in problem.message
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrsite.check.rules import check
+from okrsite import pipeline
 from tests.conftest import MINIMAL
 
 FILES = (
@@ -52,7 +52,7 @@ def test_any_bytes_give_located_problems(target: str, data: bytes, mode: str) ->
             (root / relative).write_text(text, encoding="utf-8", newline="")
         original = MINIMAL.get(target, "")
         (root / target).write_bytes(mutate(original, data, mode))
-        problems = check(root, date(2026, 11, 10))
+        problems = pipeline.check(root, date(2026, 11, 10)).problems
     for found in problems:
         assert found.location.path.startswith("okrs/")
         assert found.message and "\n" not in found.message

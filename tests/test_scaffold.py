@@ -9,7 +9,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from okrsite.check.rules import check
+from okrsite import pipeline
 from okrsite.cli import main
 from okrsite.edit.scaffold import new_quarter
 from okrsite.model.errors import OkrsiteError
@@ -111,7 +111,7 @@ objectives:
 
 
 def _errors(root: Path) -> list[str]:
-    return [str(p) for p in check(root, TODAY) if p.severity == "error"]
+    return [str(p) for p in pipeline.check(root, TODAY).problems if p.severity == "error"]
 
 
 def test_carries_over_the_middle_grades_of_a_closed_quarter(write_repo: WriteRepo) -> None:

@@ -11,16 +11,10 @@ import jsonschema
 import pytest
 import yaml
 
+from okrsite.edit.schemas import write_schemas
 from okrsite.load.org_file import ORG_FIELDS, POLICY_FIELDS, UNIT_FIELDS
-from okrsite.load.repository import QUARTER_FIELDS
-from okrsite.load.schemas import (
-    ORG_SCHEMA,
-    QUARTER_SCHEMA,
-    UNIT_SCHEMA,
-    render,
-    schemas,
-    write_schemas,
-)
+from okrsite.load.quarter_file import QUARTER_FIELDS
+from okrsite.load.schemas import ORG_SCHEMA, QUARTER_SCHEMA, UNIT_SCHEMA, render, schemas
 from okrsite.load.unit_file import KEY_RESULT_FIELDS, OBJECTIVE_FIELDS, PLAN_FIELDS, RETRO_FIELDS
 from okrsite.model.okrs import DOMAINS
 

@@ -20,14 +20,15 @@ import pytest
 from click.testing import CliRunner
 
 from okrsite.cli import main
+from okrsite.site import write as site_module
 from okrsite.cli.build import serve_command
 from okrsite.load.repository import load_valid
 from okrsite.load.schemas import render, schemas
 from okrsite.model.errors import OkrsiteError
+from okrsite.pipeline import build_site
 from okrsite.score.history import score_all
-from okrsite.site import build as site_module
-from okrsite.site.build import build_site, plan_quarters
 from okrsite.site.serve import fingerprint, start_server, watch
+from okrsite.site.write import plan_quarters
 from tests.conftest import MINIMAL, WriteRepo
 
 DEMO = Path(__file__).resolve().parent.parent

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Sequence
 
 from okrsite.model.okrs import KeyResult, Objective, Quarter, Repository, UnitPlan
 from okrsite.model.problems import Location, Problem, problem, quote
-from okrsite.score.quarter import score_quarter
+from okrsite.model.scores import QuarterResult
 
 ACTIVITY_VERBS = (
     "adopt",
@@ -51,14 +51,17 @@ _VANITY = (
 HEALTH_DOMAINS = ("delivery", "technical-health", "team-health")
 
 
-def lint(repository: Repository, today: date) -> list[Problem]:
-    """Every anti-pattern warning in the repository, unsorted and before policy.ignore."""
+def lint(repository: Repository, results: Sequence[QuarterResult]) -> list[Problem]:
+    """Every anti-pattern warning, unsorted and before policy.ignore; results are the quarters'
+    scores at the build's one as-of date, so a page and its checks never disagree."""
+    scored = {result.quarter.id: result for result in results}
     found: list[Problem] = []
     for quarter in repository.quarters:
         for plan in quarter.plans:
             found.extend(_plan_warnings(repository, plan))
         found.extend(_health_domains(quarter))
-        found.extend(_scored_warnings(repository, quarter, today))
+        if (result := scored.get(quarter.id)) is not None:
+            found.extend(_scored_warnings(repository, quarter, result))
     return found
 
 
@@ -157,9 +160,10 @@ def _health_domains(quarter: Quarter) -> list[Problem]:
     ]
 
 
-def _scored_warnings(repository: Repository, quarter: Quarter, today: date) -> list[Problem]:
+def _scored_warnings(
+    repository: Repository, quarter: Quarter, result: QuarterResult
+) -> list[Problem]:
     """Stale KRs in an open quarter; units whose every KR is graded 1.0 in a closed one."""
-    result = score_quarter(repository, quarter, today=today)
     found: list[Problem] = []
     if not quarter.closed:
         for kr in result.key_results():

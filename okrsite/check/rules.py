@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from okrsite.check.frozen import frozen_quarter_problems
 from okrsite.check.lints import lint
-from okrsite.load.repository import Loaded, load
+from okrsite.load.repository import Loaded
 from okrsite.model.okrs import Repository
 from okrsite.model.problems import Problem
-
-Rule = Callable[[Path, Repository, date], list[Problem]]
-
-
-def _lint_rule(_root: Path, repository: Repository, today: date) -> list[Problem]:
-    return lint(repository, today)
+from okrsite.model.scores import QuarterResult
 
 
-def _frozen_rule(root: Path, repository: Repository, _today: date) -> list[Problem]:
-    return frozen_quarter_problems(root, repository)
+@dataclass(frozen=True)
+class Checked:
+    """What every rule is given: the repository, where it lives, and its scores."""
+
+    root: Path
+    repository: Repository
+    results: Sequence[QuarterResult]  # every quarter, scored once at the run's as-of date
+
+
+Rule = Callable[[Checked], list[Problem]]
+
+
+def _lint_rule(checked: Checked) -> list[Problem]:
+    return lint(checked.repository, checked.results)
+
+
+def _frozen_rule(checked: Checked) -> list[Problem]:
+    return frozen_quarter_problems(checked.root, checked.repository)
 
 
 RULES: tuple[Rule, ...] = (
@@ -36,16 +47,14 @@ def sort_key(item: Problem) -> tuple[int, str, int, int, str]:
     return (item.severity != "error", location.path, location.line, location.col, item.code)
 
 
-def check_loaded(loaded: Loaded, root: Path, today: date) -> list[Problem]:
-    """Every problem of an already loaded repository, policy.ignore applied to warnings."""
+def check_loaded(
+    loaded: Loaded, root: Path, results: Sequence[QuarterResult]
+) -> tuple[Problem, ...]:
+    """Every problem of a loaded and scored repository, policy.ignore applied to warnings."""
     ignored = loaded.repository.org.policy.ignore
     found = list(loaded.problems)
+    checked = Checked(root, loaded.repository, results)
     for rule in RULES:
-        found.extend(rule(root, loaded.repository, today))
+        found.extend(rule(checked))
     kept = {p for p in found if not (p.severity == "warning" and p.code in ignored)}
-    return sorted(kept, key=sort_key)
-
-
-def check(root: Path, today: date) -> list[Problem]:
-    """Load and lint the repository at root: every problem, errors first, then by location."""
-    return check_loaded(load(root), root, today)
+    return tuple(sorted(kept, key=sort_key))

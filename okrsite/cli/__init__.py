@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from okrsite import __version__
-from okrsite.cli.common import Context
+from okrsite.cli.common import Context, common_options
 from okrsite.model.errors import OkrsiteError
 
 
@@ -38,18 +37,11 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="okrsite")
-@click.option(
-    "--root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The OKR repository: the folder holding okrs/, content/, theme/ and mkdocs.yml.",
-)
-@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+@common_options
 @click.pass_context
-def main(ctx: click.Context, root: Path, debug: bool) -> None:
+def main(ctx: click.Context) -> None:
     """Check, score and publish engineering OKRs kept as plain files in git."""
-    ctx.obj = Context(root=root, debug=debug)
+    ctx.ensure_object(Context)
 
 
 def _register() -> None:

@@ -10,7 +10,7 @@ import click
 
 from okrsite.cli.common import common_options, get_context, out_option
 from okrsite.model.clock import parse_date, today
-from okrsite.site.build import build_site
+from okrsite.pipeline import build_site
 
 DEFAULT_OUT = Path("site")
 

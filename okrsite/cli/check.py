@@ -6,10 +6,9 @@ import sys
 
 import click
 
-from okrsite.check.rules import check_loaded
+from okrsite import pipeline
 from okrsite.cli.common import common_options, get_context
 from okrsite.cli.report import format_github, format_json, format_text, summary
-from okrsite.load.repository import load
 from okrsite.model.clock import today
 
 FORMATS = {"text": format_text, "github": format_github, "json": format_json}
@@ -29,10 +28,9 @@ FORMATS = {"text": format_text, "github": format_github, "json": format_json}
 @common_options
 def check(strict: bool, output_format: str) -> None:
     """Check every OKR file: errors break the model, warnings are OKR anti-patterns."""
-    root = get_context().root
-    loaded = load(root)
-    problems = check_loaded(loaded, root, today())
+    checked = pipeline.check(get_context().root, today())
+    problems = checked.problems
     click.echo(FORMATS[output_format](problems), nl=False)
-    click.echo(summary(problems, len(loaded.files)), err=True)
+    click.echo(summary(problems, len(checked.loaded.files)), err=True)
     failed = any(p.severity == "error" or strict for p in problems)
     sys.exit(1 if failed else 0)

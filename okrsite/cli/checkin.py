@@ -24,7 +24,7 @@ from okrsite.model.clock import parse_date, today
 @click.option("--date", "on", metavar="YYYY-MM-DD", help="The day measured (default: today).")
 @click.option(
     "--confidence",
-    type=click.FloatRange(0, 1),
+    metavar="0-1",
     default=None,
     help="Your confidence that the KR lands, 0 to 1.",
 )
@@ -43,7 +43,7 @@ def checkin(
     kr: str,
     value: str,
     on: str | None,
-    confidence: float | None,
+    confidence: str | None,
     note: str,
     blockers: str,
     quarter_id: str | None,

@@ -31,7 +31,7 @@ def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None
 
 
 def common_options(command: F) -> F:
-    """Accept --root and --debug after the command name as well as before it."""
+    """--root and --debug, declared once: on the group and after every command name."""
     command = click.option(
         "--root",
         type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -39,7 +39,8 @@ def common_options(command: F) -> F:
         expose_value=False,
         is_eager=True,
         callback=_set_root,
-        help="The OKR repository: the folder holding okrs/ (default: the current directory).",
+        help="The OKR repository: the folder holding okrs/, content/, theme/ and mkdocs.yml "
+        "(default: the current directory).",
     )(command)
     command = click.option(
         "--debug",

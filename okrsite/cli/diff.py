@@ -3,35 +3,14 @@
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 
 import click
 
+from okrsite import pipeline
 from okrsite.cli.common import common_options, get_context
-from okrsite.load.git_revision import materialise
-from okrsite.load.repository import load, load_valid
 from okrsite.model.clock import today
-from okrsite.model.errors import OkrsiteError
-from okrsite.model.okrs import Repository
-from okrsite.model.problems import quote
-from okrsite.score.diff import diff_results, to_json, to_markdown
-from okrsite.score.history import score_all
-
-
-def _base_repository(root: Path, base: str) -> Repository:
-    """The base's repository: a folder holding okrs/, else a git revision of the root's repo."""
-    folder = Path(base)
-    if folder.is_dir():
-        if not (folder / "okrs").is_dir():
-            raise OkrsiteError(
-                f"base folder {quote(base)} holds no okrs/; give the root of another copy of "
-                "the repository, or a git revision such as origin/main"
-            )
-        # The base is what was, not what the author can fix: read what can be read.
-        return load(folder).repository
-    with tempfile.TemporaryDirectory(prefix="okrsite-base-") as temporary:
-        return load(materialise(root, base, Path(temporary))).repository
+from okrsite.score.diff import to_json
+from okrsite.site.diff_summary import to_markdown
 
 
 @click.command(
@@ -52,11 +31,7 @@ def _base_repository(root: Path, base: str) -> Repository:
 @common_options
 def diff(base: str, output_format: str, quarter_id: str | None) -> None:
     """Score changes from BASE (a git revision, or a folder holding okrs/) to the working tree."""
-    root = get_context().root
-    when = today()
-    before = score_all(_base_repository(root, base), None, when)
-    after = score_all(load_valid(root), None, when)
-    changes = diff_results(before, after, quarter_id)
+    changes = pipeline.diff(get_context().root, base, quarter_id, today())
     if output_format == "json":
         click.echo(json.dumps(to_json(changes, base), indent=2, ensure_ascii=False))
     else:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from okrsite.check.frozen import close_quarter, reopen_quarter
 from okrsite.cli.common import common_options, get_context
+from okrsite.edit.lifecycle import close_quarter, reopen_quarter
 from okrsite.edit.scaffold import new_quarter
 from okrsite.model.clock import today
 

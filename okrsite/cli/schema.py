@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from okrsite.cli.common import common_options, get_context, out_option
-from okrsite.load.schemas import write_schemas
+from okrsite.edit.schemas import write_schemas
 
 
 @click.command("schema")

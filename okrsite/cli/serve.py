@@ -10,7 +10,7 @@ import click
 from okrsite.cli.build import DEFAULT_OUT, report
 from okrsite.cli.common import common_options, get_context, out_option
 from okrsite.model.clock import today
-from okrsite.site.build import build_site
+from okrsite.pipeline import build_site
 from okrsite.site.serve import fingerprint, start_server, watch
 
 

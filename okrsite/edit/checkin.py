@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from okrsite.edit.files import append
 from okrsite.load.checkins import COLUMNS, GRACE_DAYS
 from okrsite.load.repository import load
 from okrsite.model.errors import DataError, OkrsiteError
+from okrsite.model.layout import ORG_FILE
+from okrsite.model.numbers import NumberError, csv_number, parse_confidence, parse_number
 from okrsite.model.okrs import Quarter, Repository
-from okrsite.model.problems import quote
-
-ORG_PATH = "okrs/org.yaml"
+from okrsite.model.problems import about, errors, quote
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class CheckInRequest:
     kr: str  # OBJECTIVE/KR
     value: str  # as typed; validated here
     on: date
-    confidence: float | None = None
+    confidence: str | None = None  # as typed; validated here
     note: str = ""
     blockers: str = ""
     quarter_id: str | None = None  # default: the quarter whose dates contain `on`
@@ -40,26 +40,6 @@ class Appended:
     quarter_id: str
     row: str  # the CSV text appended, without the line ending
     created: bool  # whether the file was new
-
-
-def parse_value(text: str) -> float:
-    """A check-in value: a finite number with a dot as decimal separator."""
-    cleaned = text.strip()
-    hint = ""
-    if "," in cleaned:
-        hint = f"; write {cleaned.replace(',', '.')!r} with a dot as decimal separator"
-    try:
-        value = float(cleaned)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or "_" in cleaned:
-        raise OkrsiteError(f"value {quote(text)} is not a number{hint}")
-    return value
-
-
-def format_number(value: float) -> str:
-    """A number as the CSV holds it: 8 rather than 8.0, full precision otherwise."""
-    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
 def _window(quarter: Quarter) -> tuple[date, date]:
@@ -100,18 +80,16 @@ def _validate(root: Path, request: CheckInRequest) -> Quarter:
     """The quarter the row belongs to, once the unit, KR and dates are known good."""
     loaded = load(root)
     repository = loaded.repository
-    errors = [p for p in loaded.problems if p.severity == "error"]
     # A broken or missing org.yaml explains an unknown unit better than the list of units.
-    if org_errors := [p for p in errors if p.location.path == ORG_PATH]:
+    if org_errors := [p for p in errors(loaded.problems) if p.location.path == ORG_FILE]:
         raise DataError(org_errors)
     unit = repository.org.unit(request.unit_id)
     if unit is None:
         known = ", ".join(u.id for u in repository.org.units)
         raise OkrsiteError(f"unknown unit {quote(request.unit_id)}; the units are: {known}")
     quarter = pick_quarter(repository, request.on, request.quarter_id)
-    prefix = f"okrs/{quarter.id}/{unit.id}."
-    if unit_errors := [p for p in errors if p.location.path.startswith(prefix)]:
-        raise DataError(unit_errors)
+    if unit_errors := errors(about(loaded.problems, quarter.id, unit.id)):
+        raise DataError(list(unit_errors))
     plan = quarter.plan(unit.id)
     refs = [f"{o.id}/{kr.id}" for o in plan.objectives for kr in o.key_results] if plan else []
     if request.kr not in refs:
@@ -145,17 +123,23 @@ def _csv_row(cells: list[str], newline: str) -> str:
 
 def append_checkin(root: Path, request: CheckInRequest) -> Appended:
     """Append one row to okrs/QUARTER/UNIT.csv, creating it with a header if needed."""
-    value = parse_value(request.value)
-    if request.confidence is not None and not 0 <= request.confidence <= 1:
-        raise OkrsiteError(f"confidence {request.confidence:g} is not between 0 and 1")
+    # The loader's own parsers: a row this writes is a row `okrsite check` reads back.
+    try:
+        value = parse_number(request.value.strip())
+    except NumberError as error:
+        raise OkrsiteError(f"value {quote(request.value)} {error}") from error
+    try:
+        confidence = None if request.confidence is None else parse_confidence(request.confidence)
+    except NumberError as error:
+        raise OkrsiteError(f"confidence {quote(request.confidence)} {error}") from error
     quarter = _validate(root, request)
     relative = f"okrs/{quarter.id}/{request.unit_id}.csv"
     path = root / relative
     cells = {
         "date": request.on.isoformat(),
         "kr": request.kr,
-        "value": format_number(value),
-        "confidence": "" if request.confidence is None else format_number(request.confidence),
+        "value": csv_number(value),
+        "confidence": "" if confidence is None else csv_number(confidence),
         "note": request.note,
         "blockers": request.blockers,
     }
@@ -175,7 +159,6 @@ def append_checkin(root: Path, request: CheckInRequest) -> Appended:
             )
     header = ",".join(columns) + newline if created else ""
     row = _csv_row([cells.get(name, "") for name in columns], newline)
-    # Append mode: existing bytes are never touched, so history cannot be lost.
-    with path.open("ab") as stream:
-        stream.write(prefix + (header + row).encode("utf-8"))
+    # Appended: existing bytes are never touched, so history cannot be lost.
+    append(path, prefix + (header + row).encode("utf-8"))
     return Appended(relative, quarter.id, row.removesuffix(newline), created)

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import yaml
 
+from okrsite.edit.files import create_new
 from okrsite.load.repository import load_valid
+from okrsite.load.schemas import QUARTER_SCHEMA_COMMENT, UNIT_SCHEMA_COMMENT
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.okrs import (
     QUARTER_ID,
@@ -31,9 +33,6 @@ from okrsite.model.okrs import (
 from okrsite.model.scores import KeyResultResult
 from okrsite.score.history import review
 from okrsite.score.quarter import as_of_date, score_quarter
-
-UNIT_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/unit.schema.json"
-QUARTER_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/quarter.schema.json"
 
 _TEMPLATE = """\
 #  - id: delivery
@@ -208,7 +207,7 @@ def new_quarter(root: Path, quarter_id: str, today: date) -> Scaffolded:
     except FileNotFoundError as error:
         raise OkrsiteError(f"{root / 'okrs'} does not exist") from error
     for relative, text in texts.items():
-        (root / relative).write_text(text, encoding="utf-8", newline="\n")
+        create_new(root / relative, text)
     return Scaffolded(
         quarter_id=quarter_id,
         source_id=source.id if source is not None else None,

@@ -3,35 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
 from pathlib import Path
 
-from okrsite.load.checkins import GRACE_DAYS, read_checkins
-from okrsite.load.fields import Fields, expect_mapping
+from okrsite.load.checkins import read_checkins
 from okrsite.load.org_file import OrgFile, read_org
+from okrsite.load.quarter_file import calendar_dates, read_quarter_file
 from okrsite.load.text import read_text
 from okrsite.load.unit_file import PlanFile, read_plan
-from okrsite.load.yaml_nodes import Scalar, read_yaml
+from okrsite.load.yaml_nodes import read_yaml
 from okrsite.model.errors import DataError
+from okrsite.model.layout import OKRS, ORG_FILE, QUARTER_FILE
 from okrsite.model.okrs import (
     QUARTER_ID,
-    QUARTER_STATUSES,
     CheckIn,
     Objective,
     Org,
     Quarter,
-    QuarterStatus,
     Repository,
     UnitPlan,
-    calendar_quarter,
     is_slug,
 )
 from okrsite.model.problems import Location, Problem, problem, quote
 
-OKRS = "okrs"
-ORG_FILE = f"{OKRS}/org.yaml"
-QUARTER_FILE = "quarter.yaml"
-QUARTER_FIELDS = ("start", "end", "status", "digest")
 _DATA_SUFFIXES = (".yaml", ".yml", ".csv")
 
 
@@ -58,7 +51,7 @@ def load(root: Path) -> Loaded:
             continue
         if entry.is_dir():
             if entry.name.isascii() and QUARTER_ID.fullmatch(entry.name):
-                if _calendar_dates(entry.name) is None:
+                if calendar_dates(entry.name) is None:
                     problems.append(
                         problem(
                             "OKR021",
@@ -140,7 +133,7 @@ def _load_quarter(
     files: list[str],
 ) -> Quarter:
     folder = f"{OKRS}/{quarter_id}"
-    quarter = _read_quarter_file(root, quarter_id, problems, files)
+    quarter = read_quarter_file(root, quarter_id, problems, files)
     yaml_stems: dict[str, PlanFile] = {}
     csv_stems: list[str] = []
     belongs = "a quarter folder holds quarter.yaml, UNIT.yaml and UNIT.csv"
@@ -196,59 +189,6 @@ def _load_quarter(
     )
     aligned = _check_alignment(org, org_file, quarter_id, yaml_stems, ordered, problems)
     return replace(quarter, plans=tuple(aligned))
-
-
-def _calendar_dates(quarter_id: str) -> tuple[date, date] | None:
-    """The calendar quarter's first and last day, None when they, or the grace period, overflow."""
-    try:
-        start, end = calendar_quarter(quarter_id)
-        end + timedelta(days=GRACE_DAYS)
-    except (ValueError, OverflowError):
-        return None
-    return start, end
-
-
-def _read_quarter_file(
-    root: Path, quarter_id: str, problems: list[Problem], files: list[str]
-) -> Quarter:
-    """The quarter's dates and status: quarter.yaml where given, else the calendar quarter."""
-    start, end = calendar_quarter(quarter_id)
-    relative = f"{OKRS}/{quarter_id}/{QUARTER_FILE}"
-    if not (root / relative).is_file():
-        return Quarter(quarter_id, start, end, location=Location(f"{OKRS}/{quarter_id}"))
-    files.append(relative)
-    location = Location(relative, 1, 1)
-    node, found = read_yaml(root, relative)
-    problems.extend(found)
-    if node is None or (isinstance(node, Scalar) and node.value is None):
-        return Quarter(quarter_id, start, end, location=location)
-    mapping = expect_mapping(node, "quarter.yaml", problems)
-    if mapping is None:
-        return Quarter(quarter_id, start, end, location=location)
-    fields = Fields(mapping, f"quarter {quarter_id}", QUARTER_FIELDS, problems)
-    given_start = fields.iso_date("start") or start
-    given_end = fields.iso_date("end") or end
-    status: QuarterStatus = (
-        "closed" if fields.choice("status", QUARTER_STATUSES) == "closed" else "open"
-    )
-    digest = fields.text("digest")
-    if given_end > date.max - timedelta(days=GRACE_DAYS):
-        # Check-ins may come GRACE_DAYS after the end: that day must exist on the calendar.
-        fields.fail(
-            "OKR015",
-            fields.at("end"),
-            f"end {given_end.isoformat()} is too late to date the check-ins after it; "
-            f"give the quarter's real last day, e.g. {end.isoformat()}",
-        )
-    elif given_start > given_end:
-        fields.fail(
-            "OKR113",
-            fields.at("start"),
-            f"starts on {given_start.isoformat()}, after it ends on {given_end.isoformat()}",
-        )
-    else:
-        start, end = given_start, given_end
-    return Quarter(quarter_id, start, end, status, digest, location=location)
 
 
 def _attach_checkins(

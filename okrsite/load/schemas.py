@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from okrsite.check.frozen import DIGEST
+from okrsite.load.digest import DIGEST
 from okrsite.load.org_file import ORG_FIELDS, POLICY_FIELDS, UNIT_FIELDS
-from okrsite.load.repository import QUARTER_FIELDS
+from okrsite.load.quarter_file import QUARTER_FIELDS
 from okrsite.load.unit_file import KEY_RESULT_FIELDS, OBJECTIVE_FIELDS, PLAN_FIELDS, RETRO_FIELDS
 from okrsite.model.okrs import (
     DOMAINS,
@@ -32,6 +31,9 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 ORG_SCHEMA = "org.schema.json"
 QUARTER_SCHEMA = "quarter.schema.json"
 UNIT_SCHEMA = "unit.schema.json"
+UNIT_SCHEMA_COMMENT = f"# yaml-language-server: $schema=../../schemas/{UNIT_SCHEMA}"
+QUARTER_SCHEMA_COMMENT = f"# yaml-language-server: $schema=../../schemas/{QUARTER_SCHEMA}"
+"""First lines of the files okrsite writes, so editors validate them against the schemas."""
 
 _TEXT: Schema = {"type": "string", "minLength": 1}
 _SLUG: Schema = {"type": "string", "pattern": SLUG.pattern}
@@ -245,14 +247,3 @@ def schemas() -> dict[str, Schema]:
 def render(schema: Schema) -> str:
     """A schema as the JSON text okrsite writes: indented, key order kept, newline-terminated."""
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
-
-
-def write_schemas(out: Path) -> list[Path]:
-    """Write every schema into the folder (created if needed); the paths written, sorted."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, schema in sorted(schemas().items()):
-        path = out / name
-        path.write_text(render(schema), encoding="utf-8", newline="\n")
-        written.append(path)
-    return written

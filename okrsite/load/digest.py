@@ -1,0 +1,41 @@
+"""The digest that freezes a closed quarter: sha256 over its data files and its dates.
+
+A closed quarter's quarter.yaml carries `digest: sha256:<hex>` over every file in its folder
+except quarter.yaml itself and hidden files (sorted by name, each hashed as its name and its bytes
+with CRLF read as LF) plus the quarter's start and end. Hidden files (.DS_Store, editor swap files)
+are skipped as the loader skips them, and line endings are normalised as git normalises them, so a
+quarter closed on one machine verifies on another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from pathlib import Path
+
+from okrsite.model.layout import QUARTER_FILE
+
+DIGEST_PREFIX = "sha256:"
+DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+def quarter_digest(folder: Path, start: date, end: date) -> str:
+    """sha256 over the folder's data files (all but quarter.yaml and hidden ones) and the dates."""
+    digest = hashlib.sha256()
+    files = sorted(
+        (relative.as_posix(), path)
+        for path in folder.rglob("*")
+        if path.is_file()
+        and (relative := path.relative_to(folder)).as_posix() != QUARTER_FILE
+        and not any(part.startswith(".") for part in relative.parts)
+    )
+    for name, path in files:
+        # A checkout with core.autocrlf has CRLF where the commit has LF: hash what git stores.
+        data = path.read_bytes().replace(b"\r\n", b"\n")
+        # Length prefixes keep the encoding unambiguous: no two file sets hash the same bytes.
+        encoded = name.encode("utf-8")
+        digest.update(b"file\0%d\0%s\0%d\0" % (len(encoded), encoded, len(data)))
+        digest.update(data)
+    digest.update(f"start\0{start.isoformat()}\0end\0{end.isoformat()}\0".encode())
+    return DIGEST_PREFIX + digest.hexdigest()

@@ -1,0 +1,112 @@
+"""The pipeline: files -> model -> scores -> checks -> pages and charts -> the site on disk.
+
+The one place that strings the stages together, used by the CLI. Each quarter is scored once, at
+one as-of date, and those results feed both the checks and the pages, so a page and the checks
+shown beside it never read the data at two different dates.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from okrsite.check.rules import check_loaded
+from okrsite.load.git_revision import materialise
+from okrsite.load.repository import Loaded, load, load_valid
+from okrsite.model import clock
+from okrsite.model.errors import DataError, OkrsiteError
+from okrsite.model.layout import OKRS
+from okrsite.model.okrs import Repository
+from okrsite.model.problems import Problem, errors, quote
+from okrsite.model.scores import QuarterResult
+from okrsite.score.diff import QuarterDiff, diff_results
+from okrsite.score.history import score_all
+from okrsite.score.quarter import score_quarter
+from okrsite.site.engine import Progress, QuarterPlan
+from okrsite.site.write import write_site
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A repository read, scored at one as-of date, and checked against those scores."""
+
+    loaded: Loaded
+    results: tuple[QuarterResult, ...]  # every quarter, oldest first
+    problems: tuple[Problem, ...]  # every problem, errors first, policy.ignore applied
+
+
+def _quiet(_message: str) -> None:
+    """The default progress callback: say nothing."""
+
+
+def check(root: Path, today: date, as_of: date | None = None) -> Checked:
+    """Load the repository, score every quarter once, and run every check on those scores."""
+    loaded = load(root)
+    results = score_all(loaded.repository, as_of, today)
+    return Checked(loaded, results, check_loaded(loaded, root, results))
+
+
+def build_site(
+    root: Path,
+    out: Path,
+    *,
+    as_of: date | None = None,
+    today: date | None = None,
+    progress: Progress = _quiet,
+    workers: int | None = None,
+) -> tuple[QuarterPlan, ...]:
+    """Load, score and check the repository at root, then write its versioned site to out.
+
+    workers: processes building quarters side by side (see site.write.plan_quarters); 1 for none.
+    """
+    today = today if today is not None else clock.today()
+    loaded = load(root)  # read once: the scores, the checks and the pages share it
+    if found := errors(loaded.problems):
+        raise DataError(list(found))
+    results = score_all(loaded.repository, as_of, today)
+    problems = check_loaded(loaded, root, results)
+    return write_site(
+        root, out, loaded.repository, results, problems, progress=progress, workers=workers
+    )
+
+
+def export(root: Path, quarter_id: str | None, as_of: date | None, today: date) -> QuarterResult:
+    """The quarter's scores for `okrsite export`: the named quarter, else the current one."""
+    repository = load_valid(root)
+    if quarter_id is None:
+        quarter = repository.current_quarter()
+        if quarter is None:
+            raise OkrsiteError(f"there is no quarter to export: {OKRS}/ has no YYYY-Qn folder")
+    else:
+        found = repository.quarter(quarter_id)
+        if found is None:
+            known = ", ".join(q.id for q in repository.quarters) or "none"
+            raise OkrsiteError(
+                f"--quarter {quarter_id!r} is not a quarter in {OKRS}/ (known: {known})"
+            )
+        quarter = found
+    return score_quarter(repository, quarter, as_of, today)
+
+
+def _base_repository(root: Path, base: str) -> Repository:
+    """The base's repository: a folder holding okrs/, else a git revision of the root's repo."""
+    folder = Path(base)
+    if folder.is_dir():
+        if not (folder / OKRS).is_dir():
+            raise OkrsiteError(
+                f"base folder {quote(base)} holds no {OKRS}/; give the root of another copy of "
+                "the repository, or a git revision such as origin/main"
+            )
+        # The base is what was, not what the author can fix: read what can be read.
+        return load(folder).repository
+    with tempfile.TemporaryDirectory(prefix="okrsite-base-") as temporary:
+        return load(materialise(root, base, Path(temporary))).repository
+
+
+def diff(root: Path, base: str, quarter_id: str | None, today: date) -> tuple[QuarterDiff, ...]:
+    """How the working tree moves the scores from base (a git revision or a folder)."""
+    before = score_all(_base_repository(root, base), None, today)
+    after = score_all(load_valid(root), None, today)
+    return diff_results(before, after, quarter_id)
