@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from okrsite.model.numbers import approximate, shown
 from okrsite.model.okrs import Bands, CheckIn, KeyResult, Objective, Org, Policy, Quarter, Unit
 from okrsite.model.scores import (
     Band,
@@ -26,11 +27,9 @@ from okrsite.model.scores import (
 from okrsite.site.charts import (
     TITLE_LIMIT,
     Chart,
-    approximate,
     clean_text,
     grade_distribution_chart,
     key_result_chart,
-    number,
     org_history_chart,
     shorten,
     unit_history_chart,
@@ -499,7 +498,7 @@ def test_a_non_slug_id_is_refused() -> None:
 
 
 def test_number_keeps_three_decimals_and_no_exponent() -> None:
-    assert [number(v) for v in (12.0, 7.8333333, -0.0001, 1e7, 0.5)] == [
+    assert [shown(v) for v in (12.0, 7.8333333, -0.0001, 1e7, 0.5)] == [
         "12",
         "7.833",
         "0",

@@ -20,13 +20,13 @@ import pytest
 from click.testing import CliRunner
 
 from okrsite.cli import main
-from okrsite.site import write as site_module
 from okrsite.cli.build import serve_command
 from okrsite.load.repository import load_valid
 from okrsite.load.schemas import render, schemas
 from okrsite.model.errors import OkrsiteError
 from okrsite.pipeline import build_site
 from okrsite.score.history import score_all
+from okrsite.site import write as site_module
 from okrsite.site.serve import fingerprint, start_server, watch
 from okrsite.site.write import plan_quarters
 from tests.conftest import MINIMAL, WriteRepo

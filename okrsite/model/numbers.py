@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
 MAX_NUMBER = 1e15
 """Largest magnitude okrsite accepts: beyond it, floats lose the units digit and sums mislead."""
@@ -80,7 +81,10 @@ def shown(value: float) -> str:
     """A measured value as a person reads it: at most three decimals, never an exponent."""
     if not math.isfinite(value):
         return str(value)
-    text = f"{round(value, 3):.3f}".rstrip("0").rstrip(".")
+    # The shortest decimal that reads back as the rounded float: no binary noise, no exponent.
+    text = format(Decimal(repr(round(value, 3))), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 

@@ -20,10 +20,20 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
-from okrsite.site.palettes import BAND_RANGE, CONNECTOR_STYLE, GUIDE_STYLE, KR_SERIES, PALETTES, SERIES_RANGE, Palette, vega_config
+from okrsite.model.numbers import approximate, shown, shown_score
 from okrsite.model.okrs import Bands, KeyResult, Org, Quarter, Unit, is_slug
 from okrsite.model.scores import BANDS, Band, KeyResultResult, QuarterResult
 from okrsite.score.quarter import band_of, holds
+from okrsite.site.palettes import (
+    BAND_RANGE,
+    CONNECTOR_STYLE,
+    GUIDE_STYLE,
+    KR_SERIES,
+    PALETTES,
+    SERIES_RANGE,
+    Palette,
+    vega_config,
+)
 
 DEFAULT_BANDS = Bands()
 TITLE_LIMIT = 80  # characters of a chart's drawn title; the page shows the full text
@@ -71,26 +81,6 @@ def shorten(text: str, limit: int = TITLE_LIMIT) -> str:
     if space >= limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:-–—") + "…"
-
-
-def number(value: float) -> str:
-    """A measured value as text: at most three decimals, no exponent, no negative zero."""
-    text = format(round(value, 3) + 0.0, ".15g")
-    return "0" if text == "-0" else text
-
-
-def approximate(value: float) -> str:
-    """A projected value as text, to three significant figures (at least the units digit): a
-    projection is an estimate, and 4.758 days claims more precision than it has."""
-    if not math.isfinite(value) or value == 0:
-        return number(value) if math.isfinite(value) else str(value)
-    digits = max(0, 2 - math.floor(math.log10(abs(value))))
-    return number(round(value, digits))
-
-
-def score_text(score: float) -> str:
-    """A score in [0, 1] as text, two decimals as OKR grades are written."""
-    return f"{score:.2f}"
 
 
 def _slug(kind: str, *ids: str) -> str:
@@ -168,10 +158,10 @@ def _threshold_rules(bands: Bands, channel: str) -> Any:
 def _band_range(band: Band, bands: Bands) -> str:
     """The scores a band covers, in words."""
     if band == "red":
-        return f"below {score_text(bands.red)}"
+        return f"below {shown_score(bands.red)}"
     if band == "yellow":
-        return f"{score_text(bands.red)} to below {score_text(bands.green)}"
-    return f"{score_text(bands.green)} and above"
+        return f"{shown_score(bands.red)} to below {shown_score(bands.green)}"
+    return f"{shown_score(bands.green)} and above"
 
 
 # --- Key result -----------------------------------------------------------------------------
@@ -281,11 +271,11 @@ def _kr_description(result: KeyResultResult, quarter: Quarter, title: str) -> st
     ]
     if counted:
         latest = counted[-1]
-        parts.append(f", latest {number(latest.value)}{unit} on {latest.date.isoformat()}")
+        parts.append(f", latest {shown(latest.value)}{unit} on {latest.date.isoformat()}")
     if kr.kind == "metric" and kr.baseline is not None and kr.target is not None:
         parts.append(
-            f", against a baseline of {number(kr.baseline)}{unit}"
-            f" and a target of {number(kr.target)}{unit}"
+            f", against a baseline of {shown(kr.baseline)}{unit}"
+            f" and a target of {shown(kr.target)}{unit}"
         )
     if kr.kind == "guardrail":
         held = sum(1 for c in counted if holds(kr, c.value))
@@ -301,11 +291,11 @@ def _kr_description(result: KeyResultResult, quarter: Quarter, title: str) -> st
 def _bounds(kr: KeyResult, unit: str) -> str:
     """A guardrail's bounds in words."""
     if kr.min is not None and kr.max is not None:
-        return f"between {number(kr.min)}{unit} and {number(kr.max)}{unit}"
+        return f"between {shown(kr.min)}{unit} and {shown(kr.max)}{unit}"
     if kr.max is not None:
-        return f"of at most {number(kr.max)}{unit}"
+        return f"of at most {shown(kr.max)}{unit}"
     if kr.min is not None:
-        return f"of at least {number(kr.min)}{unit}"
+        return f"of at least {shown(kr.min)}{unit}"
     return "(no bounds)"
 
 
@@ -314,7 +304,7 @@ def _kr_layers(
 ) -> list[Any]:
     """The layers of a KR chart: reference rules, the projection, then the check-ins on top."""
     checkins, rules, drawn = rows["checkins"], rows["rules"], rows["drawn"]
-    shown = [n for n in KR_SERIES if any(r["series"] == n for r in checkins + rules + drawn)]
+    in_legend = [n for n in KR_SERIES if any(r["series"] == n for r in checkins + rules + drawn)]
     # Every series is in the scale so the palette's named range lines up; the legend lists
     # only those drawn.
     colour = alt.Color(
@@ -322,7 +312,7 @@ def _kr_layers(
         scale=alt.Scale(domain=list(KR_SERIES), range=SERIES_RANGE),
         # Vega's legend label would read out the whole domain (and ignores `description`):
         # hidden from screen readers, who get the marks' own labels and the description.
-        legend=alt.Legend(title=None, values=shown, aria=False),
+        legend=alt.Legend(title=None, values=in_legend, aria=False),
     )
     x = alt.X(
         "date:T",
@@ -370,9 +360,9 @@ def key_result_chart(result: KeyResultResult, quarter: Quarter) -> Chart:
     chart = alt.layer(*layers).properties(
         width=WIDTH, height=HEIGHT, title=_title(title, f"{quarter.title} · {kr.measurement}")
     )
-    rows = [(str(r["series"]), str(r["date"]), number(float(r["value"]))) for r in checkins]
-    rows += [(str(r["series"]), "", number(float(r["value"]))) for r in rules]
-    rows += [(str(r["series"]), str(r["date"]), number(float(r["value"]))) for r in projection]
+    rows = [(str(r["series"]), str(r["date"]), shown(float(r["value"]))) for r in checkins]
+    rows += [(str(r["series"]), "", shown(float(r["value"]))) for r in rules]
+    rows += [(str(r["series"]), str(r["date"]), shown(float(r["value"]))) for r in projection]
     return _chart(
         slug=_slug("kr", result.unit_id, result.objective_id, kr.id),
         title=title,
@@ -403,7 +393,7 @@ def unit_scores_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BANDS) ->
     for label, unit in zip(labels, scored, strict=True):
         rollup = float(unit.rollup or 0.0)
         band = unit.band or band_of(rollup, bands)
-        rows.append({"unit": label, "score": rollup, "band": band, "text": score_text(rollup)})
+        rows.append({"unit": label, "score": rollup, "band": band, "text": shown_score(rollup)})
     quarter = result.quarter
     title = "Scores by unit"
     subtitle = f"{quarter.title}, as of {result.as_of.isoformat()}"
@@ -436,7 +426,7 @@ def _history(
 ) -> Chart:
     """A roll-up over quarters, oldest first, as a line with points coloured by band."""
     rows: list[Row] = [
-        {"quarter": q, "score": s, "band": band_of(s, bands), "text": score_text(s)}
+        {"quarter": q, "score": s, "band": band_of(s, bands), "text": shown_score(s)}
         for q, s in points
         if s is not None and math.isfinite(s)
     ]

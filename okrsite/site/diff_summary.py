@@ -1,0 +1,49 @@
+"""`okrsite diff` as Markdown, for a pull request's job summary; every user string escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from okrsite.model.okrs import is_slug
+from okrsite.score.diff import QuarterDiff, ScoreChange, shown
+from okrsite.site.markup import md_text
+
+
+def _arrow(before: float | None, after: float | None) -> str:
+    return f"{shown(before)} -> {shown(after)}"
+
+
+def _label(path: str) -> str:
+    """UNIT / OBJECTIVE / KR; ids are slugs, safe as they are, anything else is escaped."""
+    return " / ".join(part if is_slug(part) else md_text(part) for part in path.split("/"))
+
+
+def _score_line(change: ScoreChange) -> str:
+    if change.kind == "changed":
+        return f"- {_label(change.path)}: {_arrow(change.before, change.after)}"
+    title = f" ({md_text(change.title)})" if change.title else ""
+    figure = shown(change.after if change.kind == "added" else change.before)
+    return f"- {_label(change.path)}{title}: {change.kind}, {figure}"
+
+
+def to_markdown(diffs: Sequence[QuarterDiff], base: str) -> str:
+    """The report for a pull request's job summary; every user string escaped."""
+    lines = ["## OKR score changes", "", f"Compared with {md_text(base)}.", ""]
+    if not diffs:
+        return "\n".join([*lines, "No score changes.", ""])
+    for diff in diffs:
+        head = f"### {diff.quarter_id}"
+        if diff.kind != "changed":
+            head += f" ({diff.kind})"
+        lines += [head, "", f"Organisation: {_arrow(diff.before, diff.after)}", ""]
+        if diff.units:
+            lines += ["Unit roll-ups:", "", *(_score_line(c) for c in diff.units), ""]
+        if diff.objectives:
+            lines += ["Objectives:", "", *(_score_line(c) for c in diff.objectives), ""]
+        if diff.key_results:
+            lines += ["Key results:", ""]
+            lines += [
+                f"- {_label(c.path)} ({md_text(c.title)}): {c.kind}" for c in diff.key_results
+            ]
+            lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,209 @@
+"""One quarter's site built by MkDocs: its pages and content/ in a docs folder, mkdocs.yml
+with okrsite's nav and settings, MkDocs' warnings collected rather than printed."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from okrsite.model.errors import OkrsiteError
+from okrsite.model.layout import CONFIG_FILE, CONTENT_DIR
+from okrsite.model.okrs import Org, Quarter, Repository
+from okrsite.site.markup import html_text
+
+Progress = Callable[[str], None]
+"""Receives one line per quarter and phase; the CLI prints it, the library never does."""
+
+INTRO_PAGE = "index.md"  # content/index.md is the overview's introduction, not a page
+
+
+@dataclass(frozen=True)
+class QuarterPlan:
+    """One quarter ready to build: its pages and where its site goes."""
+
+    quarter: Quarter
+    as_of: date
+    pages: dict[str, str]
+    current: bool
+
+    @property
+    def charts(self) -> int:
+        """How many charts the quarter has (each is a light and a dark SVG)."""
+        return sum(1 for p in self.pages if p.startswith("charts/") and p.endswith("-light.svg"))
+
+    @property
+    def markdown_pages(self) -> int:
+        """How many Markdown pages were generated for the quarter."""
+        return sum(1 for p in self.pages if p.endswith(".md"))
+
+
+def load_config_file(root: Path, docs_dir: Path, site_dir: Path, **overrides: Any) -> Any:
+    """The repository's mkdocs.yml, loaded by MkDocs, or a located error."""
+    config_file = root / CONFIG_FILE
+    if not config_file.is_file():
+        raise OkrsiteError(f"{CONFIG_FILE}: not found in {root}; the site needs one")
+    with _collect_logs() as messages:
+        try:
+            return load_config(
+                config_file=str(config_file),
+                docs_dir=str(docs_dir),
+                site_dir=str(site_dir),
+                **overrides,
+            )
+        except MkDocsException as error:
+            details = "; ".join(messages) or str(error)
+            raise OkrsiteError(f"{CONFIG_FILE}: {details}") from error
+        except (OSError, ValueError) as error:
+            raise OkrsiteError(f"{CONFIG_FILE}: cannot load: {error}") from error
+
+
+def directory_urls(root: Path) -> bool:
+    """mkdocs.yml's use_directory_urls, which decides where each page's HTML lands."""
+    with tempfile.TemporaryDirectory(prefix="okrsite-config-") as scratch:
+        docs = Path(scratch) / "docs"
+        docs.mkdir()
+        return bool(load_config_file(root, docs, Path(scratch) / "site").use_directory_urls)
+
+
+def content_files(root: Path) -> list[tuple[str, Path]]:
+    """content/'s files by relative POSIX path, sorted; content/index.md is the intro."""
+    content = root / CONTENT_DIR
+    if not content.is_dir():
+        return []
+    files = sorted(
+        (p.relative_to(content).as_posix(), p)
+        for p in content.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(content).parts)
+    )
+    return [(relative, path) for relative, path in files if relative != INTRO_PAGE]
+
+
+def _nav(plan: QuarterPlan, org: Org, content: Sequence[str]) -> list[Any]:
+    """The navigation: the generated pages in a fixed order, then content/'s pages."""
+    pages = plan.pages
+    # Units in org.yaml's order, as the overview lists them: the org first, then each group.
+    units = [f"units/{u.id}.md" for u in org.units if f"units/{u.id}.md" in pages]
+    nav: list[Any] = [{"Overview": "index.md"}, {"Units": units}]
+    nav += [{"Alignment": "alignment.md"}, {"Checks": "checks.md"}]
+    if "review.md" in pages:
+        nav.append({"Quarter in review": "review.md"})
+    nav.append({"Archive": "archive.md"})
+    sections: dict[str, list[str]] = {}
+    for relative in (c for c in content if c.endswith(".md")):
+        folder, _, _ = relative.rpartition("/")
+        if not folder:
+            nav.append(relative)
+        else:
+            sections.setdefault(folder, []).append(relative)
+    for folder, members in sections.items():
+        nav.append({folder.replace("/", " / ").replace("-", " ").capitalize(): members})
+    return nav
+
+
+@contextmanager
+def _build_date(day: date) -> Iterator[None]:
+    """Pin MkDocs' build date (sitemap lastmod, gzip mtime) to the quarter's as-of date."""
+    # MkDocs reads SOURCE_DATE_EPOCH from the environment; nothing else pins it.
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(day, time(), UTC).timestamp()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings and errors instead of letting them reach the console."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _collect_logs() -> Iterator[list[str]]:
+    """MkDocs' warnings while the block runs; the library reports them, never prints them."""
+    messages: list[str] = []
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect(messages)
+    logger.addHandler(handler)
+    # Without this, mkdocs' own handlers (if a caller set them up) would print them too.
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield messages
+    finally:
+        logger.propagate = propagate
+        logger.removeHandler(handler)
+
+
+def build_quarter(
+    root: Path, site_dir: Path, plan: QuarterPlan, repository: Repository, progress: Progress
+) -> None:
+    """Write the quarter's pages and content/ into a docs folder and build it with MkDocs."""
+    content = content_files(root)
+    with tempfile.TemporaryDirectory(prefix="okrsite-docs-") as docs_name:
+        docs = Path(docs_name)
+        for relative, text in sorted(plan.pages.items()):
+            target = docs / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+        for relative, path in content:
+            if relative in plan.pages:
+                raise OkrsiteError(
+                    f"{CONTENT_DIR}/{relative}: clashes with the generated page {relative}; "
+                    "rename it"
+                )
+            target = docs / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        config = load_config_file(
+            root,
+            docs,
+            site_dir,
+            site_name=html_text(repository.org.name),
+            nav=_nav(plan, repository.org, [relative for relative, _ in content]),
+        )
+        current = repository.current_quarter()
+        config.extra["okrsite"] = {
+            "quarter": plan.quarter.title,
+            "archive": plan.quarter.closed and not plan.current,
+            "current": current.title if current else plan.quarter.title,
+        }
+        with _collect_logs() as messages:
+            try:
+                with _build_date(plan.as_of):
+                    config.plugins.on_startup(command="build", dirty=False)
+                    try:
+                        mkdocs_build(config)
+                    finally:
+                        config.plugins.on_shutdown()
+            except MkDocsException as error:
+                details = "; ".join(messages) or str(error)
+                raise OkrsiteError(
+                    f"MkDocs could not build {plan.quarter.id}: {details}"
+                ) from error
+            except jinja2.TemplateError as error:
+                raise OkrsiteError(
+                    f"theme/: template error building {plan.quarter.id}: {error}"
+                ) from error
+        for message in messages:
+            progress(f"warning: {plan.quarter.id}: {message}")

@@ -1,0 +1,197 @@
+"""The page templates and the filters that format values for them.
+
+Every value a template prints goes through a filter here or through _finalize, which
+Markdown-escapes it; numbers are written by okrsite.model.numbers, as the charts write them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from functools import cache
+
+import jinja2
+from markupsafe import Markup
+
+from okrsite.model.numbers import shown, shown_score
+from okrsite.model.okrs import Retro
+from okrsite.model.scores import Band, KeyResultResult
+from okrsite.score.quarter import band_of
+from okrsite.site.markup import html_text, md_text, note_html
+
+STATUS_TONES: Mapping[str, str] = {
+    "done": "green",
+    "on-track": "green",
+    "at-risk": "yellow",
+    "off-track": "red",
+    "no-data": "grey",
+}
+"""The colour of each KR status's badge, in the bands' colours so the two read alike."""
+
+
+def kr_anchor(result: KeyResultResult) -> Markup:
+    """The anchor of a KR on its unit's page: OBJECTIVE-KR, both slugs."""
+    return Markup(f"{result.objective_id}--{result.key_result.id}")
+
+
+def _score(value: float | None) -> Markup:
+    """A score with two decimals, or a dash when there is none."""
+    return Markup("—" if value is None else shown_score(value))
+
+
+def _number(value: float | None, unit: str | None = None) -> Markup:
+    """A measured value with its unit, or a dash when there is none."""
+    if value is None:
+        return Markup("—")
+    text = shown(value)
+    return Markup(f"{text} {md_text(unit)}" if unit else text)
+
+
+def _baseline(result: KeyResultResult) -> Markup:
+    """A KR's baseline; a milestone starts at 0 %."""
+    kr = result.key_result
+    if kr.kind == "milestone":
+        return Markup("0 %")
+    return _number(kr.baseline, kr.unit)
+
+
+def _target(result: KeyResultResult) -> Markup:
+    """A KR's target: 100 % for a milestone, the bounds for a guardrail."""
+    kr = result.key_result
+    if kr.kind == "milestone":
+        return Markup("100 %")
+    if kr.kind == "guardrail":
+        bounds = [f"≥ {_number(kr.min, kr.unit)}"] if kr.min is not None else []
+        bounds += [f"≤ {_number(kr.max, kr.unit)}"] if kr.max is not None else []
+        return Markup(" and ".join(bounds) or "—")
+    return _number(kr.target, kr.unit)
+
+
+def _latest_value(result: KeyResultResult) -> Markup:
+    """A KR's latest counted value with its unit; a milestone's is a percentage."""
+    kr = result.key_result
+    return _number(result.value, "%" if kr.kind == "milestone" else kr.unit)
+
+
+def _iso(day: date) -> Markup:
+    """A date as YYYY-MM-DD."""
+    return Markup(day.isoformat())
+
+
+def _yaml_title(title: str) -> Markup:
+    """A page title as a YAML string for the front matter."""
+    # HTML-escaped: Material prints page.meta.title into <title> and the nav without escaping.
+    return Markup(json.dumps(html_text(title)))
+
+
+def _note(text: str) -> Markup:
+    """A check-in's note as sanitised HTML, or nothing when it is empty."""
+    # A block of its own line: Python-Markdown passes block HTML through untouched.
+    clean = note_html(text)
+    return Markup(f'<div class="okrsite-note">{clean}</div>') if clean else Markup("")
+
+
+def _badge(tone: str, text: str) -> Markup:
+    """A coloured badge that still says its text: colour alone would fail colour-blind readers."""
+    return Markup(f'<span class="okrsite-badge okrsite-{tone}">{html_text(text)}</span>')
+
+
+def _band_badge(band: Band) -> Markup:
+    """A band as a badge in its own colour."""
+    return _badge(band, band)
+
+
+def _status_badge(status: str) -> Markup:
+    """A KR status as a badge in the colour of the band it is closest to."""
+    return _badge(STATUS_TONES.get(status, "grey"), status)
+
+
+def _severity_badge(severity: str) -> Markup:
+    """A finding's severity as a badge: errors red, warnings yellow."""
+    return _badge("red" if severity == "error" else "yellow", severity)
+
+
+def _realistic(retro: Retro | None) -> Markup:
+    """A retro's answer to 'was the objective realistic?', or a dash when it gives none."""
+    if retro is None or retro.realistic is None:
+        return Markup("—")
+    return Markup("yes" if retro.realistic else "no")
+
+
+def _change(pair: tuple[float | None, float | None]) -> Markup:
+    """The change between two scores (now, before), signed, or a dash when either is missing."""
+    now, before = pair
+    if now is None or before is None:
+        return Markup("—")
+    text = shown_score(now - before)
+    # shown_score writes no plus sign, and a rise must read as one beside a fall's minus.
+    return Markup(text if text.startswith("-") else f"+{text}")
+
+
+def _chart_table(table: Sequence[Sequence[object]]) -> Markup:
+    """A chart's numbers as a Markdown table indented into the Data admonition."""
+    rows = [[md_text(str(cell)) for cell in row] for row in table]
+    if not rows:
+        return Markup("    No data.")
+    header, body = rows[0], rows[1:]
+    lines = [header, ["---"] * len(header), *body]
+    return Markup("\n".join("    | " + " | ".join(line) + " |" for line in lines))
+
+
+_PATH = re.compile(r"[a-z0-9./-]*")
+
+
+def _path(text: str) -> Markup:
+    """A path made of slugs, printed as is; anything else is a bug, not user input."""
+    if _PATH.fullmatch(text) is None:
+        raise ValueError(f"not a slug path: {text!r}")
+    return Markup(text)
+
+
+def _finalize(value: object) -> object:
+    """Markdown-escape whatever a template prints, unless it is Markup built by okrsite."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(md_text(str(value)))
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of the page templates: Markdown-escapes whatever it prints."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("okrsite.site", "templates"),
+        # Markdown, not HTML: _finalize escapes for Markdown, and autoescape makes Jinja treat
+        # macro output as already escaped instead of escaping it a second time.
+        autoescape=True,
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        score=_score,
+        iso=_iso,
+        yaml_title=_yaml_title,
+        note=_note,
+        baseline=_baseline,
+        target=_target,
+        latest_value=_latest_value,
+        realistic=_realistic,
+        change=_change,
+        chart_table=_chart_table,
+        kr_anchor=kr_anchor,
+        path=_path,
+        band_of=lambda score, bands: band_of(score, bands),
+        band_badge=_band_badge,
+        status_badge=_status_badge,
+        severity_badge=_severity_badge,
+    )
+    return env
+
+
+def render(template: str, **context: object) -> str:
+    """A page template rendered with these names."""
+    return environment().get_template(template).render(**context)
