@@ -1,4 +1,4 @@
-"""The computed figures of a quarter: what score.py produces and pages, charts and export read."""
+"""The computed figures of a quarter: what score/quarter.py produces and pages, charts and export read."""
 
 from __future__ import annotations
 

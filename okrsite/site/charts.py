@@ -1,7 +1,7 @@
 """Charts of a quarter's figures: Altair specifications rendered to SVG at build time, no I/O.
 
 Every chart is one Vega-Lite spec rendered twice with vl-convert, once per Material palette (a
-palette is only Vega config: see chartstyle.py); the site needs no network and no chart
+palette is only Vega config: see palettes.py); the site needs no network and no chart
 JavaScript. User-written text (titles, names) reaches a spec only as a title string or a data
 value, never as a field name or an expression, so it cannot change what Vega computes; Vega
 escapes it when it writes the SVG.
