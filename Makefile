@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SITE_STAMP := $(VENV)/.installed-site
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site test check lint typecheck pytest serve clean
+.PHONY: site test check lint typecheck pytest serve clean golden
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ pytest: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n 2
 
 test: lint typecheck check pytest
+
+# Rewrite tests/golden/site/ (the golden-site test's expected pages) from tests/golden/fixture/.
+golden: $(TEST_STAMP)
+	$(BIN)/python scripts/regenerate_golden.py
 
 clean:
 	rm -rf site .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis test-output

@@ -43,7 +43,7 @@ CLOSED = Quarter(id="2026-Q3", start=date(2026, 7, 1), end=date(2026, 9, 30), st
 XSS_TITLE = '</text><script>alert(1)</script> "><img src=x onerror=alert(1)>'
 
 
-# --- Building results by hand (score/quarter.py is tested on its own) --------------------------------
+# --- Building results by hand (score/quarter.py is tested on its own) -------------------------
 
 
 def kr_result(

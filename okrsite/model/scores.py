@@ -1,4 +1,4 @@
-"""The computed figures of a quarter: what score/quarter.py produces and pages, charts and export read."""
+"""A quarter's computed figures: what score/quarter.py makes; pages, charts and export read."""
 
 from __future__ import annotations
 
