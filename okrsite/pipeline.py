@@ -67,6 +67,9 @@ def build_site(
         raise DataError(list(found))
     results = score_all(loaded.repository, as_of, today)
     problems = check_loaded(loaded, root, results)
+    # The build refuses whatever the check refuses, such as a closed quarter edited since.
+    if found := errors(problems):
+        raise DataError(list(found))
     return write_site(
         root, out, loaded.repository, results, problems, progress=progress, workers=workers
     )

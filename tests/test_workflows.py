@@ -6,12 +6,15 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.version import Version
 
 from tests.conftest import MINIMAL, WriteRepo
 
@@ -56,7 +59,7 @@ def test_zizmor_passes_offline(persona: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("name", ["pull-request.yml", "publish.yml"])
+@pytest.mark.parametrize("name", ["pull-request.yml", "publish.yml", "test.yml"])
 def test_every_action_is_pinned_by_commit_and_checkout_drops_credentials(name: str) -> None:
     for step in _steps(_workflow(name)):
         if "uses" in step:
@@ -65,7 +68,7 @@ def test_every_action_is_pinned_by_commit_and_checkout_drops_credentials(name: s
             assert step["with"]["persist-credentials"] is False
 
 
-@pytest.mark.parametrize("name", ["pull-request.yml", "publish.yml"])
+@pytest.mark.parametrize("name", ["pull-request.yml", "publish.yml", "test.yml"])
 def test_no_expression_inside_a_run_script(name: str) -> None:
     for step in _steps(_workflow(name)):
         assert "${{" not in step.get("run", ""), step
@@ -103,6 +106,51 @@ def test_publish_workflow_deploys_only_after_a_good_build() -> None:
     setup = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/setup-python@"))
     assert setup["with"]["cache"] == "pip"
     assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in deploy["steps"])
+
+
+def test_the_tool_itself_is_tested_on_every_change_to_it() -> None:
+    workflow = _workflow("test.yml")
+    assert workflow["permissions"] == {"contents": "read"}
+    paths = set(workflow[True]["pull_request"]["paths"])
+    assert {"okrsite/**", "tests/**", "pyproject.toml", "requirements.lock", "Makefile"} <= paths
+    assert "main" in workflow[True]["push"]["branches"]
+    runs = [step.get("run", "") for step in _steps(workflow)]
+    assert "make test" in runs
+    # The browser test needs /usr/bin/chromium; under CI=true a missing one fails the run.
+    assert any("/usr/bin/chromium" in run for run in runs)
+
+
+def test_a_pull_request_changing_the_tool_is_checked_and_previewed() -> None:
+    paths = set(_workflow("pull-request.yml")[True]["pull_request"]["paths"])
+    assert {"okrsite/**", "pyproject.toml", "requirements.lock"} <= paths
+
+
+@pytest.mark.parametrize("name", ["pull-request.yml", "publish.yml"])
+def test_the_site_is_built_by_the_locked_versions(name: str) -> None:
+    steps = _steps(_workflow(name))
+    install = next(s for s in steps if s.get("name") == "Install okrsite")
+    assert install["run"].split("\n")[:2] == [
+        "python -m pip install --require-hashes -r requirements.lock",
+        "python -m pip install --no-deps .",
+    ]
+    setup = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))
+    assert setup["with"]["cache-dependency-path"] == "requirements.lock"
+
+
+def test_the_lock_pins_every_runtime_dependency_within_its_range_with_hashes() -> None:
+    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    entries = re.findall(
+        r"^([a-z0-9][a-z0-9._-]*)==(\S+) \\\n((?:    --hash=sha256:[0-9a-f]{64}(?: \\)?\n)+)",
+        text,
+        re.M,
+    )
+    pinned = {name: Version(version) for name, version, _ in entries}
+    assert len(pinned) == len(re.findall(r"^[a-z0-9]", text, re.M)), "an entry without hashes"
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    for requirement in map(Requirement, pyproject["project"]["dependencies"]):
+        name = requirement.name.lower()
+        assert name in pinned, f"{name} is not in requirements.lock: run `make lock`"
+        assert pinned[name] in requirement.specifier, f"{name} {pinned[name]}: run `make lock`"
 
 
 def test_pre_commit_hook_runs_the_check_on_okr_files() -> None:

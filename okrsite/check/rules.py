@@ -9,8 +9,9 @@ from pathlib import Path
 from okrsite.check.frozen import frozen_quarter_problems
 from okrsite.check.lints import lint
 from okrsite.load.repository import Loaded
+from okrsite.model.layout import OKRS
 from okrsite.model.okrs import Repository
-from okrsite.model.problems import Problem
+from okrsite.model.problems import Location, Problem, problem
 from okrsite.model.scores import QuarterResult
 
 
@@ -34,7 +35,22 @@ def _frozen_rule(checked: Checked) -> list[Problem]:
     return frozen_quarter_problems(checked.root, checked.repository)
 
 
+def _quarters_rule(checked: Checked) -> list[Problem]:
+    """OKR024: a repository with no quarter has nothing to publish; say so before a merge."""
+    if checked.repository.quarters or not (checked.root / OKRS).is_dir():
+        return []  # no okrs/ at all is OKR020's to report
+    return [
+        problem(
+            "OKR024",
+            Location(f"{OKRS}/"),
+            "holds no quarter folder, so there is nothing to publish; create one named YYYY-Qn "
+            "(e.g. okrs/2026-Q4/ with a UNIT.yaml), or run `okrsite new quarter 2026-Q4`",
+        )
+    ]
+
+
 RULES: tuple[Rule, ...] = (
+    _quarters_rule,  # OKR024: something to publish
     _lint_rule,  # OKR2xx: anti-patterns of OKR practice
     _frozen_rule,  # OKR3xx: a closed quarter's data must match its digest
 )

@@ -11,6 +11,7 @@ import click
 from okrsite.cli.common import common_options, get_context, out_option
 from okrsite.model.clock import parse_date, today
 from okrsite.pipeline import build_site
+from okrsite.site.write import recover_site
 
 DEFAULT_OUT = Path("site")
 
@@ -35,6 +36,8 @@ def build(out: Path, as_of_text: str | None) -> None:
     as_of = parse_date(as_of_text, "--as-of") if as_of_text is not None else None
     root = get_context().root
     started = time.monotonic()
+    # A build killed in its swap is repaired even if this one stops at the data's errors.
+    recover_site(root / out, report)
     plans = build_site(root, root / out, as_of=as_of, today=today(), progress=report)
     seconds = time.monotonic() - started
     report(f"built {len(plans)} quarters in {seconds:.1f} s into {root / out}")

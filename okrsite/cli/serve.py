@@ -12,6 +12,7 @@ from okrsite.cli.common import common_options, get_context, out_option
 from okrsite.model.clock import today
 from okrsite.pipeline import build_site
 from okrsite.site.serve import fingerprint, start_server, watch
+from okrsite.site.write import recover_site
 
 
 @click.command("serve")
@@ -33,6 +34,8 @@ def serve(port: int, out: Path) -> None:
         build_site(root, out, today=today(), progress=report)
 
     built_from = fingerprint(root)
+    # A build killed in its swap is repaired even if the first build stops at the data's errors.
+    recover_site(out, report)
     rebuild()
     server = start_server(out, port)
     report(f"serving http://127.0.0.1:{server.server_port}/ (Ctrl-C to stop)")

@@ -9,13 +9,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from okrsite.edit.files import append
-from okrsite.load.checkins import COLUMNS, GRACE_DAYS
+from okrsite.load.checkins import COLUMNS, GRACE_DAYS, read_checkins
 from okrsite.load.repository import load
+from okrsite.load.text import MAX_BYTES
 from okrsite.model.errors import DataError, OkrsiteError
 from okrsite.model.layout import ORG_FILE
 from okrsite.model.numbers import NumberError, csv_number, parse_confidence, parse_number
 from okrsite.model.okrs import Quarter, Repository
-from okrsite.model.problems import about, errors, quote
+from okrsite.model.problems import about, errors, one_line, quote
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,29 @@ def append_checkin(root: Path, request: CheckInRequest) -> Appended:
             )
     header = ",".join(columns) + newline if created else ""
     row = _csv_row([cells.get(name, "") for name in columns], newline)
+    added = prefix + (header + row).encode("utf-8")
+    _refuse_unless_it_loads(b"" if created else data, added, relative, quarter, request.unit_id)
     # Appended: existing bytes are never touched, so history cannot be lost.
-    append(path, prefix + (header + row).encode("utf-8"))
+    append(path, added)
     return Appended(relative, quarter.id, row.removesuffix(newline), created)
+
+
+def _refuse_unless_it_loads(
+    data: bytes, added: bytes, relative: str, quarter: Quarter, unit_id: str
+) -> None:
+    """Refuse a row after which the loader would refuse the file: check reads what this writes."""
+    if len(data) + len(added) > MAX_BYTES:
+        raise OkrsiteError(
+            f"{relative} would grow past {MAX_BYTES // 1024} KiB, the most okrsite reads from "
+            f"one file ({len(added)} bytes added to {len(data)}); shorten the note or blockers"
+        )
+    text = (data + added).decode("utf-8-sig")
+    plan = quarter.plan(unit_id)
+    known = (
+        frozenset(f"{o.id}/{kr.id}" for o in plan.objectives for kr in o.key_results)
+        if plan
+        else None
+    )
+    _, problems = read_checkins(text, relative, quarter.start, quarter.end, known)
+    if problems:
+        raise OkrsiteError(f"the row would not load: {one_line(str(problems[0]))}")

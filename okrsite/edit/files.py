@@ -1,11 +1,18 @@
 """The one way okrsite writes into a user's repository: whole files replaced atomically, new
-files created exclusively, check-ins appended. A crash never leaves half a file behind."""
+files created exclusively, check-ins appended. A crash never leaves half a file behind.
+
+A write the system refuses (no permission, a full disk, a file where a folder should be) is an
+OkrsiteError naming the path and the system's reason, never a bare OSError.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
+
+from okrsite.model.errors import OkrsiteError
 
 
 def _mode_of(path: Path) -> int:
@@ -18,8 +25,33 @@ def _mode_of(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace the file's content in one step, so a crash never leaves half a file."""
+def reason(error: OSError, target: Path) -> str:
+    """Why writing target failed, in words: the file in the way, or the system's reason (with
+    the path it concerned, when that is not target itself)."""
+    if isinstance(error, FileExistsError | NotADirectoryError):
+        for ancestor in reversed([target, *target.parents]):
+            if os.path.lexists(ancestor) and not ancestor.is_dir():
+                return f"{ancestor} is a file, not a folder"
+    said = error.strerror or str(error)
+    if error.filename is not None and Path(os.fsdecode(error.filename)) != target:
+        return f"{os.fsdecode(error.filename)}: {said}"
+    return said
+
+
+def _cannot_write(path: Path, error: OSError) -> OkrsiteError:
+    return OkrsiteError(f"cannot write {path}: {reason(error, path)}")
+
+
+def make_folder(folder: Path) -> None:
+    """Create the folder and any missing parents; nothing if it exists."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _cannot_write(folder, error) from error
+
+
+def _write(path: Path, text: str, *, exclusive: bool) -> None:
+    """Write text to a temporary file beside path, then move it into place in one step."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         # mkstemp makes the file private (0600); keep the mode the file had, or the umask's.
@@ -28,21 +60,40 @@ def write_atomically(path: Path, text: str) -> None:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
+        if exclusive:
+            os.link(temporary, path)  # fails if path appeared meanwhile: never overwrite
+        else:
+            os.replace(temporary, path)
+    finally:
         Path(temporary).unlink(missing_ok=True)
-        raise
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace the file's content in one step, so a crash never leaves half a file."""
+    try:
+        _write(path, text, exclusive=False)
+    except OSError as error:
+        raise _cannot_write(path, error) from error
 
 
 def create_new(path: Path, text: str) -> None:
     """Write a file that must not exist yet, atomically; FileExistsError if it does."""
-    if path.exists():
-        raise FileExistsError(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, text)
+    exists = FileExistsError(errno.EEXIST, "already exists; okrsite never overwrites it", str(path))
+    if os.path.lexists(path):
+        raise exists
+    make_folder(path.parent)
+    try:
+        _write(path, text, exclusive=True)
+    except FileExistsError as error:  # from os.link: the file appeared meanwhile
+        raise exists from error
+    except OSError as error:
+        raise _cannot_write(path, error) from error
 
 
 def append(path: Path, data: bytes) -> None:
     """Add bytes at the end of a file, creating it if needed; existing bytes are never touched."""
-    with path.open("ab") as stream:
-        stream.write(data)
+    try:
+        with path.open("ab") as stream:
+            stream.write(data)
+    except OSError as error:
+        raise _cannot_write(path, error) from error

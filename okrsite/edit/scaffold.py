@@ -17,10 +17,12 @@ from pathlib import Path
 
 import yaml
 
-from okrsite.edit.files import create_new
+from okrsite.edit.files import create_new, reason
+from okrsite.load.quarter_file import calendar_dates
 from okrsite.load.repository import load_valid
 from okrsite.load.schemas import QUARTER_SCHEMA_COMMENT, UNIT_SCHEMA_COMMENT
 from okrsite.model.errors import OkrsiteError
+from okrsite.model.limits import FIRST_QUARTER, LAST_QUARTER
 from okrsite.model.okrs import (
     QUARTER_ID,
     KeyResult,
@@ -185,6 +187,11 @@ def new_quarter(root: Path, quarter_id: str, today: date) -> Scaffolded:
     """Write okrs/QUARTER/ for a new quarter after the latest; never overwrites anything."""
     if QUARTER_ID.fullmatch(quarter_id) is None:
         raise OkrsiteError(f"{quarter_id!r} is not a quarter; write it as YYYY-Qn, e.g. 2027-Q1")
+    if calendar_dates(quarter_id) is None:
+        raise OkrsiteError(
+            f"{quarter_id} is outside the calendar okrsite handles: quarters run from "
+            f"{FIRST_QUARTER} to {LAST_QUARTER}"
+        )
     folder = root / "okrs" / quarter_id
     if folder.exists():
         raise OkrsiteError(f"okrs/{quarter_id}/ already exists; okrsite never overwrites a quarter")
@@ -206,6 +213,8 @@ def new_quarter(root: Path, quarter_id: str, today: date) -> Scaffolded:
         raise OkrsiteError(f"okrs/{quarter_id}/ already exists") from error
     except FileNotFoundError as error:
         raise OkrsiteError(f"{root / 'okrs'} does not exist") from error
+    except OSError as error:
+        raise OkrsiteError(f"cannot write {folder}: {reason(error, folder)}") from error
     for relative, text in texts.items():
         create_new(root / relative, text)
     return Scaffolded(

@@ -10,14 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from okrsite.model.limits import GRACE_DAYS as GRACE_DAYS
+from okrsite.model.limits import MAX_CHECKINS
 from okrsite.model.numbers import NumberError, parse_confidence, parse_number
 from okrsite.model.okrs import CheckIn
 from okrsite.model.problems import Location, Problem, problem, quote
 
 COLUMNS = ("date", "kr", "value", "confidence", "note", "blockers")
 REQUIRED = ("date", "kr", "value")
-GRACE_DAYS = 31
-"""A check-in may be dated up to this many days after the quarter's end: the final measurement."""
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _SLASHED = re.compile(r"(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})")
@@ -128,6 +128,17 @@ def read_checkins(
             return (), problems
         checkins: list[CheckIn] = []
         for number, record in enumerate(records, start=1):
+            if number > MAX_CHECKINS:
+                problems.append(
+                    problem(
+                        "OKR063",
+                        Location(path, record.line, 1),
+                        f"has more than {MAX_CHECKINS:,} check-ins; okrsite reads at most "
+                        f"{MAX_CHECKINS:,} per file: keep one quarter's check-ins of one unit "
+                        "in it",
+                    )
+                )
+                break
             checkin = _read_row(record, number, columns, path, start, end, known, problems)
             if checkin is not None:
                 checkins.append(checkin)

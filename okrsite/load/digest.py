@@ -1,15 +1,17 @@
 """The digest that freezes a closed quarter: sha256 over its data files and its dates.
 
 A closed quarter's quarter.yaml carries `digest: sha256:<hex>` over every file in its folder
-except quarter.yaml itself and hidden files (sorted by name, each hashed as its name and its bytes
-with CRLF read as LF) plus the quarter's start and end. Hidden files (.DS_Store, editor swap files)
-are skipped as the loader skips them, and line endings are normalised as git normalises them, so a
-quarter closed on one machine verifies on another.
+except quarter.yaml itself and hidden files (sorted by name, each hashed as its name and its
+bytes with CRLF read as LF, a symbolic link as the path it holds) plus the quarter's start and
+end. Hidden files (.DS_Store, editor swap files) are skipped as the loader skips them, and line
+endings are normalised as git normalises them, so a quarter closed on one machine verifies on
+another.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -26,15 +28,21 @@ def quarter_digest(folder: Path, start: date, end: date) -> str:
     files = sorted(
         (relative.as_posix(), path)
         for path in folder.rglob("*")
-        if path.is_file()
+        if (path.is_symlink() or path.is_file())
         and (relative := path.relative_to(folder)).as_posix() != QUARTER_FILE
         and not any(part.startswith(".") for part in relative.parts)
     )
     for name, path in files:
-        # A checkout with core.autocrlf has CRLF where the commit has LF: hash what git stores.
-        data = path.read_bytes().replace(b"\r\n", b"\n")
+        if path.is_symlink():
+            # A link is hashed as where it points, never followed: it may lead outside the
+            # repository (which check reports) or to something endless such as /dev/zero.
+            data = b"symlink\0" + os.fsencode(os.readlink(path))
+        else:
+            # A checkout with core.autocrlf has CRLF where the commit has LF: hash what git stores.
+            data = path.read_bytes().replace(b"\r\n", b"\n")
         # Length prefixes keep the encoding unambiguous: no two file sets hash the same bytes.
-        encoded = name.encode("utf-8")
+        # A name that is not UTF-8 is hashed as its bytes (check reports it as OKR054).
+        encoded = name.encode("utf-8", "surrogateescape")
         digest.update(b"file\0%d\0%s\0%d\0" % (len(encoded), encoded, len(data)))
         digest.update(data)
     digest.update(f"start\0{start.isoformat()}\0end\0{end.isoformat()}\0".encode())

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from okrsite.load.yaml_nodes import Mapping, Node, Scalar, Sequence
 from okrsite.model.numbers import MAX_NUMBER
 from okrsite.model.okrs import is_slug
-from okrsite.model.problems import Location, Problem, problem, quote
+from okrsite.model.problems import BIDI_CONTROL, Location, Problem, bidi_message, problem, quote
 
 
 def describe(node: Node) -> str:
@@ -104,6 +104,9 @@ class Fields:
         if isinstance(node, Scalar) and isinstance(node.value, str):
             if required and not node.value.strip():
                 self._add("OKR011", node.location, f"{key} must not be empty")
+                return None
+            if (found := BIDI_CONTROL.search(node.value)) is not None:
+                self._add("OKR016", node.location, bidi_message(key, found.group()))
                 return None
             return node.value
         hint = " (put it in quotes to make it text)" if isinstance(node, Scalar) else ""

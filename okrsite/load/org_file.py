@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from okrsite.load.fields import Fields, expect_mapping
-from okrsite.load.yaml_nodes import Node, Scalar
+from okrsite.load.yaml_nodes import Mapping, Node, Scalar
+from okrsite.model.limits import MAX_DEPTH, MAX_UNITS
 from okrsite.model.okrs import UNIT_KINDS, Bands, MaxObjectives, Org, Policy, Unit, UnitKind
 from okrsite.model.problems import WARNING_CODES, Location, Problem, problem, quote
 
@@ -39,19 +40,30 @@ def read_org(node: Node, problems: list[Problem]) -> OrgFile:
     name = fields.text("name", required=True)
     named: set[str] = set()
     units: list[Unit] = []
+    ids: set[str] = set()
     unit_list = fields.items("units", required=True)
     for item in unit_list.items if unit_list else ():
         unit = _read_unit(item, problems, named)
         if unit is None:
             continue
-        if any(u.id == unit.id for u in units):
+        if unit.id in ids:
             problems.append(
                 problem("OKR105", unit.location, f"unit {quote(unit.id)} is defined twice")
             )
             continue
+        ids.add(unit.id)
         units.append(unit)
     if unit_list is not None and not unit_list.items:
         fields.fail("OKR101", unit_list.location, "units is empty; list at least the org unit")
+    if unit_list is not None and len(unit_list.items) > MAX_UNITS:
+        problems.append(
+            problem(
+                "OKR060",
+                _key_location(top, "units"),
+                f"org.yaml lists {len(unit_list.items):,} units; okrsite reads at most "
+                f"{MAX_UNITS:,}: split the organisation into several OKR repositories",
+            )
+        )
     if unit_list is not None:
         _check_tree(units, unit_list.location, problems)
     policy_node = fields.mapping("policy")
@@ -123,25 +135,77 @@ def _check_tree(units: list[Unit], location: Location, problems: list[Problem]) 
                 )
             )
     _check_cycles(units, problems)
+    _check_depth(units, problems)
 
 
 def _check_cycles(units: list[Unit], problems: list[Problem]) -> None:
+    """Each cycle of parents reported once, at its unit first in org.yaml: linear time.
+
+    Every unit's chain of parents is followed until it meets a unit already followed; a chain
+    that meets itself closes a cycle. Each unit is visited once in all.
+    """
     parents = {u.id: u.parent for u in units}
-    reported: set[str] = set()
+    position = {u.id: index for index, u in enumerate(units)}
+    by_id = {u.id: u for u in units}
+    followed: set[str] = set()
     for unit in units:
-        chain = [unit.id]
-        current = parents.get(unit.id)
-        while current is not None and current in parents and current not in chain:
-            chain.append(current)
+        path: dict[str, int] = {}
+        current: str | None = unit.id
+        while current is not None and current in parents and current not in followed:
+            followed.add(current)
+            path[current] = len(path)
             current = parents[current]
-        if current == unit.id and unit.id not in reported:
-            reported.update(chain)
-            loop = " -> ".join([*chain, unit.id])
+        if current is None or current not in path:
+            continue  # the chain ends at the top, or joins one followed before
+        members = list(path)[path[current] :]
+        first = min(members, key=position.__getitem__)
+        turn = members.index(first)
+        loop = members[turn:] + members[:turn]
+        problems.append(
+            problem(
+                "OKR104",
+                by_id[first].location,
+                f"units form a cycle through their parents: {_loop_text(loop)}",
+            )
+        )
+
+
+def _loop_text(loop: list[str]) -> str:
+    """A cycle as 'a -> b -> c -> a'; a long one shortened, with its length."""
+    if len(loop) <= 6:
+        return " -> ".join([*loop, loop[0]])
+    return " -> ".join([*loop[:4], "…", loop[-1], loop[0]]) + f" ({len(loop)} units)"
+
+
+def _check_depth(units: list[Unit], problems: list[Problem]) -> None:
+    """A unit more than MAX_DEPTH levels down, reported once per branch where it gets too deep.
+
+    Units on or below a cycle have no depth; the cycle is reported on its own.
+    """
+    ids = {u.id for u in units}
+    depth: dict[str, int] = {}  # 0: on or below a cycle
+    for unit, parent in Org("", tuple(units)).forest():
+        if parent is None:
+            # A top: the org, a unit whose parent is missing, or the unit a cycle was cut above.
+            depth[unit.id] = 0 if unit.parent in ids else 1
+            continue
+        above = depth[parent]
+        depth[unit.id] = 0 if above == 0 else above + 1
+        if depth[unit.id] == MAX_DEPTH + 1:
             problems.append(
                 problem(
-                    "OKR104", unit.location, f"units form a cycle through their parents: {loop}"
+                    "OKR061",
+                    unit.location,
+                    f"unit {quote(unit.id)} is {MAX_DEPTH + 1} levels deep (the org is level "
+                    f"1); okrsite reads at most {MAX_DEPTH} levels: hang it higher up the tree, "
+                    "e.g. under a group nearer the org",
                 )
             )
+
+
+def _key_location(mapping: Mapping, key: str) -> Location:
+    """Where a key of the mapping is written, else where the mapping starts."""
+    return next((k.location for k, _ in mapping.entries if k.value == key), mapping.location)
 
 
 def _read_policy(node: Node, problems: list[Problem]) -> Policy:

@@ -5,22 +5,35 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from okrsite.load.checkins import GRACE_DAYS
 from okrsite.load.fields import Fields, expect_mapping
 from okrsite.load.yaml_nodes import Scalar, read_yaml
 from okrsite.model.layout import OKRS, QUARTER_FILE
+from okrsite.model.limits import (
+    DATE_RANGE,
+    FIRST_DATE,
+    FIRST_QUARTER,
+    GRACE_DAYS,
+    LAST_DATE,
+    LAST_QUARTER,
+    MAX_QUARTER_DAYS,
+)
 from okrsite.model.okrs import QUARTER_STATUSES, Quarter, QuarterStatus, calendar_quarter
 from okrsite.model.problems import Location, Problem
 
 QUARTER_FIELDS = ("start", "end", "status", "digest")
 
+QUARTER_RANGE = f"{FIRST_QUARTER} to {LAST_QUARTER}"
+"""The quarter folders okrsite reads, in words: the ones whose dates a built site can carry."""
+
 
 def calendar_dates(quarter_id: str) -> tuple[date, date] | None:
-    """The calendar quarter's first and last day, None when they, or the grace period, overflow."""
+    """The calendar quarter's first and last day; None outside FIRST_QUARTER to LAST_QUARTER,
+    whose dates, grace period included, are the ones a built site can carry."""
     try:
         start, end = calendar_quarter(quarter_id)
-        end + timedelta(days=GRACE_DAYS)
-    except (ValueError, OverflowError):
+    except ValueError:
+        return None
+    if start < FIRST_DATE or end > LAST_DATE - timedelta(days=GRACE_DAYS):
         return None
     return start, end
 
@@ -49,12 +62,21 @@ def read_quarter_file(
         "closed" if fields.choice("status", QUARTER_STATUSES) == "closed" else "open"
     )
     digest = fields.text("digest")
-    if given_end > date.max - timedelta(days=GRACE_DAYS):
-        # Check-ins may come GRACE_DAYS after the end: that day must exist on the calendar.
+    last = LAST_DATE - timedelta(days=GRACE_DAYS)
+    if given_start < FIRST_DATE:
+        fields.fail(
+            "OKR015",
+            fields.at("start"),
+            f"start {given_start.isoformat()} is too early: okrsite builds dates from "
+            f"{DATE_RANGE}; give the quarter's real first day, e.g. {start.isoformat()}",
+        )
+    elif given_end > last:
+        # Check-ins may come GRACE_DAYS after the end: that day must be one a site can carry.
         fields.fail(
             "OKR015",
             fields.at("end"),
-            f"end {given_end.isoformat()} is too late to date the check-ins after it; "
+            f"end {given_end.isoformat()} is too late to date the check-ins after it: okrsite "
+            f"builds dates from {DATE_RANGE}, and check-ins run {GRACE_DAYS} days past the end; "
             f"give the quarter's real last day, e.g. {end.isoformat()}",
         )
     elif given_start > given_end:
@@ -62,6 +84,14 @@ def read_quarter_file(
             "OKR113",
             fields.at("start"),
             f"starts on {given_start.isoformat()}, after it ends on {given_end.isoformat()}",
+        )
+    elif (days := (given_end - given_start).days + 1) > MAX_QUARTER_DAYS:
+        fields.fail(
+            "OKR062",
+            fields.at("end"),
+            f"runs {days} days, from {given_start.isoformat()} to {given_end.isoformat()}; a "
+            f"quarter may run at most {MAX_QUARTER_DAYS} days: give the quarter's real last "
+            f"day, e.g. {end.isoformat()}",
         )
     else:
         start, end = given_start, given_end

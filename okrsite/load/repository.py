@@ -7,8 +7,9 @@ from pathlib import Path
 
 from okrsite.load.checkins import read_checkins
 from okrsite.load.org_file import OrgFile, read_org
-from okrsite.load.quarter_file import calendar_dates, read_quarter_file
+from okrsite.load.quarter_file import QUARTER_RANGE, calendar_dates, read_quarter_file
 from okrsite.load.text import read_text
+from okrsite.load.tree import Entry, list_folder, look, scan_inputs
 from okrsite.load.unit_file import PlanFile, read_plan
 from okrsite.load.yaml_nodes import read_yaml
 from okrsite.model.errors import DataError
@@ -21,6 +22,7 @@ from okrsite.model.okrs import (
     Quarter,
     Repository,
     UnitPlan,
+    calendar_quarter,
     is_slug,
 )
 from okrsite.model.problems import Location, Problem, problem, quote
@@ -38,18 +40,22 @@ class Loaded:
 
 
 def load(root: Path) -> Loaded:
-    """Read okrs/ under root into a Repository, collecting problems instead of stopping."""
-    problems: list[Problem] = []
+    """Read okrs/ under root into a Repository, collecting problems instead of stopping.
+
+    Every input (okrs/, content/, theme/, mkdocs.yml) is scanned first: a link out of the
+    repository, a special file or an undecodable name is an error, and is never read.
+    """
+    problems: list[Problem] = scan_inputs(root)
     files: list[str] = []
     org_file = _load_org(root, problems, files)
     org = org_file.org or Org("", ())
     quarters: list[Quarter] = []
-    okrs = root / OKRS
-    for entry in sorted(okrs.iterdir()) if okrs.is_dir() else ():
-        relative = f"{OKRS}/{entry.name}"
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
+    entries = _listing(root, OKRS, problems) if look(root, OKRS).kind == "folder" else []
+    for entry in entries:
+        relative = entry.shown
+        if entry.name == "org.yaml" or entry.kind not in ("file", "folder"):
+            continue  # org.yaml is read above; a refused entry's problem is reported
+        if entry.kind == "folder":
             if entry.name.isascii() and QUARTER_ID.fullmatch(entry.name):
                 if calendar_dates(entry.name) is None:
                     problems.append(
@@ -57,7 +63,7 @@ def load(root: Path) -> Loaded:
                             "OKR021",
                             Location(relative),
                             f"folder {quote(entry.name)} names a year okrsite cannot date; "
-                            "name the folder after a year from 0001 to 9998, e.g. 2026-Q4",
+                            f"name the folder after a quarter from {QUARTER_RANGE}, e.g. 2026-Q4",
                         )
                     )
                     continue
@@ -71,10 +77,18 @@ def load(root: Path) -> Loaded:
                         "okrs/ must be named YYYY-Qn, e.g. 2026-Q4",
                     )
                 )
-        elif entry.name != "org.yaml":
+        else:
             _stray_file(relative, entry.name, "okrs/ holds org.yaml and quarter folders", problems)
-    problems.sort(key=lambda p: (p.location, p.code))
-    return Loaded(Repository(org, tuple(quarters)), tuple(problems), tuple(sorted(files)))
+    # The scan and the loader list the same folders: a refusal found twice is reported once.
+    found = sorted(set(problems), key=lambda p: (p.location, p.code))
+    return Loaded(Repository(org, tuple(quarters)), tuple(found), tuple(sorted(files)))
+
+
+def _listing(root: Path, folder: str, problems: list[Problem]) -> list[Entry]:
+    """The folder's entries but hidden ones, sorted; what cannot be listed or read is reported."""
+    entries, found = list_folder(root, folder)
+    problems.extend(found)
+    return entries
 
 
 def load_valid(root: Path) -> Repository:
@@ -87,7 +101,20 @@ def load_valid(root: Path) -> Repository:
 
 
 def _load_org(root: Path, problems: list[Problem], files: list[str]) -> OrgFile:
-    if not (root / ORG_FILE).is_file():
+    entry = look(root, ORG_FILE)
+    if entry.kind == "refused":
+        return OrgFile(None, frozenset())  # the scan reports why (a link out, a FIFO, ...)
+    if entry.kind == "folder":
+        problems.append(
+            problem(
+                "OKR020",
+                Location(ORG_FILE),
+                f"is a folder, not a file; {ORG_FILE} holds the organisation: replace the folder "
+                "with the file",
+            )
+        )
+        return OrgFile(None, frozenset())
+    if entry.kind == "missing":
         problems.append(
             problem(
                 "OKR020",
@@ -133,16 +160,23 @@ def _load_quarter(
     files: list[str],
 ) -> Quarter:
     folder = f"{OKRS}/{quarter_id}"
-    quarter = read_quarter_file(root, quarter_id, problems, files)
+    entries = _listing(root, folder, problems)
+    quarter = _quarter_dates(root, quarter_id, entries, problems, files)
     yaml_stems: dict[str, PlanFile] = {}
     csv_stems: list[str] = []
     belongs = "a quarter folder holds quarter.yaml, UNIT.yaml and UNIT.csv"
-    for entry in sorted((root / folder).iterdir()):
-        relative = f"{folder}/{entry.name}"
+    for entry in entries:
+        relative = entry.shown
         stem, _, suffix = entry.name.rpartition(".")
-        if entry.name.startswith(".") or entry.name == QUARTER_FILE:
+        if entry.name == QUARTER_FILE:
             continue
-        if entry.is_dir():
+        if entry.kind not in ("file", "folder"):
+            # Refused and reported; a unit whose YAML cannot be read still owns its CSV.
+            known = org_file.org is None or org.unit(stem) is not None
+            if suffix == "yaml" and is_slug(stem) and known:
+                yaml_stems[stem] = PlanFile(None, frozenset(), frozenset())
+            continue
+        if entry.kind == "folder":
             problems.append(
                 problem(
                     "OKR023",
@@ -171,15 +205,17 @@ def _load_quarter(
         if suffix == "csv":
             csv_stems.append(stem)
             continue
-        files.append(relative)
-        node, found = read_yaml(root, relative)
+        files.append(entry.relative)
+        node, found = read_yaml(root, entry.relative)
         problems.extend(found)
         if node is None:
             yaml_stems[stem] = PlanFile(None, frozenset(), frozenset())
         else:
-            yaml_stems[stem] = read_plan(node, stem, relative, problems)
+            yaml_stems[stem] = read_plan(node, stem, entry.relative, problems)
     plans = {
-        stem: _attach_checkins(root, folder, stem, yaml_stems.get(stem), quarter, problems, files)
+        stem: _attach_checkins(
+            root, folder, stem, stem in csv_stems, yaml_stems.get(stem), quarter, problems, files
+        )
         for stem in sorted(set(yaml_stems) | set(csv_stems))
     }
     order = {unit.id: index for index, unit in enumerate(org.units)}
@@ -191,18 +227,40 @@ def _load_quarter(
     return replace(quarter, plans=tuple(aligned))
 
 
+def _quarter_dates(
+    root: Path, quarter_id: str, entries: list[Entry], problems: list[Problem], files: list[str]
+) -> Quarter:
+    """The quarter's dates from its quarter.yaml, if that is a file; else the calendar's."""
+    given = next((entry for entry in entries if entry.name == QUARTER_FILE), None)
+    if given is not None and given.kind == "file":
+        return read_quarter_file(root, quarter_id, problems, files)
+    if given is not None and given.kind == "folder":
+        problems.append(
+            problem(
+                "OKR023",
+                Location(given.shown),
+                f"{quote(QUARTER_FILE)} is a folder, not a file; it holds the quarter's dates and "
+                "status: replace the folder with the file, or remove it",
+            )
+        )
+    # No quarter.yaml, one refused (reported), or a folder that cannot be listed (reported).
+    start, end = calendar_quarter(quarter_id)
+    return Quarter(quarter_id, start, end, location=Location(f"{OKRS}/{quarter_id}"))
+
+
 def _attach_checkins(
     root: Path,
     folder: str,
     stem: str,
+    has_csv: bool,
     plan_file: PlanFile | None,
     quarter: Quarter,
     problems: list[Problem],
     files: list[str],
 ) -> UnitPlan | None:
-    """The unit's plan with each KR's check-ins from UNIT.csv, in file order."""
+    """The unit's plan with each KR's check-ins from UNIT.csv (if a file), in file order."""
     relative = f"{folder}/{stem}.csv"
-    if not (root / relative).is_file():
+    if not has_csv:
         return plan_file.plan if plan_file else None
     files.append(relative)
     if plan_file is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Literal
 
 from okrsite.model.layout import ORG_FILE
@@ -87,23 +88,33 @@ class Unit:
 
 @dataclass(frozen=True)
 class Org:
-    """The organisation: its units in org.yaml's order and its policy."""
+    """The organisation: its units in org.yaml's order and its policy.
+
+    Lookups go through indexes built once, on first use (see `_index`); every walk of the tree
+    is iterative and safe on cycles, so a deep or broken tree can neither recurse nor loop.
+    """
 
     name: str
     units: tuple[Unit, ...]
     policy: Policy = field(default_factory=Policy)
 
+    @cached_property
+    def _index(self) -> _OrgIndex:
+        # cached_property writes the instance's __dict__ directly, which a frozen dataclass
+        # allows; the index is not a field, so equality, hashing and repr ignore it.
+        return _OrgIndex.of(self.units)
+
     def unit(self, unit_id: str) -> Unit | None:
-        """The unit with this id, if any."""
-        return next((u for u in self.units if u.id == unit_id), None)
+        """The unit with this id, if any (the first, should org.yaml define it twice)."""
+        return self._index.by_id.get(unit_id)
 
     def root(self) -> Unit | None:
         """The unit of kind org, the root of the tree."""
-        return next((u for u in self.units if u.kind == "org"), None)
+        return self._index.root
 
     def children(self, unit_id: str) -> tuple[Unit, ...]:
         """The units whose parent is this one, in org.yaml's order."""
-        return tuple(u for u in self.units if u.parent == unit_id)
+        return self._index.children.get(unit_id, ())
 
     def descendants(self, unit_id: str) -> tuple[Unit, ...]:
         """Every unit below this one, depth first, in org.yaml's order; safe on cycles."""
@@ -130,6 +141,78 @@ class Org:
             if unit is not None:
                 found.append(unit)
         return tuple(found)
+
+    def forest(self) -> tuple[tuple[Unit, str | None], ...]:
+        """Every unit once with the parent it hangs from, parents before children: depth first
+        from each top unit in org.yaml's order, children in org.yaml's order.
+
+        A top unit has no parent, or one that is not a unit. Where parents form a cycle (an
+        error the loader reports) the cycle is cut above its first unit in org.yaml's order,
+        which then counts as a top unit, so every unit is walked exactly once: roll-ups over
+        this order take linear time on any input.
+        """
+        return self._index.forest
+
+
+@dataclass(frozen=True)
+class _OrgIndex:
+    """An Org's lookups, built in one pass over its units."""
+
+    by_id: dict[str, Unit]
+    children: dict[str, tuple[Unit, ...]]
+    root: Unit | None
+    forest: tuple[tuple[Unit, str | None], ...]
+
+    @staticmethod
+    def of(units: tuple[Unit, ...]) -> _OrgIndex:
+        by_id: dict[str, Unit] = {}
+        for unit in units:
+            by_id.setdefault(unit.id, unit)
+        listed: dict[str, list[Unit]] = {}
+        for unit in units:
+            if unit.parent is not None:
+                listed.setdefault(unit.parent, []).append(unit)
+        children = {parent: tuple(below) for parent, below in listed.items()}
+        root = next((u for u in units if u.kind == "org"), None)
+        return _OrgIndex(by_id, children, root, _forest(by_id, children))
+
+
+def _forest(
+    by_id: dict[str, Unit], children: dict[str, tuple[Unit, ...]]
+) -> tuple[tuple[Unit, str | None], ...]:
+    """Org.forest: each unit once, after the unit it hangs from; cycles cut (see there)."""
+    order: list[tuple[Unit, str | None]] = []
+    walked: set[str] = set()
+    position = {unit_id: index for index, unit_id in enumerate(by_id)}
+
+    def walk(top: Unit) -> None:
+        stack: list[tuple[Unit, str | None]] = [(top, None)]
+        while stack:
+            unit, parent = stack.pop()
+            if unit.id in walked:
+                continue  # only on a cycle: the unit the cycle was cut above
+            walked.add(unit.id)
+            order.append((unit, parent))
+            stack.extend((c, unit.id) for c in reversed(children.get(unit.id, ())))
+
+    for unit in by_id.values():
+        if unit.parent is None or unit.parent not in by_id:
+            walk(unit)
+    for unit in by_id.values():
+        if unit.id in walked:
+            continue
+        # Not below any top unit: its parents lead into a cycle. Find the cycle, then cut it
+        # above the member that comes first in org.yaml.
+        path: dict[str, int] = {}
+        current: Unit | None = unit
+        while current is not None and current.id not in path and current.id not in walked:
+            path[current.id] = len(path)
+            current = by_id.get(current.parent) if current.parent is not None else None
+        if current is None or current.id in walked:
+            continue  # cannot happen: a unit outside every tree leads into a cycle
+        members = list(path)[path[current.id] :]
+        walk(by_id[min(members, key=position.__getitem__)])
+    return tuple(order)
 
 
 @dataclass(frozen=True)
@@ -224,7 +307,15 @@ class Quarter:
 
     def plan(self, unit_id: str) -> UnitPlan | None:
         """The plan of this unit in this quarter, if it has one."""
-        return next((p for p in self.plans if p.unit_id == unit_id), None)
+        return self._plans.get(unit_id)
+
+    @cached_property
+    def _plans(self) -> dict[str, UnitPlan]:
+        """Each unit's plan by unit id, built on first use (the first, should one repeat)."""
+        plans: dict[str, UnitPlan] = {}
+        for plan in self.plans:
+            plans.setdefault(plan.unit_id, plan)
+        return plans
 
 
 @dataclass(frozen=True)

@@ -65,10 +65,12 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("OKR013", "error", "value not one of the allowed choices"),
     ("OKR014", "error", "not a valid id"),
     ("OKR015", "error", "not a valid date"),
+    ("OKR016", "error", "text holds a bidirectional control character"),
     ("OKR020", "error", "okrs/org.yaml is missing"),
     ("OKR021", "error", "folder under okrs/ is not a quarter"),
     ("OKR022", "error", "file name is not a unit of org.yaml"),
     ("OKR023", "error", "data file with an unexpected name"),
+    ("OKR024", "error", "okrs/ holds no quarter"),
     ("OKR030", "error", "check-in CSV without its unit YAML"),
     ("OKR031", "error", "CSV is not comma-separated"),
     ("OKR032", "error", "CSV is missing a required column"),
@@ -82,6 +84,17 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("OKR040", "error", "check-in dated outside the quarter"),
     ("OKR041", "error", "check-in for a key result not in the unit's YAML"),
     ("OKR042", "error", "CSV has no header row"),
+    # OKR05x: paths okrsite will not follow or open (links out, special files, undecodable names).
+    ("OKR050", "error", "symbolic link leads outside the repository"),
+    ("OKR051", "error", "symbolic link leads into a hidden path"),
+    ("OKR052", "error", "symbolic link leads nowhere or loops"),
+    ("OKR053", "error", "not a regular file or folder"),
+    ("OKR054", "error", "name is not UTF-8"),
+    # OKR06x: past a limit okrsite reads or builds within (okrsite/model/limits.py).
+    ("OKR060", "error", "org.yaml lists too many units"),
+    ("OKR061", "error", "unit tree too deep"),
+    ("OKR062", "error", "quarter too long"),
+    ("OKR063", "error", "too many check-ins in one CSV"),
     # OKR1xx: files that read fine but do not make a consistent model.
     ("OKR101", "error", "not exactly one unit of kind org"),
     ("OKR102", "error", "parent missing, or given to the org"),
@@ -148,6 +161,19 @@ def quote(text: object, limit: int = 60) -> str:
     if len(shown) > limit:
         shown = shown[: limit - 1] + "…"
     return repr(shown)
+
+
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Invisible characters that reorder the text around them (Trojan Source, CVE-2021-42574): code
+hosts flag them, and in a name or title they make a page read differently from what it says."""
+
+
+def bidi_message(what: str, character: str) -> str:
+    """The sentence for text holding a bidirectional control character."""
+    return (
+        f"{what} holds the invisible bidirectional control character U+{ord(character):04X}, "
+        "which makes text display in a different order from what it says; remove it"
+    )
 
 
 # C0/C1 controls, line and paragraph separators, and lone surrogates (from undecodable file names).

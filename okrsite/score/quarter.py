@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from fractions import Fraction
 
-from okrsite.model.okrs import Bands, CheckIn, KeyResult, Policy, Quarter, Repository, Unit
+from okrsite.model.okrs import Bands, CheckIn, KeyResult, Org, Policy, Quarter, Repository, Unit
 from okrsite.model.scores import (
     Band,
     KeyResultResult,
@@ -207,8 +208,13 @@ def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float:
 
 
 def mean(figures: Sequence[float]) -> float | None:
-    """The plain mean, None for no figures."""
-    return sum(figures) / len(figures) if figures else None
+    """The mean, None for no figures; exact, so it never leaves the figures' range."""
+    return exact_mean(sum((Fraction(f) for f in figures), Fraction(0)), len(figures))
+
+
+def exact_mean(total: Fraction, count: int) -> float | None:
+    """An exact sum over a count as the nearest float, None for a count of 0."""
+    return float(total / count) if count else None
 
 
 def score_unit_objectives(
@@ -245,6 +251,29 @@ def score_unit_objectives(
     return tuple(results)
 
 
+def _rollups(
+    org: Org, objectives: Mapping[str, Sequence[ObjectiveResult]]
+) -> dict[str, float | None]:
+    """Each unit's roll-up: a flat mean over every objective of the unit and the units below it,
+    not a mean of child roll-ups. Linear time: one pass up the tree, children before parents.
+
+    The sums are exact (fractions of the floats), so the roll-up is the correctly rounded mean
+    whatever the order of the tree: equal scores roll up to that very score, and a roll-up never
+    leaves the range of the scores it averages.
+    """
+    totals: dict[str, tuple[Fraction, int]] = {}
+    forest = org.forest()
+    for unit, _ in forest:
+        scores = [o.score for o in objectives.get(unit.id, ())]
+        totals[unit.id] = (sum((Fraction(s) for s in scores), Fraction(0)), len(scores))
+    for unit, parent in reversed(forest):  # every unit comes after the unit it hangs from
+        if parent is not None:
+            total, count = totals[unit.id]
+            above, above_count = totals[parent]
+            totals[parent] = (above + total, above_count + count)
+    return {unit_id: exact_mean(total, count) for unit_id, (total, count) in totals.items()}
+
+
 def score_quarter(
     repository: Repository,
     quarter: Quarter,
@@ -260,21 +289,17 @@ def score_quarter(
     objectives = {
         unit.id: score_unit_objectives(unit, quarter, when, org.policy) for unit in org.units
     }
-    units: list[UnitResult] = []
-    for unit in org.units:
-        own = [o.score for o in objectives[unit.id]]
-        below = [o.score for u in org.descendants(unit.id) for o in objectives.get(u.id, ())]
-        # A flat mean over every objective in the subtree, not a mean of child roll-ups.
-        rollup = mean(own + below)
-        units.append(
-            UnitResult(
-                unit=unit,
-                score=mean(own),
-                rollup=rollup,
-                band=band(rollup, org.policy.bands),
-                objectives=objectives[unit.id],
-            )
+    rollups = _rollups(org, objectives)
+    units = [
+        UnitResult(
+            unit=unit,
+            score=mean([o.score for o in objectives[unit.id]]),
+            rollup=rollups[unit.id],
+            band=band(rollups[unit.id], org.policy.bands),
+            objectives=objectives[unit.id],
         )
+        for unit in org.units
+    ]
     root = org.root()
     org_score = next((u.rollup for u in units if root is not None and u.unit.id == root.id), None)
     return QuarterResult(

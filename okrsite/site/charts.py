@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,9 +21,10 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
+from okrsite.model.limits import MAX_QUARTER_DAYS
 from okrsite.model.numbers import approximate, shown, shown_score
 from okrsite.model.okrs import Bands, KeyResult, Org, Quarter, Unit, is_slug
-from okrsite.model.scores import BANDS, Band, KeyResultResult, QuarterResult
+from okrsite.model.scores import BANDS, Band, KeyResultResult, QuarterResult, UnitResult
 from okrsite.score.quarter import band_of, holds
 from okrsite.site.palettes import (
     BAND_RANGE,
@@ -41,6 +43,11 @@ SUBTITLE_LIMIT = 100
 WIDTH = 560
 HEIGHT = 220
 BAR_STEP = 26  # pixels per bar of a horizontal bar chart
+MAX_BARS = 60
+"""The most bars the unit-scores chart draws. Past it the chart draws the org and its groups
+only, or, if those are too many too, the org and the units with the lowest and highest
+roll-ups; it says what it left out, and the page's table of units still lists every unit.
+(Vega also runs out of stack sorting about 1,600 bars.)"""
 _EPOCH = date(1970, 1, 1).toordinal()
 _DAY_MS = 86_400_000
 
@@ -96,8 +103,8 @@ def _slug(kind: str, *ids: str) -> str:
 
 
 def _plural(count: int, noun: str) -> str:
-    """'1 check-in', '2 check-ins'."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    """'1 check-in', '2 check-ins', '1,600 units'."""
+    return f"{count} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 # --- Rendering ------------------------------------------------------------------------------
@@ -299,6 +306,22 @@ def _bounds(kr: KeyResult, unit: str) -> str:
     return "(no bounds)"
 
 
+def _date_axis(quarter: Quarter) -> Any:
+    """The date axis: a label every other week, as for any quarter within MAX_QUARTER_DAYS.
+
+    The loader refuses a longer quarter; should one reach a chart anyway, its labels go by
+    month or by year, about a dozen at most, so Vega never lays out thousands of ticks.
+    """
+    days = (quarter.end - quarter.start).days + 1
+    if days <= MAX_QUARTER_DAYS:
+        return alt.Axis(title=None, format="%b %-d", tickCount={"interval": "week", "step": 2})
+    if days <= 3 * 366:
+        step = math.ceil(days / 30 / 12)
+        return alt.Axis(title=None, format="%b %Y", tickCount={"interval": "month", "step": step})
+    step = math.ceil(days / 365 / 12)
+    return alt.Axis(title=None, format="%Y", tickCount={"interval": "year", "step": step})
+
+
 def _kr_layers(
     kr: KeyResult, quarter: Quarter, rows: dict[str, list[Row]], domain: tuple[float, float]
 ) -> list[Any]:
@@ -318,7 +341,7 @@ def _kr_layers(
         "date:T",
         scale=alt.Scale(type="utc", domain=[_utc(quarter.start), _utc(quarter.end)]),
         # A utc scale formats its labels in UTC too; formatType="utc" would drop the format.
-        axis=alt.Axis(title=None, format="%b %-d", tickCount={"interval": "week", "step": 2}),
+        axis=_date_axis(quarter),
     )
     if kr.kind == "milestone":
         value_title = "% complete"
@@ -379,24 +402,60 @@ def _unit_labels(units: Sequence[Unit]) -> list[str]:
     """Unit names as axis labels; two units with one name are told apart by their ids, since a
     label is also the bar's identity in the data."""
     names = [clean_text(u.name) or u.id for u in units]
-    return [f"{n} ({u.id})" if names.count(n) > 1 else n for n, u in zip(names, units, strict=True)]
+    counts = Counter(names)
+    return [f"{n} ({u.id})" if counts[n] > 1 else n for n, u in zip(names, units, strict=True)]
+
+
+def _drawn_units(scored: Sequence[UnitResult]) -> tuple[list[UnitResult], str]:
+    """The units to draw as bars, at most MAX_BARS, in org.yaml's order, and a sentence saying
+    what is left out ("" when nothing is)."""
+    if len(scored) <= MAX_BARS:
+        return list(scored), ""
+    count = f"with {len(scored):,} units the chart would pass {MAX_BARS} bars"
+    lists = "the table of units lists every unit"
+    upper = [u for u in scored if u.unit.kind != "team"]
+    if len(upper) <= MAX_BARS:
+        teams = len(scored) - len(upper)
+        note = (
+            f"Only the org and its groups are drawn: {count}, so {_plural(teams, 'team')} "
+            f"{'is' if teams == 1 else 'are'} left out; {lists}."
+        )
+        return upper, note
+    org = [u for u in scored if u.unit.kind == "org"][:1]
+    rest = [u for u in scored if all(u is not o for o in org)]
+    ranked = sorted(rest, key=lambda u: float(u.rollup or 0.0))  # stable: ties in org order
+    room = MAX_BARS - len(org)
+    highest = room // 2
+    keep = {id(u) for u in org + ranked[: room - highest] + ranked[len(ranked) - highest :]}
+    left_out = len(scored) - len(keep)
+    lowest = room - highest
+    note = (
+        f"Only {'the org, ' if org else ''}the {lowest} lowest and the {highest} highest roll-ups"
+        f" are drawn: {count}, so {_plural(left_out, 'unit')} "
+        f"{'is' if left_out == 1 else 'are'} left out; {lists}."
+    )
+    return [u for u in scored if id(u) in keep], note
 
 
 def unit_scores_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BANDS) -> Chart:
     """Each unit's roll-up as a horizontal bar coloured by band, in org.yaml's order.
 
+    At most MAX_BARS bars (see there); the description says what is left out.
     `bands` are the policy's thresholds (repository.org.policy.bands), drawn as rules.
     """
     scored = [u for u in result.units if u.rollup is not None]
-    labels = _unit_labels([u.unit for u in scored])
+    drawn, left_out = _drawn_units(scored)
+    labels = _unit_labels([u.unit for u in drawn])
     rows: list[Row] = []
-    for label, unit in zip(labels, scored, strict=True):
+    for label, unit in zip(labels, drawn, strict=True):
         rollup = float(unit.rollup or 0.0)
         band = unit.band or band_of(rollup, bands)
         rows.append({"unit": label, "score": rollup, "band": band, "text": shown_score(rollup)})
     quarter = result.quarter
     title = "Scores by unit"
     subtitle = f"{quarter.title}, as of {result.as_of.isoformat()}"
+    if left_out:
+        subtitle += f" · {len(drawn)} of {len(scored):,} units"
 
     base = alt.Chart(alt.InlineData(values=rows)).encode(
         y=alt.Y("unit:N", sort=labels, axis=alt.Axis(title=None, labelLimit=220)),
@@ -410,11 +469,12 @@ def unit_scores_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BANDS) ->
 
     if rows:
         description = (
-            f"Roll-up score of each of {_plural(len(rows), 'unit')} in {quarter.title}"
+            f"Roll-up score of each of {_plural(len(scored), 'unit')} in {quarter.title}"
             f" as of {result.as_of.isoformat()}, on a scale from 0 to 1: "
             f"red {_band_range('red', bands)}, yellow {_band_range('yellow', bands)},"
             f" green {_band_range('green', bands)}."
         )
+        description += f" {left_out}" if left_out else ""
     else:
         description = f"No unit has a score in {quarter.title} yet."
     table = tuple((str(r["unit"]), str(r["text"]), str(r["band"])) for r in rows)

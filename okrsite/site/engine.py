@@ -7,7 +7,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Mapping, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
@@ -23,6 +24,7 @@ from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONFIG_FILE, CONTENT_DIR
 from okrsite.model.okrs import Org, Quarter, Repository
 from okrsite.site.markup import html_text
+from okrsite.site.sanitise import SANITISED_FILES, SanitiseContent, content_trust
 
 Progress = Callable[[str], None]
 """Receives one line per quarter and phase; the CLI prints it, the library never does."""
@@ -70,12 +72,15 @@ def load_config_file(root: Path, docs_dir: Path, site_dir: Path, **overrides: An
             raise OkrsiteError(f"{CONFIG_FILE}: cannot load: {error}") from error
 
 
-def directory_urls(root: Path) -> bool:
-    """mkdocs.yml's use_directory_urls, which decides where each page's HTML lands."""
-    with tempfile.TemporaryDirectory(prefix="okrsite-config-") as scratch:
-        docs = Path(scratch) / "docs"
+def directory_urls(root: Path, scratch: Path | None = None) -> bool:
+    """mkdocs.yml's use_directory_urls, which decides where each page's HTML lands.
+
+    scratch: where to make the temporary folder MkDocs needs (default: the system's).
+    """
+    with tempfile.TemporaryDirectory(prefix="okrsite-config-", dir=scratch) as folder:
+        docs = Path(folder) / "docs"
         docs.mkdir()
-        return bool(load_config_file(root, docs, Path(scratch) / "site").use_directory_urls)
+        return bool(load_config_file(root, docs, Path(folder) / "site").use_directory_urls)
 
 
 def content_files(root: Path) -> list[tuple[str, Path]]:
@@ -155,12 +160,35 @@ def _collect_logs() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
+def _sanitise_content(config: Any, content: Sequence[str]) -> None:
+    """Clean every page that came from content/, the overview (which embeds content/index.md)
+    included, and refuse any file in content/ that a browser could run."""
+    for relative in content:
+        if not relative.lower().endswith(SANITISED_FILES):
+            raise OkrsiteError(
+                f"{CONTENT_DIR}/{relative}: with `content: sanitised` in mkdocs.yml, content/ "
+                f"holds only Markdown pages and pictures ({', '.join(SANITISED_FILES)}); "
+                "remove the file or move it out of content/"
+            )
+    pages = frozenset(r for r in content if r.endswith(".md")) | {INTRO_PAGE}
+    config.plugins["okrsite-sanitise"] = SanitiseContent(pages)
+
+
 def build_quarter(
-    root: Path, site_dir: Path, plan: QuarterPlan, repository: Repository, progress: Progress
+    root: Path,
+    site_dir: Path,
+    plan: QuarterPlan,
+    repository: Repository,
+    progress: Progress,
+    scratch: Path | None = None,
 ) -> None:
-    """Write the quarter's pages and content/ into a docs folder and build it with MkDocs."""
+    """Write the quarter's pages and content/ into a docs folder and build it with MkDocs.
+
+    scratch: where to make the docs folder (default: the system's temporary folder); the site
+    writer gives its own temporary folder, which the next build clears if this one is killed.
+    """
     content = content_files(root)
-    with tempfile.TemporaryDirectory(prefix="okrsite-docs-") as docs_name:
+    with tempfile.TemporaryDirectory(prefix="okrsite-docs-", dir=scratch) as docs_name:
         docs = Path(docs_name)
         for relative, text in sorted(plan.pages.items()):
             target = docs / relative
@@ -179,11 +207,17 @@ def build_quarter(
             root,
             docs,
             site_dir,
-            site_name=html_text(repository.org.name),
+            # Escaped once here: Material prints site_name raw in most places and through
+            # `| e` in a few; Markup keeps `| e` from escaping it a second time.
+            site_name=Markup(html_text(repository.org.name)),
             nav=_nav(plan, repository.org, [relative for relative, _ in content]),
         )
+        settings = config.extra.get("okrsite")
+        if content_trust(config.extra) == "sanitised":
+            _sanitise_content(config, [relative for relative, _ in content])
         current = repository.current_quarter()
         config.extra["okrsite"] = {
+            **(settings if isinstance(settings, Mapping) else {}),
             "quarter": plan.quarter.title,
             "archive": plan.quarter.closed and not plan.current,
             "current": current.title if current else plan.quarter.title,

@@ -1,0 +1,69 @@
+"""content/ pages sanitised as MkDocs renders them, for organisations that let anyone edit content/.
+
+By default content/ is trusted like theme/ and mkdocs.yml: its Markdown may carry raw HTML and
+scripts, as any MkDocs site's pages may. With `extra.okrsite.content: sanitised` in mkdocs.yml,
+every page from content/ keeps only the tags and attributes below, so a `<script>`, an event
+handler or a `javascript:` link written there never reaches a reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import nh3
+from mkdocs.plugins import BasePlugin
+
+from okrsite.model.errors import OkrsiteError
+
+ContentTrust = Literal["trusted", "sanitised"]
+CONTENT_TRUST: tuple[ContentTrust, ...] = ("trusted", "sanitised")
+
+SANITISED_FILES = (".md", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+"""What a sanitised content/ may hold: pages and pictures, nothing a browser would run."""
+
+_MARKUP_ATTRIBUTES = {"id", "class", "title"}
+"""Attributes MkDocs and its extensions write (heading anchors, admonitions, tables)."""
+
+_TAGS = set(nh3.ALLOWED_TAGS) | {"input"}  # task-list checkboxes from pymdownx
+_ATTRIBUTES: dict[str, set[str]] = {
+    tag: set(nh3.ALLOWED_ATTRIBUTES.get(tag, set())) | _MARKUP_ATTRIBUTES for tag in _TAGS
+}
+_ATTRIBUTES["input"] = {"type", "checked", "disabled"}
+
+
+def content_trust(extra: Any) -> ContentTrust:
+    """mkdocs.yml's `extra.okrsite.content`: trusted (the default) or sanitised."""
+    # MkDocs hands `extra` over as a mapping of its own (a UserDict), not a dict.
+    settings = extra.get("okrsite") if isinstance(extra, Mapping) else None
+    value = settings.get("content", "trusted") if isinstance(settings, Mapping) else "trusted"
+    if value not in CONTENT_TRUST:
+        raise OkrsiteError(
+            f"mkdocs.yml: extra.okrsite.content is {value!r}; write trusted (content/ may hold "
+            "any HTML) or sanitised (pages from content/ are cleaned of scripts and raw HTML)"
+        )
+    return "sanitised" if value == "sanitised" else "trusted"
+
+
+def sanitised(html: str) -> str:
+    """A page's HTML with only safe tags, attributes and link schemes left."""
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+class SanitiseContent(BasePlugin):  # type: ignore[type-arg, no-untyped-call]
+    """Cleans the rendered HTML of the pages that came from content/, after every extension."""
+
+    def __init__(self, sources: frozenset[str]) -> None:
+        super().__init__()
+        self.sources = sources
+
+    def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Any) -> str:
+        """Generated pages are escaped already; only content/'s own pages are cleaned."""
+        return sanitised(html) if page.file.src_uri in self.sources else html
