@@ -149,7 +149,7 @@ def build_once(root: Path, out: Path) -> Timings:
     read = time.perf_counter()
     results = score_all(loaded.repository, AS_OF, AS_OF)
     scored = time.perf_counter()
-    problems = check_loaded(loaded, root, results)  # the checks read the scores
+    problems = check_loaded(loaded, root, results, AS_OF)  # the checks read the scores
     errors = [
         f"{p.location.path}:{p.location.line}: {p.message}"
         for p in problems
@@ -159,7 +159,16 @@ def build_once(root: Path, out: Path) -> Timings:
         raise RuntimeError(f"{root} has errors: " + "; ".join(errors))
     checked = time.perf_counter()
     with ChartClock().installed() as clock:
-        write_site(root, out, loaded.repository, results, problems, progress=stamps, workers=1)
+        write_site(
+            root,
+            out,
+            loaded.repository,
+            results,
+            problems,
+            today=AS_OF,
+            progress=stamps,
+            workers=1,
+        )
     finished = time.perf_counter()
 
     planned = stamps.times("building ")  # each quarter's pages and charts are ready

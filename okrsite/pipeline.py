@@ -45,7 +45,7 @@ def check(root: Path, today: date, as_of: date | None = None) -> Checked:
     """Load the repository, score every quarter once, and run every check on those scores."""
     loaded = load(root)
     results = score_all(loaded.repository, as_of, today)
-    return Checked(loaded, results, check_loaded(loaded, root, results))
+    return Checked(loaded, results, check_loaded(loaded, root, results, today))
 
 
 def build_site(
@@ -66,20 +66,30 @@ def build_site(
     if found := errors(loaded.problems):
         raise DataError(list(found))
     results = score_all(loaded.repository, as_of, today)
-    problems = check_loaded(loaded, root, results)
+    problems = check_loaded(loaded, root, results, today)
     # The build refuses whatever the check refuses, such as a closed quarter edited since.
     if found := errors(problems):
         raise DataError(list(found))
     return write_site(
-        root, out, loaded.repository, results, problems, progress=progress, workers=workers
+        root,
+        out,
+        loaded.repository,
+        results,
+        problems,
+        today=today,
+        progress=progress,
+        workers=workers,
     )
 
 
 def export(root: Path, quarter_id: str | None, as_of: date | None, today: date) -> QuarterResult:
-    """The quarter's scores for `okrsite export`: the named quarter, else the current one."""
+    """The quarter's scores for `okrsite export`: the named quarter, else the one current today.
+
+    The current quarter is chosen by `today`, never by `as_of` (README, "Readings of the contract").
+    """
     repository = load_valid(root)
     if quarter_id is None:
-        quarter = repository.current_quarter()
+        quarter = repository.current_quarter(today)
         if quarter is None:
             raise OkrsiteError(f"there is no quarter to export: {OKRS}/ has no YYYY-Qn folder")
     else:

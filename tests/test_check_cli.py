@@ -13,6 +13,8 @@ from okrsite.cli import main
 from tests.conftest import MINIMAL, PAYMENTS_CSV, PAYMENTS_YAML, WriteRepo
 
 NOV_10 = "1794268800"  # SOURCE_DATE_EPOCH of 2026-11-10: no KR of MINIMAL is stale yet
+# ... and its check-in of 2026-11-15 comes after today: MINIMAL's one warning on that day.
+FUTURE_ROW = "okrs/2026-Q4/payments.csv:3:1: OKR212 "
 
 
 def run(root: Path, *args: str) -> Result:
@@ -31,8 +33,8 @@ def test_warnings_only_exit_zero_and_print_a_summary(write_repo: WriteRepo) -> N
     result = run(repo(write_repo))
     assert result.exit_code == 0
     assert result.stdout == (
-        "okrs/2026-Q4: OKR206 quarter 2026-Q4 has no objective in technical-health, "
-        "team-health; balance delivery with technical health and team health\n"
+        f"{FUTURE_ROW}check-in of 'payments/delivery/lead-time' is dated 2026-11-15, after today "
+        "(2026-11-10); a check-in records a value already measured: correct the date\n"
     )
     assert result.stderr == "0 errors, 1 warning in 3 files\n"
 
@@ -49,7 +51,7 @@ def test_an_error_exits_one_and_comes_first(write_repo: WriteRepo) -> None:
         "okrs/2026-Q4/payments.csv:5:1: OKR035 date '27/11/2026' is not YYYY-MM-DD; "
         "write 2026-11-27"
     )
-    assert lines[1].startswith("okrs/2026-Q4: OKR206 ")
+    assert lines[1].startswith(FUTURE_ROW)
     assert result.stderr == "1 error, 1 warning in 3 files\n"
 
 
@@ -60,7 +62,9 @@ def test_github_format(write_repo: WriteRepo) -> None:
         "::error file=okrs/2026-Q4/payments.csv,line=5,col=1,title=OKR035::"
         "date '27/11/2026' is not YYYY-MM-DD; write 2026-11-27"
     )
-    assert result.stdout.splitlines()[1].startswith("::warning file=okrs/2026-Q4,title=OKR206::")
+    assert result.stdout.splitlines()[1].startswith(
+        "::warning file=okrs/2026-Q4/payments.csv,line=3,col=1,title=OKR212::"
+    )
 
 
 def test_json_format(write_repo: WriteRepo) -> None:
@@ -69,7 +73,7 @@ def test_json_format(write_repo: WriteRepo) -> None:
     records = json.loads(result.stdout)
     assert [(r["path"], r["line"], r["col"], r["code"], r["severity"]) for r in records] == [
         ("okrs/2026-Q4/payments.csv", 5, 1, "OKR035", "error"),
-        ("okrs/2026-Q4", None, None, "OKR206", "warning"),
+        ("okrs/2026-Q4/payments.csv", 3, 1, "OKR212", "warning"),
     ]
 
 

@@ -23,6 +23,7 @@ CSV_PATH = "okrs/2026-Q4/payments.csv"
 
 
 BASE = CheckInRequest(unit_id="payments", kr="delivery/lead-time", value="7", on=date(2026, 11, 20))
+TODAY = date(2026, 11, 27)
 
 
 def _request(**changes: Any) -> CheckInRequest:
@@ -36,12 +37,15 @@ def repo(write_repo: WriteRepo) -> Path:
 
 def test_appends_one_row_and_keeps_existing_bytes(repo: Path) -> None:
     before = (repo / CSV_PATH).read_bytes()
-    done = append_checkin(repo, _request(confidence="0.75", note="Reviews, faster", blockers=""))
+    done = append_checkin(
+        repo, _request(confidence="0.75", note="Reviews, faster", blockers=""), TODAY
+    )
     after = (repo / CSV_PATH).read_bytes()
     assert after[: len(before)] == before
     assert after[len(before) :] == b'2026-11-20,delivery/lead-time,7,0.75,"Reviews, faster",\n'
     assert done.row == '2026-11-20,delivery/lead-time,7,0.75,"Reviews, faster",'
     assert not done.created and done.quarter_id == "2026-Q4"
+    assert done.replaces == ()  # no other lead-time row on 2026-11-20
     assert [
         p for p in pipeline.check(repo, date(2026, 11, 27)).problems if p.severity == "error"
     ] == []
@@ -49,7 +53,7 @@ def test_appends_one_row_and_keeps_existing_bytes(repo: Path) -> None:
 
 def test_quotes_and_newlines_in_notes_read_back_unchanged(repo: Path) -> None:
     note = 'He said "ship it",\nthen left'
-    append_checkin(repo, _request(note=note, blockers="a,b"))
+    append_checkin(repo, _request(note=note, blockers="a,b"), TODAY)
     rows = list(csv.DictReader(io.StringIO((repo / CSV_PATH).read_text())))
     assert rows[-1]["note"] == note and rows[-1]["blockers"] == "a,b"
 
@@ -57,20 +61,21 @@ def test_quotes_and_newlines_in_notes_read_back_unchanged(repo: Path) -> None:
 def test_keeps_header_order_crlf_and_adds_a_missing_final_newline(write_repo: WriteRepo) -> None:
     existing = b"kr,value,date\r\ndelivery/lead-time,10,2026-10-15"
     root = write_repo({**MINIMAL, CSV_PATH: existing})
-    append_checkin(root, _request(value="8.5"))
+    append_checkin(root, _request(value="8.5"), TODAY)
     assert (root / CSV_PATH).read_bytes() == existing + b"\r\ndelivery/lead-time,8.5,2026-11-20\r\n"
 
 
 def test_refuses_a_value_for_a_column_the_header_lacks(write_repo: WriteRepo) -> None:
     root = write_repo({**MINIMAL, CSV_PATH: "date,kr,value\n"})
     with pytest.raises(OkrsiteError, match=r"payments\.csv has no confidence column"):
-        append_checkin(root, _request(confidence="0.5"))
+        append_checkin(root, _request(confidence="0.5"), TODAY)
 
 
 def test_creates_the_file_with_the_standard_header(write_repo: WriteRepo) -> None:
     files = {k: v for k, v in MINIMAL.items() if k != CSV_PATH}
     root = write_repo(files)
-    done = append_checkin(root, _request(on=date(2027, 1, 31)))  # last day of the grace period
+    last_of_grace = date(2027, 1, 31)
+    done = append_checkin(root, _request(on=last_of_grace), last_of_grace)
     assert done.created
     assert (root / CSV_PATH).read_text() == (
         "date,kr,value,confidence,note,blockers\n2027-01-31,delivery/lead-time,7,,,\n"
@@ -105,6 +110,11 @@ def test_creates_the_file_with_the_standard_header(write_repo: WriteRepo) -> Non
             r"2027-01-31 \(31 days after its end\)$",
         ),
         ({"quarter_id": "2027-Q1"}, r"^there is no quarter '2027-Q1'"),
+        (
+            {"on": date(2026, 11, 28)},
+            r"^--date 2026-11-28 is after today, 2026-11-27: a check-in records a value already "
+            r"measured; date it 2026-11-27 or earlier$",
+        ),
         ({"confidence": "1.5"}, r"^confidence '1\.5' must be a number from 0 to 1, e\.g\. 0\.7$"),
         ({"confidence": "nan"}, r"^confidence 'nan' must be a number from 0 to 1"),
         ({"confidence": "70%"}, r"^confidence '70%' must be .* \(write 0\.7 for 70%\)$"),
@@ -112,14 +122,14 @@ def test_creates_the_file_with_the_standard_header(write_repo: WriteRepo) -> Non
 )
 def test_refusals(repo: Path, changes: dict[str, object], message: str) -> None:
     with pytest.raises(OkrsiteError, match=message):
-        append_checkin(repo, _request(**changes))
+        append_checkin(repo, _request(**changes), TODAY)
     assert (repo / CSV_PATH).read_text() == PAYMENTS_CSV
 
 
 def test_refuses_a_closed_quarter(write_repo: WriteRepo) -> None:
     root = write_repo({**MINIMAL, "okrs/2026-Q4/quarter.yaml": "status: closed\n"})
     with pytest.raises(OkrsiteError, match=r"^quarter 2026-Q4 is closed; reopen it with"):
-        append_checkin(root, _request())
+        append_checkin(root, _request(), TODAY)
 
 
 def test_number_round_trip() -> None:
@@ -166,4 +176,58 @@ def test_command_takes_a_negative_value_and_still_refuses_unknown_options(repo: 
 def test_a_missing_org_file_is_reported_before_the_unit(tmp_path: Path) -> None:
     (tmp_path / "okrs").mkdir()
     with pytest.raises(OkrsiteError, match=r"^okrs/org\.yaml: OKR020 is missing"):
-        append_checkin(tmp_path, _request())
+        append_checkin(tmp_path, _request(), TODAY)
+
+
+def test_a_row_of_the_same_date_and_kr_names_the_rows_it_replaces(repo: Path) -> None:
+    # Line 3 is lead-time on 2026-11-15; each new row of that date outranks all before it.
+    first = append_checkin(repo, _request(on=date(2026, 11, 15), value="7.5"), TODAY)
+    assert first.replaces == (3,)
+    second = append_checkin(repo, _request(on=date(2026, 11, 15), value="7"), TODAY)
+    assert second.replaces == (3, 5)
+    assert (repo / CSV_PATH).read_text() == PAYMENTS_CSV + (
+        "2026-11-15,delivery/lead-time,7.5,,,\n2026-11-15,delivery/lead-time,7,,,\n"
+    )
+
+
+NOV_27 = "1795737600"  # SOURCE_DATE_EPOCH of 2026-11-27 00:00 UTC
+
+
+def test_command_refuses_a_date_after_today(repo: Path) -> None:
+    args = ["--root", str(repo), "checkin", "payments", "delivery/lead-time", "6", "--date"]
+    runner = CliRunner()
+    future = runner.invoke(main, [*args, "2026-11-28"], env={"SOURCE_DATE_EPOCH": NOV_27})
+    assert future.exit_code == 2
+    assert future.stderr == (
+        "okrsite: error: --date 2026-11-28 is after today, 2026-11-27: a check-in records a "
+        "value already measured; date it 2026-11-27 or earlier\n"
+    )
+    assert (repo / CSV_PATH).read_text() == PAYMENTS_CSV
+    # Today itself is fine.
+    done = runner.invoke(main, [*args, "2026-11-27"], env={"SOURCE_DATE_EPOCH": NOV_27})
+    assert done.exit_code == 0, done.output
+
+
+def test_command_says_when_the_row_replaces_one_of_the_same_date(repo: Path) -> None:
+    args = ["--root", str(repo), "checkin", "payments", "delivery/lead-time", "7.5"]
+    result = CliRunner().invoke(
+        main, [*args, "--date", "2026-11-15"], env={"SOURCE_DATE_EPOCH": NOV_27}
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "appended to okrs/2026-Q4/payments.csv: 2026-11-15,delivery/lead-time,7.5,,,\n"
+        "replaces the row of 2026-11-15 for delivery/lead-time (line 3): on one date the later "
+        "row wins\n"
+    )
+    # Appended all the same: history is never rewritten.
+    assert (repo / CSV_PATH).read_text() == PAYMENTS_CSV + "2026-11-15,delivery/lead-time,7.5,,,\n"
+    # Another KR on that date, or the same KR on another date, replaces nothing.
+    other = CliRunner().invoke(
+        main,
+        ["--root", str(repo), "checkin", "payments", "delivery/change-failure-rate", "4",
+         "--date", "2026-11-15"],
+        env={"SOURCE_DATE_EPOCH": NOV_27},
+    )  # fmt: skip
+    assert other.output == (
+        "appended to okrs/2026-Q4/payments.csv: 2026-11-15,delivery/change-failure-rate,4,,,\n"
+    )

@@ -247,14 +247,19 @@ def test_a_closed_quarter_is_computed_at_its_end_from_final_grades(
     assert unit(data, "payments")["objectives"][0]["score"] == (0.25 + 1.0) / 2
 
 
-def test_the_current_quarter_is_the_latest_open_one(write_repo: WriteRepo) -> None:
+def test_the_current_quarter_is_the_open_one_holding_today(write_repo: WriteRepo) -> None:
+    # Section 4: the open quarter whose dates hold today; else the latest quarter that has
+    # started; else the earliest. (tests/test_quarter_choice.py has every case.)
     later_closed = {
         "okrs/2027-Q1/quarter.yaml": "status: closed\n",
         "okrs/2027-Q1/payments.yaml": PAYMENTS_YAML,
     }
     assert export(repo(write_repo, later_closed))["quarter"] == "2026-Q4"
     all_closed = {**later_closed, "okrs/2026-Q4/quarter.yaml": "status: closed\n"}
-    assert export(repo(write_repo, all_closed))["quarter"] == "2027-Q1"
+    # On 2026-11-27 2027-Q1 has not started: 2026-Q4 is the latest quarter that has.
+    assert export(repo(write_repo, all_closed))["quarter"] == "2026-Q4"
+    feb_1_2027 = "1801440000"
+    assert export(repo(write_repo, all_closed), epoch=feb_1_2027)["quarter"] == "2027-Q1"
 
 
 def test_quarter_yaml_dates_replace_the_calendar_quarter(write_repo: WriteRepo) -> None:
@@ -533,8 +538,40 @@ WARNINGS: dict[str, tuple[dict[str, str], str]] = {
         "okrs/2026-Q4/eng.yaml:1:1: OKR205 unit 'eng' has 3 objectives; the policy allows 2",
     ),
     "a quarter leaving out a health domain": (
-        {},
+        {"okrs/2026-Q4/platform.yaml": MILESTONE_YAML + MILESTONE_YAML.replace(
+             "objectives:\n", "").replace("id: delivery", "id: paved-road")},
         "okrs/2026-Q4: OKR206 quarter 2026-Q4 has no objective in technical-health, team-health",
+    ),
+    "an objective that is an activity": (
+        {"okrs/2026-Q4/payments.yaml": PAYMENTS_YAML.replace(
+            "Ship features from idea to production faster", "Migrate to Kubernetes")},
+        "okrs/2026-Q4/payments.yaml:2:5: OKR210 objective 'payments/delivery': "
+        "'Migrate to Kubernetes' names an activity ('migrate'), not what will be better",
+    ),
+    "a count of things done": (
+        {"okrs/2026-Q4/payments.yaml": PAYMENTS_YAML.replace(
+            "Reduce median lead time for changes from 12 days to 5 days",
+            "Migrate 3 services to Kubernetes")},
+        "okrs/2026-Q4/payments.yaml:6:9: OKR201 key result 'payments/delivery/lead-time': "
+        "'Migrate 3 services to Kubernetes' reads as an activity ('migrate') that counts "
+        "things done, not what they change",
+    ),
+    "a milestone with no checkable end state": (
+        {"okrs/2026-Q4/payments.yaml": MILESTONE_YAML.replace(
+            "Every tier-1 service has a tested runbook", "Be more agile"),
+         "okrs/2026-Q4/payments.csv": "date,kr,value\n"},
+        "okrs/2026-Q4/payments.yaml:6:9: OKR211 milestone key result "
+        "'payments/delivery/runbooks': 'Be more agile' promises no end state anyone could check",
+    ),
+    "a check-in after today": (
+        {"okrs/2026-Q4/payments.csv": PAYMENTS_CSV + "2026-11-28,delivery/lead-time,7,,,\n"},
+        "okrs/2026-Q4/payments.csv:5:1: OKR212 check-in of 'payments/delivery/lead-time' is "
+        "dated 2026-11-28, after today (2026-11-27)",
+    ),
+    "quarter dates that wander from the calendar quarter": (
+        {"okrs/2026-Q4/quarter.yaml": "start: 2026-08-01\nend: 2026-12-31\n"},
+        "okrs/2026-Q4/quarter.yaml:1:8: OKR213 quarter 2026-Q4 runs 2026-08-01 to 2026-12-31: "
+        "its start is 61 days before the calendar quarter's (2026-10-01)",
     ),
     "a stale KR": (
         {"okrs/2026-Q4/payments.csv": PAYMENTS_CSV.replace("2026-10-15,delivery/c",
@@ -548,6 +585,14 @@ WARNINGS: dict[str, tuple[dict[str, str], str]] = {
          "okrs/2026-Q4/payments.yaml": PAYMENTS_YAML.replace(
              "target: 5\n", "target: 5\n        grade: 1\n")},
         "OKR208 unit 'payments' graded every key result 1.0 in 2026-Q4",
+    ),
+    "a unit's grades averaging 0.9 or more": (
+        {"okrs/2026-Q4/quarter.yaml": "status: closed\n",
+         "okrs/2026-Q4/payments.yaml": PAYMENTS_YAML.replace(
+             "target: 5\n", "target: 5\n        grade: 0.8\n")
+             + FOUR_KRS.split("      - id: kr-2")[0].replace(
+                 "target: 300\n", "target: 300\n        grade: 1\n")},
+        "OKR208 unit 'payments' averaged a grade of 0.95 over its 4 key results in 2026-Q4",
     ),
 }  # fmt: skip
 

@@ -16,6 +16,8 @@ from okrsite.model.errors import DataError, OkrsiteError
 from tests.conftest import MINIMAL, WriteRepo
 
 TODAY = date(2026, 11, 27)
+NOV_27 = "1795737600"  # SOURCE_DATE_EPOCH of 2026-11-27 00:00 UTC
+JAN_3_2027 = "1798934400"  # SOURCE_DATE_EPOCH of 2027-01-03 00:00 UTC, after 2026-Q4's end
 START, END = date(2026, 10, 1), date(2026, 12, 31)
 QUARTER_YAML = """\
 # The last quarter of 2026.
@@ -72,7 +74,7 @@ def test_moving_bytes_between_files_changes_the_digest(tmp_path: Path) -> None:
 
 
 def test_close_writes_status_and_digest_and_keeps_comments(repo: Path) -> None:
-    change = close_quarter(repo, "2026-Q4")
+    change = close_quarter(repo, "2026-Q4", END)
     digest = quarter_digest(repo / "okrs/2026-Q4", START, END)
     assert change.digest == digest and not change.created
     assert (repo / "okrs/2026-Q4/quarter.yaml").read_text() == (
@@ -86,7 +88,7 @@ def test_close_writes_status_and_digest_and_keeps_comments(repo: Path) -> None:
 
 
 def test_a_changed_closed_quarter_fails_the_check_until_reopened(repo: Path) -> None:
-    close_quarter(repo, "2026-Q4")
+    close_quarter(repo, "2026-Q4", END)
     with (repo / "okrs/2026-Q4/payments.csv").open("a") as stream:
         stream.write("2026-12-01,delivery/lead-time,6,,,\n")
     assert _errors(repo) == [
@@ -105,7 +107,7 @@ def test_a_changed_closed_quarter_fails_the_check_until_reopened(repo: Path) -> 
 def test_close_and_reopen_keep_the_file_mode(repo: Path) -> None:
     path = repo / "okrs/2026-Q4/quarter.yaml"
     path.chmod(0o644)
-    close_quarter(repo, "2026-Q4")
+    close_quarter(repo, "2026-Q4", END)
     assert path.stat().st_mode & 0o777 == 0o644
     path.chmod(0o664)
     reopen_quarter(repo, "2026-Q4")
@@ -125,7 +127,7 @@ def test_a_malformed_digest_is_reported(write_repo: WriteRepo) -> None:
 
 def test_close_creates_quarter_yaml_with_calendar_dates(write_repo: WriteRepo) -> None:
     root = write_repo(MINIMAL)
-    change = close_quarter(root, "2026-Q4")
+    change = close_quarter(root, "2026-Q4", END)
     assert change.created
     lines = (root / "okrs/2026-Q4/quarter.yaml").read_text().splitlines()
     assert lines == [
@@ -141,7 +143,7 @@ def test_close_creates_quarter_yaml_with_calendar_dates(write_repo: WriteRepo) -
 def test_close_refuses_a_quarter_with_data_errors(write_repo: WriteRepo) -> None:
     root = write_repo({**MINIMAL, "okrs/2026-Q4/payments.csv": "date,kr,value\nsoon,x,1\n"})
     with pytest.raises(DataError, match=r"okrs/2026-Q4/payments\.csv:2"):
-        close_quarter(root, "2026-Q4")
+        close_quarter(root, "2026-Q4", END)
     assert not (root / "okrs/2026-Q4/quarter.yaml").exists()
 
 
@@ -155,15 +157,15 @@ def test_close_refuses_a_quarter_with_data_errors(write_repo: WriteRepo) -> None
 )
 def test_close_refuses_a_bad_quarter(repo: Path, quarter_id: str, message: str) -> None:
     with pytest.raises(OkrsiteError, match=message):
-        close_quarter(repo, quarter_id)
+        close_quarter(repo, quarter_id, END)
 
 
 def test_close_refuses_a_frozen_quarter_and_reopen_an_open_one(repo: Path) -> None:
     with pytest.raises(OkrsiteError, match=r"^quarter 2026-Q4 is not closed"):
         reopen_quarter(repo, "2026-Q4")
-    close_quarter(repo, "2026-Q4")
+    close_quarter(repo, "2026-Q4", END)
     with pytest.raises(OkrsiteError, match=r"already closed and frozen .*okrsite reopen 2026-Q4"):
-        close_quarter(repo, "2026-Q4")
+        close_quarter(repo, "2026-Q4", END)
 
 
 def test_edit_keeps_crlf_and_falls_back_for_flow_style() -> None:
@@ -177,7 +179,7 @@ def test_edit_keeps_crlf_and_falls_back_for_flow_style() -> None:
 
 
 def test_close_and_reopen_commands(repo: Path) -> None:
-    runner = CliRunner()
+    runner = CliRunner(env={"SOURCE_DATE_EPOCH": JAN_3_2027})
     closed = runner.invoke(main, ["--root", str(repo), "close", "2026-Q4"])
     assert closed.exit_code == 0, closed.output
     assert closed.output.startswith(
@@ -191,3 +193,24 @@ def test_close_and_reopen_commands(repo: Path) -> None:
     assert reopened.output.startswith(
         "updated okrs/2026-Q4/quarter.yaml: status open, removed digest"
     )
+
+
+def test_close_refuses_a_quarter_before_its_end_unless_early(repo: Path) -> None:
+    runner = CliRunner()
+    args = ["--root", str(repo), "close", "2026-Q4"]
+    early = runner.invoke(main, args, env={"SOURCE_DATE_EPOCH": NOV_27})
+    assert early.exit_code == 2
+    assert early.stderr == (
+        "okrsite: error: quarter 2026-Q4 ends on 2026-12-31 and today is 2026-11-27: close it "
+        "on or after its end date, or give --early to close it now\n"
+    )
+    assert (repo / "okrs/2026-Q4/quarter.yaml").read_text() == QUARTER_YAML
+    forced = runner.invoke(main, [*args, "--early"], env={"SOURCE_DATE_EPOCH": NOV_27})
+    assert forced.exit_code == 0, forced.output
+    assert "status: closed" in (repo / "okrs/2026-Q4/quarter.yaml").read_text()
+
+
+def test_close_takes_the_end_date_itself(repo: Path) -> None:
+    with pytest.raises(OkrsiteError, match=r"^quarter 2026-Q4 ends on 2026-12-31 and today is "):
+        close_quarter(repo, "2026-Q4", date(2026, 12, 30))
+    assert close_quarter(repo, "2026-Q4", END).status == "closed"

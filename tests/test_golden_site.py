@@ -48,9 +48,9 @@ def generate(root: Path = FIXTURE, today: date = TODAY) -> dict[str, str]:
     if found := errors(loaded.problems):
         raise DataError(list(found))  # a broken fixture would only show an error page
     results = score_all(loaded.repository, None, today)
-    problems = check_loaded(loaded, root, results)
+    problems = check_loaded(loaded, root, results, today)
     files: dict[str, str] = {}
-    for plan in plan_quarters(root, loaded.repository, results, problems, workers=1):
+    for plan in plan_quarters(root, loaded.repository, results, problems, workers=1, today=today):
         quarter = plan.quarter.id
         charts = sorted(path for path in plan.pages if path.startswith(CHARTS))
         for path, text in plan.pages.items():

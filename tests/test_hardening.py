@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ def run(root: Path, *args: str) -> Result:
 def closed_repo(write_repo: WriteRepo) -> Path:
     """MINIMAL with 2026-Q4 closed and frozen by `okrsite close`."""
     root = write_repo({**MINIMAL, "mkdocs.yml": MKDOCS_YML})
-    close_quarter(root, "2026-Q4")
+    close_quarter(root, "2026-Q4", date(2026, 12, 1), early=True)  # on TODAY, before its end
     return root
 
 

@@ -6,17 +6,9 @@ from datetime import date
 
 import pytest
 
-from okrsite.model.okrs import KeyResult, Quarter, QuarterStatus
+from okrsite.model.okrs import KeyResult, Quarter, QuarterStatus, previous_quarter_id
 from okrsite.model.scores import QuarterResult
-from okrsite.score.history import (
-    KrPoint,
-    UnitPoint,
-    kr_history,
-    previous_quarter_id,
-    review,
-    score_all,
-    unit_history,
-)
+from okrsite.score.history import KrPoint, UnitPoint, kr_history, review, score_all, unit_history
 from tests.test_score import metric, milestone, objective, on, quarter, repository
 
 Q3 = (date(2026, 7, 1), date(2026, 9, 30))

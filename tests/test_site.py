@@ -138,7 +138,7 @@ def test_every_quarter_has_every_page(demo: Path) -> None:
 def test_versions_json_is_mikes_format_newest_first(demo: Path) -> None:
     repository = load_valid(demo)
     versions = json.loads((demo / "site/versions.json").read_text(encoding="utf-8"))
-    current = repository.current_quarter()
+    current = repository.current_quarter(TODAY)
     assert current is not None
     assert versions == [
         {
@@ -152,7 +152,7 @@ def test_versions_json_is_mikes_format_newest_first(demo: Path) -> None:
 
 def test_latest_is_a_plain_copy_of_the_current_quarter(demo: Path) -> None:
     site = demo / "site"
-    current = load_valid(demo).current_quarter()
+    current = load_valid(demo).current_quarter(TODAY)
     assert current is not None
     latest = site / "latest"
     assert not latest.is_symlink()
@@ -222,7 +222,7 @@ def test_every_key_result_has_its_chart(demo: Path) -> None:
 
 def test_closed_quarters_carry_the_archive_banner(demo: Path) -> None:
     repository = load_valid(demo)
-    current = repository.current_quarter()
+    current = repository.current_quarter(TODAY)
     site = demo / "site"
     for quarter in repository.quarters:
         archived = quarter.closed and quarter != current
@@ -267,7 +267,7 @@ def plan(root: Path, workers: int) -> dict[str, dict[str, str]]:
     """Every quarter's pages of root, built with this many worker processes."""
     repository = load_valid(root)
     results = score_all(repository, None, TODAY)
-    plans = plan_quarters(root, repository, results, (), workers=workers)
+    plans = plan_quarters(root, repository, results, (), workers=workers, today=TODAY)
     return {p.quarter.id: p.pages for p in plans}
 
 
@@ -276,7 +276,7 @@ def test_quarters_built_in_processes_match_a_serial_build(write_repo: WriteRepo)
     lines: list[str] = []
     repository = load_valid(root)
     results = score_all(repository, None, TODAY)
-    parallel = plan_quarters(root, repository, results, (), lines.append, workers=2)
+    parallel = plan_quarters(root, repository, results, (), lines.append, workers=2, today=TODAY)
     assert {p.quarter.id: p.pages for p in parallel} == plan(root, workers=1)
     # The progress display says what happens, and each quarter in order once it is ready.
     assert lines == [
@@ -327,7 +327,7 @@ def test_when_workers_die_the_quarters_are_built_here(
     lines: list[str] = []
     repository = load_valid(root)
     results = score_all(repository, None, TODAY)
-    plans = plan_quarters(root, repository, results, (), lines.append, workers=2)
+    plans = plan_quarters(root, repository, results, (), lines.append, workers=2, today=TODAY)
     assert {p.quarter.id: p.pages for p in plans} == serial
     assert lines[:2] == [
         "building 2 quarters' pages and charts in 2 processes",

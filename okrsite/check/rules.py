@@ -4,31 +4,50 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from okrsite.check.frozen import frozen_quarter_problems
 from okrsite.check.lints import lint
 from okrsite.load.repository import Loaded
-from okrsite.model.layout import OKRS
-from okrsite.model.okrs import Repository
+from okrsite.load.yaml_nodes import Mapping, read_yaml
+from okrsite.model.layout import OKRS, QUARTER_FILE
+from okrsite.model.okrs import Quarter, Repository
 from okrsite.model.problems import Location, Problem, problem
 from okrsite.model.scores import QuarterResult
 
 
 @dataclass(frozen=True)
 class Checked:
-    """What every rule is given: the repository, where it lives, and its scores."""
+    """What every rule is given: the repository, where it lives, its scores and today."""
 
     root: Path
     repository: Repository
     results: Sequence[QuarterResult]  # every quarter, scored once at the run's as-of date
+    today: date  # the run's today (SOURCE_DATE_EPOCH pins it): no check-in may come after it
 
 
 Rule = Callable[[Checked], list[Problem]]
 
 
 def _lint_rule(checked: Checked) -> list[Problem]:
-    return lint(checked.repository, checked.results)
+    def locate(quarter: Quarter, field: str) -> Location:
+        return quarter_field(checked.root, quarter, field)
+
+    return lint(checked.repository, checked.results, checked.today, locate)
+
+
+def quarter_field(root: Path, quarter: Quarter, field: str) -> Location:
+    """Where a field of the quarter's quarter.yaml is written, else the quarter's own location.
+
+    The model keeps a quarter's dates, not their lines; the few warnings about them (OKR213)
+    read the file again for the line, so the common case reads nothing twice.
+    """
+    if not quarter.location.path.endswith(f"/{QUARTER_FILE}"):
+        return quarter.location
+    node, _ = read_yaml(root, quarter.location.path)
+    value = node.get(field) if isinstance(node, Mapping) else None
+    return value.location if value is not None else quarter.location
 
 
 def _frozen_rule(checked: Checked) -> list[Problem]:
@@ -64,12 +83,12 @@ def sort_key(item: Problem) -> tuple[int, str, int, int, str]:
 
 
 def check_loaded(
-    loaded: Loaded, root: Path, results: Sequence[QuarterResult]
+    loaded: Loaded, root: Path, results: Sequence[QuarterResult], today: date
 ) -> tuple[Problem, ...]:
     """Every problem of a loaded and scored repository, policy.ignore applied to warnings."""
     ignored = loaded.repository.org.policy.ignore
     found = list(loaded.problems)
-    checked = Checked(root, loaded.repository, results)
+    checked = Checked(root, loaded.repository, results, today)
     for rule in RULES:
         found.extend(rule(checked))
     kept = {p for p in found if not (p.severity == "warning" and p.code in ignored)}

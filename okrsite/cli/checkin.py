@@ -21,7 +21,12 @@ from okrsite.model.clock import parse_date, today
 @click.argument("unit_id", metavar="UNIT")
 @click.argument("kr", metavar="OBJECTIVE/KR")
 @click.argument("value", metavar="VALUE")  # a string: parse_value explains a bad one
-@click.option("--date", "on", metavar="YYYY-MM-DD", help="The day measured (default: today).")
+@click.option(
+    "--date",
+    "on",
+    metavar="YYYY-MM-DD",
+    help="The day measured, today or earlier (default: today).",
+)
 @click.option(
     "--confidence",
     metavar="0-1",
@@ -49,16 +54,25 @@ def checkin(
     quarter_id: str | None,
 ) -> None:
     """Append a check-in for UNIT's OBJECTIVE/KR with VALUE to okrs/QUARTER/UNIT.csv."""
+    day = today()
     request = CheckInRequest(
         unit_id=unit_id,
         kr=kr,
         value=value,
-        on=parse_date(on, "--date") if on is not None else today(),
+        on=parse_date(on, "--date") if on is not None else day,
         confidence=confidence,
         note=note,
         blockers=blockers,
         quarter_id=quarter_id,
     )
-    done = append_checkin(get_context().root, request)
+    done = append_checkin(get_context().root, request, day)
     verb = "created" if done.created else "appended to"
     click.echo(f"{verb} {done.path}: {done.row}")
+    if done.replaces:
+        # Appended all the same; this says which figure the scores will use.
+        plural = "s" if len(done.replaces) > 1 else ""
+        lines = ", ".join(str(line) for line in done.replaces)
+        click.echo(
+            f"replaces the row{plural} of {request.on.isoformat()} for {request.kr} "
+            f"(line{plural} {lines}): on one date the later row wins"
+        )

@@ -16,7 +16,8 @@ from okrsite.score.export import dumps, export_quarter
     "quarter_id",
     metavar="YYYY-Qn",
     default=None,
-    help="The quarter to export (default: the current one, the latest open quarter).",
+    help="The quarter to export (default: the current one: the open quarter holding today, "
+    "else the latest started).",
 )
 @click.option(
     "--as-of",

@@ -44,10 +44,15 @@ def quarter(quarter_id: str) -> None:
 
 @click.command("close", epilog="Example: okrsite close 2026-Q4")
 @click.argument("quarter_id", metavar="QUARTER")
+@click.option(
+    "--early",
+    is_flag=True,
+    help="Close the quarter before its end date (refused without this).",
+)
 @common_options
-def close(quarter_id: str) -> None:
+def close(quarter_id: str, early: bool) -> None:
     """Mark QUARTER closed and freeze its data with a digest in quarter.yaml."""
-    done = close_quarter(get_context().root, quarter_id)
+    done = close_quarter(get_context().root, quarter_id, today(), early=early)
     verb = "created" if done.created else "updated"
     click.echo(f"{verb} {done.path}: status closed, digest {done.digest}")
     click.echo(

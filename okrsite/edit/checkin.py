@@ -1,4 +1,9 @@
-"""`okrsite checkin`: one validated row appended to a unit's check-in CSV, nothing rewritten."""
+"""`okrsite checkin`: one validated row appended to a unit's check-in CSV, nothing rewritten.
+
+A check-in records a value already measured, so it is never dated after today. A row of the same
+date and KR as an earlier one is appended all the same (history is never rewritten); since on one
+date the later row wins, the result says which rows it replaces in the scores.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from okrsite.edit.files import append
-from okrsite.load.checkins import COLUMNS, GRACE_DAYS, read_checkins
+from okrsite.load.checkins import COLUMNS, read_checkins
 from okrsite.load.repository import load
 from okrsite.load.text import MAX_BYTES
 from okrsite.model.errors import DataError, OkrsiteError
 from okrsite.model.layout import ORG_FILE
+from okrsite.model.limits import GRACE_DAYS
 from okrsite.model.numbers import NumberError, csv_number, parse_confidence, parse_number
-from okrsite.model.okrs import Quarter, Repository
+from okrsite.model.okrs import CheckIn, Quarter, Repository
 from okrsite.model.problems import about, errors, one_line, quote
 
 
@@ -41,6 +47,7 @@ class Appended:
     quarter_id: str
     row: str  # the CSV text appended, without the line ending
     created: bool  # whether the file was new
+    replaces: tuple[int, ...] = ()  # lines of earlier rows of the same date and KR it outranks
 
 
 def _window(quarter: Quarter) -> tuple[date, date]:
@@ -122,8 +129,11 @@ def _csv_row(cells: list[str], newline: str) -> str:
     return buffer.getvalue()
 
 
-def append_checkin(root: Path, request: CheckInRequest) -> Appended:
-    """Append one row to okrs/QUARTER/UNIT.csv, creating it with a header if needed."""
+def append_checkin(root: Path, request: CheckInRequest, today: date) -> Appended:
+    """Append one row to okrs/QUARTER/UNIT.csv, creating it with a header if needed.
+
+    today: the run's today (SOURCE_DATE_EPOCH or the clock); a row dated after it is refused.
+    """
     # The loader's own parsers: a row this writes is a row `okrsite check` reads back.
     try:
         value = parse_number(request.value.strip())
@@ -133,6 +143,11 @@ def append_checkin(root: Path, request: CheckInRequest) -> Appended:
         confidence = None if request.confidence is None else parse_confidence(request.confidence)
     except NumberError as error:
         raise OkrsiteError(f"confidence {quote(request.confidence)} {error}") from error
+    if request.on > today:
+        raise OkrsiteError(
+            f"--date {request.on.isoformat()} is after today, {today.isoformat()}: a check-in "
+            f"records a value already measured; date it {today.isoformat()} or earlier"
+        )
     quarter = _validate(root, request)
     relative = f"okrs/{quarter.id}/{request.unit_id}.csv"
     path = root / relative
@@ -161,16 +176,27 @@ def append_checkin(root: Path, request: CheckInRequest) -> Appended:
     header = ",".join(columns) + newline if created else ""
     row = _csv_row([cells.get(name, "") for name in columns], newline)
     added = prefix + (header + row).encode("utf-8")
-    _refuse_unless_it_loads(b"" if created else data, added, relative, quarter, request.unit_id)
+    after = _refuse_unless_it_loads(
+        b"" if created else data, added, relative, quarter, request.unit_id
+    )
     # Appended: existing bytes are never touched, so history cannot be lost.
     append(path, added)
-    return Appended(relative, quarter.id, row.removesuffix(newline), created)
+    new = max(after, key=lambda c: c.row)  # the row just appended is the file's last
+    replaced = tuple(
+        c.location.line
+        for c in after
+        if c.row < new.row and (c.date, c.kr) == (request.on, request.kr)
+    )
+    return Appended(relative, quarter.id, row.removesuffix(newline), created, replaced)
 
 
 def _refuse_unless_it_loads(
     data: bytes, added: bytes, relative: str, quarter: Quarter, unit_id: str
-) -> None:
-    """Refuse a row after which the loader would refuse the file: check reads what this writes."""
+) -> tuple[CheckIn, ...]:
+    """Refuse a row after which the loader would refuse the file: check reads what this writes.
+
+    The check-ins of the file with the row added, as the loader reads them.
+    """
     if len(data) + len(added) > MAX_BYTES:
         raise OkrsiteError(
             f"{relative} would grow past {MAX_BYTES // 1024} KiB, the most okrsite reads from "
@@ -183,6 +209,7 @@ def _refuse_unless_it_loads(
         if plan
         else None
     )
-    _, problems = read_checkins(text, relative, quarter.start, quarter.end, known)
+    checkins, problems = read_checkins(text, relative, quarter.start, quarter.end, known)
     if problems:
         raise OkrsiteError(f"the row would not load: {one_line(str(problems[0]))}")
+    return checkins

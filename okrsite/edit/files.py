@@ -12,6 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from okrsite.load.tree import write_reason
 from okrsite.model.errors import OkrsiteError
 
 
@@ -25,21 +26,8 @@ def _mode_of(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def reason(error: OSError, target: Path) -> str:
-    """Why writing target failed, in words: the file in the way, or the system's reason (with
-    the path it concerned, when that is not target itself)."""
-    if isinstance(error, FileExistsError | NotADirectoryError):
-        for ancestor in reversed([target, *target.parents]):
-            if os.path.lexists(ancestor) and not ancestor.is_dir():
-                return f"{ancestor} is a file, not a folder"
-    said = error.strerror or str(error)
-    if error.filename is not None and Path(os.fsdecode(error.filename)) != target:
-        return f"{os.fsdecode(error.filename)}: {said}"
-    return said
-
-
 def _cannot_write(path: Path, error: OSError) -> OkrsiteError:
-    return OkrsiteError(f"cannot write {path}: {reason(error, path)}")
+    return OkrsiteError(f"cannot write {path}: {write_reason(error, path)}")
 
 
 def make_folder(folder: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -105,8 +106,14 @@ def _new_quarter_text(quarter: Quarter) -> str:
     return f"{QUARTER_SCHEMA_COMMENT}\n{dates}"
 
 
-def close_quarter(root: Path, quarter_id: str) -> QuarterChange:
-    """Mark the quarter closed and write the digest that freezes its data files."""
+def close_quarter(
+    root: Path, quarter_id: str, today: date, *, early: bool = False
+) -> QuarterChange:
+    """Mark the quarter closed and write the digest that freezes its data files.
+
+    today: the run's today. A quarter is closed from its end date on: closed before, its grades
+    would be taken from a quarter still running. `early` closes it before all the same.
+    """
     folder = _folder(root, quarter_id)
     loaded = load(root)
     if found := errors(about(loaded.problems, quarter_id)):
@@ -119,6 +126,12 @@ def close_quarter(root: Path, quarter_id: str) -> QuarterChange:
         raise OkrsiteError(
             f"quarter {quarter_id} is already closed and frozen ({quarter.digest}); "
             f"to change it, run `okrsite reopen {quarter_id}` first"
+        )
+    if today < quarter.end and not early:
+        raise OkrsiteError(
+            f"quarter {quarter_id} ends on {quarter.end.isoformat()} and today is "
+            f"{today.isoformat()}: close it on or after its end date, or give --early to close "
+            "it now"
         )
     digest = quarter_digest(folder, quarter.start, quarter.end)
     relative = f"{OKRS}/{quarter_id}/{QUARTER_FILE}"

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import yaml
 
-from okrsite.edit.files import create_new, reason
+from okrsite.edit.files import create_new
 from okrsite.load.quarter_file import calendar_dates
 from okrsite.load.repository import load_valid
 from okrsite.load.schemas import QUARTER_SCHEMA_COMMENT, UNIT_SCHEMA_COMMENT
+from okrsite.load.tree import write_reason
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.limits import FIRST_QUARTER, LAST_QUARTER
 from okrsite.model.okrs import (
@@ -214,7 +215,7 @@ def new_quarter(root: Path, quarter_id: str, today: date) -> Scaffolded:
     except FileNotFoundError as error:
         raise OkrsiteError(f"{root / 'okrs'} does not exist") from error
     except OSError as error:
-        raise OkrsiteError(f"cannot write {folder}: {reason(error, folder)}") from error
+        raise OkrsiteError(f"cannot write {folder}: {write_reason(error, folder)}") from error
     for relative, text in texts.items():
         create_new(root / relative, text)
     return Scaffolded(

@@ -248,3 +248,16 @@ def scan_inputs(root: Path) -> list[Problem]:
     if config.problem is not None:
         problems.append(config.problem)
     return sorted(problems, key=lambda p: (p.location, p.code))
+
+
+def write_reason(error: OSError, target: Path) -> str:
+    """Why writing target failed, in words: the file in the way, or the system's reason (with
+    the path it concerned, when that is not target itself)."""
+    if isinstance(error, FileExistsError | NotADirectoryError):
+        for ancestor in reversed([target, *target.parents]):
+            if os.path.lexists(ancestor) and not ancestor.is_dir():
+                return f"{ancestor} is a file, not a folder"
+    said = error.strerror or str(error)
+    if error.filename is not None and Path(os.fsdecode(error.filename)) != target:
+        return f"{os.fsdecode(error.filename)}: {said}"
+    return said

@@ -329,12 +329,19 @@ class Repository:
         """The quarter with this id, if any."""
         return next((q for q in self.quarters if q.id == quarter_id), None)
 
-    def current_quarter(self) -> Quarter | None:
-        """The latest open quarter, else the latest quarter."""
-        open_quarters = [q for q in self.quarters if not q.closed]
-        if open_quarters:
-            return open_quarters[-1]
-        return self.quarters[-1] if self.quarters else None
+    def current_quarter(self, today: date) -> Quarter | None:
+        """The quarter the site and the export lead with on `today` (contract section 4).
+
+        The open quarter whose dates hold today; else the latest quarter that has started; else
+        the earliest. A quarter scaffolded ahead of time takes over only once it starts. None
+        when there is no quarter. "Latest" and "earliest" go by the quarters' order (their ids).
+        """
+        holding = [q for q in self.quarters if not q.closed and q.start <= today <= q.end]
+        started = [q for q in self.quarters if q.start <= today]
+        for candidates in (holding, started):
+            if candidates:
+                return candidates[-1]
+        return self.quarters[0] if self.quarters else None
 
 
 def calendar_quarter(quarter_id: str) -> tuple[date, date]:
@@ -346,3 +353,12 @@ def calendar_quarter(quarter_id: str) -> tuple[date, date]:
     start = date(year, 3 * number - 2, 1)
     end = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
     return start, date.fromordinal(end.toordinal() - 1)
+
+
+def previous_quarter_id(quarter_id: str) -> str:
+    """The calendar quarter before this one: 2026-Q1 comes after 2025-Q4."""
+    match = QUARTER_ID.fullmatch(quarter_id)
+    if match is None:
+        raise ValueError(f"not a quarter id: {quarter_id!r}")
+    year, number = int(match.group(1)), int(match.group(2))
+    return f"{year - 1}-Q4" if number == 1 else f"{year}-Q{number - 1}"

@@ -122,8 +122,13 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("OKR205", "warning", "more objectives than the policy allows"),
     ("OKR206", "warning", "quarter leaves out a health domain"),
     ("OKR207", "warning", "stale key result"),
-    ("OKR208", "warning", "every key result graded 1.0"),
+    ("OKR208", "warning", "possible sandbagging: grades of 0.9 or more"),
     ("OKR209", "warning", "file in a quarter folder is not read"),
+    # OKR21x: added 2026-11-28 (contract section 3).
+    ("OKR210", "warning", "objective names an activity, not an outcome"),
+    ("OKR211", "warning", "milestone promises no checkable end state"),
+    ("OKR212", "warning", "check-in dated after today"),
+    ("OKR213", "warning", "quarter dates wander from the calendar quarter"),
     # OKR3xx: reserved for the rules that freeze a closed quarter's data.
     ("OKR301", "error", "closed quarter changed since it was closed"),
     ("OKR302", "error", "closed quarter's digest is malformed"),

@@ -6,11 +6,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from okrsite.model.numbers import shown
 from okrsite.model.okrs import CheckIn, KeyResult, Objective, Quarter, Unit
 
 Band = Literal["red", "yellow", "green"]
 Status = Literal["no-data", "done", "on-track", "at-risk", "off-track"]
 Trend = Literal["improving", "worsening", "flat"]
+
+SANDBAG_MEAN = 0.9
+SANDBAG_MIN_KRS = 3
+"""Possible sandbagging: a unit's own KRs averaging this grade or more, over at least this many
+KRs (or every one graded 1.0), in a closed quarter. The check and the review page share it."""
+_TOLERANCE = 1e-9
 
 BANDS: tuple[Band, ...] = ("red", "yellow", "green")
 STATUSES: tuple[Status, ...] = ("no-data", "done", "on-track", "at-risk", "off-track")
@@ -80,6 +87,19 @@ class UnitResult:
     rollup: float | None
     band: Band | None
     objectives: tuple[ObjectiveResult, ...]
+
+    def sandbagging(self) -> str | None:
+        """How the unit's final grades look too easy, in words, or None: every one of its own
+        KRs graded 1.0, or at least SANDBAG_MIN_KRS of them averaging SANDBAG_MEAN or more."""
+        grades = [kr.grade for o in self.objectives for kr in o.key_results if kr.grade is not None]
+        if not grades:
+            return None
+        if all(grade >= 1 - _TOLERANCE for grade in grades):
+            return "graded every key result 1.0"
+        mean = sum(grades) / len(grades)
+        if len(grades) >= SANDBAG_MIN_KRS and mean >= SANDBAG_MEAN - _TOLERANCE:
+            return f"averaged a grade of {shown(round(mean, 2))} over its {len(grades)} key results"
+        return None
 
 
 @dataclass(frozen=True)

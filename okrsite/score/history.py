@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from okrsite.model.okrs import QUARTER_ID, Repository
+from okrsite.model.okrs import Repository, previous_quarter_id
 from okrsite.model.scores import Band, KeyResultResult, QuarterResult, UnitResult
 from okrsite.score.quarter import score_quarter
 
@@ -79,10 +79,11 @@ def score_all(
 ) -> tuple[QuarterResult, ...]:
     """Every quarter scored, oldest first.
 
-    `as_of` applies to the selected quarter only (default: the current quarter); every other
-    quarter is scored at its own default as-of: a closed quarter's end, else today clamped into it.
+    `as_of` applies to the selected quarter only (default: the current quarter, chosen by
+    `today`, not by `as_of`); every other quarter is scored at its own default as-of: a closed
+    quarter's end, else today clamped into it.
     """
-    current = repository.current_quarter()
+    current = repository.current_quarter(today)
     target = selected if selected is not None else (current.id if current else None)
     return tuple(
         score_quarter(repository, q, as_of if q.id == target else None, today)
@@ -111,24 +112,9 @@ def kr_history(results: Sequence[QuarterResult], path: str) -> KrHistory:
     return KrHistory(path, tuple(points))
 
 
-def previous_quarter_id(quarter_id: str) -> str:
-    """The calendar quarter before this one: 2026-Q1 comes after 2025-Q4."""
-    match = QUARTER_ID.fullmatch(quarter_id)
-    if match is None:
-        raise ValueError(f"not a quarter id: {quarter_id!r}")
-    year, number = int(match.group(1)), int(match.group(2))
-    return f"{year - 1}-Q4" if number == 1 else f"{year}-Q{number - 1}"
-
-
 def _graded(result: QuarterResult) -> dict[str, float]:
     """Each KR's final grade by path, for a closed quarter."""
     return {kr.path: kr.grade for kr in result.key_results() if kr.grade is not None}
-
-
-def _all_perfect(unit: UnitResult) -> bool:
-    """Whether a unit has at least one KR and every one is graded 1.0."""
-    grades = [kr.grade for o in unit.objectives for kr in o.key_results]
-    return bool(grades) and all(g is not None and g >= 1 - TOLERANCE for g in grades)
 
 
 def review(results: Sequence[QuarterResult], quarter_id: str) -> ReviewSignals:
@@ -156,5 +142,5 @@ def review(results: Sequence[QuarterResult], quarter_id: str) -> ReviewSignals:
         and kr.path in before
         and before[kr.path] >= STANDING - TOLERANCE
     )
-    sandbagging = tuple(unit for unit in result.units if _all_perfect(unit))
+    sandbagging = tuple(unit for unit in result.units if unit.sandbagging() is not None)
     return ReviewSignals(quarter_id, carry_over, standing, sandbagging)

@@ -181,11 +181,15 @@ def build_quarter(
     repository: Repository,
     progress: Progress,
     scratch: Path | None = None,
+    *,
+    current: Quarter,
 ) -> None:
     """Write the quarter's pages and content/ into a docs folder and build it with MkDocs.
 
     scratch: where to make the docs folder (default: the system's temporary folder); the site
     writer gives its own temporary folder, which the next build clears if this one is killed.
+    current: the site's current quarter, chosen once for the whole site by the site writer,
+    named by a closed quarter's archive banner.
     """
     content = content_files(root)
     with tempfile.TemporaryDirectory(prefix="okrsite-docs-", dir=scratch) as docs_name:
@@ -215,12 +219,11 @@ def build_quarter(
         settings = config.extra.get("okrsite")
         if content_trust(config.extra) == "sanitised":
             _sanitise_content(config, [relative for relative, _ in content])
-        current = repository.current_quarter()
         config.extra["okrsite"] = {
             **(settings if isinstance(settings, Mapping) else {}),
             "quarter": plan.quarter.title,
             "archive": plan.quarter.closed and not plan.current,
-            "current": current.title if current else plan.quarter.title,
+            "current": current.title,
         }
         with _collect_logs() as messages:
             try:

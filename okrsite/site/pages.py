@@ -25,17 +25,10 @@ from okrsite.model.errors import OkrsiteError
 from okrsite.model.numbers import shown_score
 from okrsite.model.okrs import Bands, Repository
 from okrsite.model.problems import Problem
-from okrsite.model.scores import (
-    BANDS,
-    STATUSES,
-    Band,
-    KeyResultResult,
-    ObjectiveResult,
-    QuarterResult,
-    UnitResult,
-)
+from okrsite.model.scores import BANDS, STATUSES, Band, KeyResultResult, ObjectiveResult, QuarterResult, UnitResult
 from okrsite.score.export import dumps, export_quarter
-from okrsite.score.history import UnitHistory, previous_quarter_id, review, unit_history
+from okrsite.score.history import UnitHistory, review, unit_history
+from okrsite.model.okrs import previous_quarter_id
 from okrsite.score.quarter import band_of
 from okrsite.site import charts
 from okrsite.site.charts import Chart

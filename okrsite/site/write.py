@@ -26,8 +26,10 @@ from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager, suppress
+from datetime import date
 from pathlib import Path
 
+from okrsite.load.tree import write_reason
 from okrsite.load.schemas import render, schemas
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONTENT_DIR
@@ -58,17 +60,20 @@ def plan_quarters(
     progress: Progress = _ignore,
     workers: int | None = None,
     scratch: Path | None = None,
+    *,
+    today: date,
 ) -> tuple[QuarterPlan, ...]:
     """Every quarter's pages, computed before anything is written.
 
     workers: how many processes build quarters side by side; None for one per core (at most
     one per quarter), 1 to build in this process only. scratch: where to make temporary
-    folders (default: the system's temporary folder).
+    folders (default: the system's temporary folder). today: the run's today, which picks the
+    current quarter (contract section 4), the one latest/ and index.html lead to.
     """
     intro_path = root / CONTENT_DIR / INTRO_PAGE
     intro = intro_path.read_text(encoding="utf-8") if intro_path.is_file() else ""
     urls_are_folders = directory_urls(root, scratch)
-    current = repository.current_quarter()
+    current = repository.current_quarter(today)
     sites = [
         QuarterSite(
             repository=repository,
@@ -88,7 +93,7 @@ def plan_quarters(
         for number, (result, pages) in enumerate(zip(results, all_pages, strict=True), start=1):
             quarter = result.quarter
             plan = QuarterPlan(
-                quarter, result.as_of, pages, current is not None and current == quarter
+                quarter, result.as_of, pages, current is not None and current.id == quarter.id
             )
             progress(
                 f"building {quarter.id} ({number}/{len(results)}): "
@@ -203,10 +208,13 @@ def write_site(
     results: Sequence[QuarterResult],
     problems: Sequence[Problem],
     *,
+    today: date,
     progress: Progress = _ignore,
     workers: int | None = None,
 ) -> tuple[QuarterPlan, ...]:
     """Build every quarter into a temporary sibling of out, then swap it in.
+
+    today: the run's today, which picks the current quarter (see plan_quarters).
 
     Holds out's lock throughout, waiting for another build of out to finish first. Any
     OSError (a folder that cannot be written, a full disk) is an OkrsiteError naming out.
@@ -222,13 +230,15 @@ def write_site(
             _check_replaceable(out)  # again: another build may have changed it meanwhile
             work = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-", dir=out.parent))
             try:
-                plans = plan_quarters(root, repository, results, problems, progress, workers, work)
+                plans = plan_quarters(
+                    root, repository, results, problems, progress, workers, work, today=today
+                )
                 _build(root, work, plans, repository, progress)
                 _swap(work / STAGED, out)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
     except OSError as error:
-        raise OkrsiteError(f"cannot build the site into {out}: {_reason(error, out)}") from error
+        raise OkrsiteError(f"cannot build the site into {out}: {write_reason(error, out)}") from error
     progress(f"wrote {out}")
     return plans
 
@@ -243,10 +253,18 @@ def _build(
     """The whole site in work/site: every quarter, latest/, versions.json, index.html, schemas."""
     staging = work / STAGED
     staging.mkdir()
+    current = next(p for p in plans if p.current)
     for number, plan in enumerate(plans, start=1):
         progress(f"rendering {plan.quarter.id} ({number}/{len(plans)}) with MkDocs")
-        build_quarter(root, staging / plan.quarter.id, plan, repository, progress, scratch=work)
-    current = next(p for p in plans if p.current)
+        build_quarter(
+            root,
+            staging / plan.quarter.id,
+            plan,
+            repository,
+            progress,
+            scratch=work,
+            current=current.quarter,
+        )
     shutil.copytree(staging / current.quarter.id, staging / LATEST)
     (staging / "versions.json").write_text(versions_json(plans), encoding="utf-8")
     (staging / "index.html").write_text(redirect_html(current.quarter), encoding="utf-8")
@@ -270,7 +288,7 @@ def recover_site(out: Path, progress: Progress = _ignore) -> None:
             if held:
                 _recover(out, progress)
     except OSError as error:
-        raise OkrsiteError(f"cannot build the site into {out}: {_reason(error, out)}") from error
+        raise OkrsiteError(f"cannot build the site into {out}: {write_reason(error, out)}") from error
 
 
 def lock_path(out: Path) -> Path:
@@ -373,18 +391,6 @@ def _check_replaceable(out: Path) -> None:
 def _absolute(path: Path) -> Path:
     """path made absolute and normal: `..` resolved, so its name and parent are real ones."""
     return Path(os.path.abspath(path))
-
-
-def _reason(error: OSError, target: Path) -> str:
-    """Why writing target failed, in words: the file in the way, or the system's reason."""
-    if isinstance(error, FileExistsError | NotADirectoryError):
-        for ancestor in reversed([target, *target.parents]):
-            if os.path.lexists(ancestor) and not ancestor.is_dir():
-                return f"{ancestor} is a file, not a folder"
-    said = error.strerror or str(error)
-    if error.filename is not None and Path(os.fsdecode(error.filename)) != target:
-        return f"{os.fsdecode(error.filename)}: {said}"
-    return said
 
 
 def versions_json(plans: Sequence[QuarterPlan]) -> str:
