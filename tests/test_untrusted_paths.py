@@ -29,7 +29,7 @@ NOV_10 = "1794268800"  # SOURCE_DATE_EPOCH of 2026-11-10: no KR of MINIMAL is st
 MKDOCS_YML = "site_name: x\ntheme: {name: material}\n"
 THEMED_YML = "site_name: x\ntheme: {name: material, custom_dir: theme}\n"
 OUT = "outside the repository; okrsite reads only files inside it: replace the link with the file"
-WARNING = "okrs/2026-Q4/payments.csv:3:1: OKR212 "  # MINIMAL's one warning on 2026-11-10: a later row
+WARNING = "okrs/2026-Q4/payments.csv:3:1: OKR212 "  # MINIMAL on 2026-11-10: a row dated later
 
 
 class Hung(BaseException):
