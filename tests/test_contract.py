@@ -116,14 +116,22 @@ def test_the_contracts_example_lead_time_scores_four_sevenths(write_repo: WriteR
 
 def test_export_keys_are_in_the_contracts_order(write_repo: WriteRepo) -> None:
     data = export(repo(write_repo))
-    assert list(data) == ["quarter", "as_of", "status", "score", "units"]
+    # the keys added on 2026-11-28 come after the older ones, in the contract's order
+    assert list(data) == ["quarter", "as_of", "status", "score", "units", "coverage"]
     payments = unit(data, "payments")
-    assert list(payments) == ["id", "kind", "parent", "score", "rollup", "band", "objectives"]
+    assert list(payments) == [
+        "id", "kind", "parent", "score", "rollup", "band", "objectives",
+        "name", "projected", "coverage", "thresholds",
+    ]  # fmt: skip
     objective = payments["objectives"][0]
-    assert list(objective) == ["id", "type", "domain", "score", "band", "key_results"]
+    assert list(objective) == [
+        "id", "type", "domain", "score", "band", "key_results",
+        "title", "projected", "coverage", "thresholds",
+    ]  # fmt: skip
     assert list(kr(data, LEAD_TIME)) == [
         "id", "kind", "value", "score", "grade", "projected_score",
         "status", "trend", "stale", "confidence",
+        "title", "owner", "dropped", "confidence_gap", "last_checkin",
     ]  # fmt: skip
     assert (data["quarter"], data["as_of"], data["status"]) == ("2026-Q4", "2026-11-27", "open")
 

@@ -24,9 +24,16 @@ from tests.test_score import (
     repository,
 )
 
-QUARTER_KEYS = ["quarter", "as_of", "status", "score", "units"]
-UNIT_KEYS = ["id", "kind", "parent", "score", "rollup", "band", "objectives"]
-OBJECTIVE_KEYS = ["id", "type", "domain", "score", "band", "key_results"]
+# Revised 2026-11-28: new keys after the old ones, in the contract's order.
+QUARTER_KEYS = ["quarter", "as_of", "status", "score", "units", "coverage"]
+UNIT_KEYS = [
+    "id", "kind", "parent", "score", "rollup", "band", "objectives",
+    "name", "projected", "coverage", "thresholds",
+]  # fmt: skip
+OBJECTIVE_KEYS = [
+    "id", "type", "domain", "score", "band", "key_results",
+    "title", "projected", "coverage", "thresholds",
+]  # fmt: skip
 KR_KEYS = [
     "id",
     "kind",
@@ -38,6 +45,11 @@ KR_KEYS = [
     "trend",
     "stale",
     "confidence",
+    "title",
+    "owner",
+    "dropped",
+    "confidence_gap",
+    "last_checkin",
 ]
 
 
@@ -93,6 +105,11 @@ def test_export_of_the_minimal_repository() -> None:
                 "trend": "improving",
                 "stale": False,
                 "confidence": 0.7,
+                "title": "Move from 12 to 5",
+                "owner": "Sam Lee",
+                "dropped": None,
+                "confidence_gap": False,  # 0.7 on an on-track KR: no gap
+                "last_checkin": "2026-11-15",
             },
             {
                 "id": "change-failure-rate",
@@ -105,8 +122,18 @@ def test_export_of_the_minimal_repository() -> None:
                 "trend": None,
                 "stale": False,
                 "confidence": None,
+                "title": "Hold the line",
+                "owner": "Sam Lee",
+                "dropped": None,
+                "confidence_gap": None,  # no confidence given
+                "last_checkin": "2026-10-15",
             },
         ],
+        "title": "Objective delivery",
+        # projected (1.0 + 1.0) / 2 = 1.0 (the done guardrail counts 1): green
+        "projected": 1.0,
+        "coverage": 1.0,  # 2 counted / 2
+        "thresholds": {"red": 0.4, "green": 0.7},
     }
     rollup = pytest.approx(objective_score)
     assert minimal_export() == {
@@ -123,6 +150,10 @@ def test_export_of_the_minimal_repository() -> None:
                 "rollup": rollup,
                 "band": "green",
                 "objectives": [],
+                "name": "Engineering",
+                "projected": 1.0,
+                "coverage": 1.0,
+                "thresholds": {"red": 0.4, "green": 0.7},
             },
             {
                 "id": "platform",
@@ -132,6 +163,10 @@ def test_export_of_the_minimal_repository() -> None:
                 "rollup": rollup,
                 "band": "green",
                 "objectives": [],
+                "name": "Platform",
+                "projected": 1.0,
+                "coverage": 1.0,
+                "thresholds": {"red": 0.4, "green": 0.7},
             },
             {
                 "id": "payments",
@@ -141,8 +176,13 @@ def test_export_of_the_minimal_repository() -> None:
                 "rollup": rollup,
                 "band": "green",
                 "objectives": [delivery],
+                "name": "Payments",
+                "projected": 1.0,
+                "coverage": 1.0,
+                "thresholds": {"red": 0.4, "green": 0.7},
             },
         ],
+        "coverage": 1.0,
     }
 
 
@@ -170,10 +210,14 @@ def test_every_unit_appears_in_org_yaml_order_with_the_null_rules() -> None:
         None,
         None,
     )
-    # no objectives of its own, but payments below it: 30 / 100 = 0.3, red
+    assert (by_id["research"]["coverage"], by_id["research"]["thresholds"]) == (None, None)
+    # no objectives of its own, but payments below it: 30 / 100 = 0.3
     assert by_id["platform"]["score"] is None
     assert by_id["platform"]["rollup"] == pytest.approx(0.3)
-    assert by_id["platform"]["band"] == "red"
+    # its band reads the projected roll-up: (0, 0) and (45, 30) reach 30 * 91 / 45 = 60.7 at
+    # day 91: 0.607, yellow
+    assert by_id["platform"]["projected"] == pytest.approx(30 * 91 / 45 / 100)
+    assert by_id["platform"]["band"] == "yellow"
 
 
 def test_no_data_kr_exports_nulls() -> None:
@@ -193,6 +237,11 @@ def test_no_data_kr_exports_nulls() -> None:
         "trend": None,
         "stale": True,  # 2026-10-01 to 2026-11-27 is 57 days, more than 45
         "confidence": None,
+        "title": "Move from 12 to 5",
+        "owner": "Sam Lee",
+        "dropped": None,
+        "confidence_gap": None,
+        "last_checkin": None,
     }
 
 

@@ -66,14 +66,16 @@ def test_cycle_is_reported_once_with_its_path(write_repo: WriteRepo) -> None:
         ("policy:\n  bands: {red: 0.8, green: 0.7}\n", f"{ORG}:15:10 OKR117"),
         ("policy:\n  expected: {committed: 70}\n", f"{ORG}:15:25 OKR117"),
         ("policy:\n  stale_after_days: 0\n", f"{ORG}:15:21 OKR117"),
+        ("policy:\n  expected: {committed: 0}\n", f"{ORG}:15:13 OKR117"),  # k divides by it
+        ("policy:\n  setup_days: 0\n", f"{ORG}:15:15 OKR117"),
         ("policy:\n  krs_per_objective_at_org: [3, 2]\n", f"{ORG}:15:29 OKR117"),
         ("policy:\n  max_objectives: {team: -1}\n", f"{ORG}:15:26 OKR117"),
         ("policy:\n  ignore: [OKR003]\n", f"{ORG}:15:12 OKR118"),
         ("policy:\n  stale_after_days: 4.5\n", f"{ORG}:15:21 OKR012"),
         ("policy:\n  ignored: []\n", f"{ORG}:15:3 OKR010"),
     ],
-    ids=["bands-order", "expected-range", "stale-zero", "kr-range", "cap-negative",
-         "ignore-error-code", "not-whole", "unknown-policy-field"],
+    ids=["bands-order", "expected-range", "stale-zero", "committed-zero", "setup-zero",
+         "kr-range", "cap-negative", "ignore-error-code", "not-whole", "unknown-policy-field"],
 )  # fmt: skip
 def test_policy_rules(write_repo: WriteRepo, policy: str, expected: str) -> None:
     assert found(write_repo, {ORG: ORG_YAML + policy}) == [expected]

@@ -10,6 +10,7 @@ import pytest
 
 from okrsite.load.repository import load_valid
 from okrsite.model.problems import Location, Problem
+from okrsite.model.scores import OPEN_STATUSES
 from okrsite.score.export import dumps, export_quarter
 from okrsite.score.history import score_all
 from okrsite.site.pages import DuplicatePageError, QuarterSite, add_page, quarter_pages
@@ -85,8 +86,10 @@ def test_bands_and_statuses_are_badges_that_say_their_word(write_repo: WriteRepo
     assert re.search(
         r'<span class="okrsite-badge okrsite-\w+">(on-track|at-risk|off-track)</span>', unit
     )
-    # Every status is counted on the overview, each in its badge: no colour without its word.
-    for status, tone in STATUS_TONES.items():
+    # Every status an open quarter can give is counted on the overview, each in its badge:
+    # no colour without its word.
+    for status in OPEN_STATUSES:
+        tone = STATUS_TONES[status]
         assert f'<span class="okrsite-badge okrsite-{tone}">{status}</span> |' in pages["index.md"]
 
 
@@ -190,3 +193,29 @@ def test_aligns_to_and_aligned_to_this_are_separate_paragraphs(write_repo: Write
     aligns = page.index("Aligns to: ")
     aligned = page.index("Aligned to this: ")
     assert "\n\n" in page[aligns:aligned]
+
+
+def test_null_scores_and_bands_show_a_dash_and_new_statuses_their_tones(
+    write_repo: WriteRepo,
+) -> None:
+    # No check-in yet: nothing is counted, so the objective, unit and org scores and bands are
+    # null (contract 2026-11-28) and shown as a dash; a dropped KR is a grey `dropped` badge.
+    yaml = MINIMAL["okrs/2026-Q4/payments.yaml"].replace(
+        "        max: 5\n", "        max: 5\n        dropped: The tracker was retired\n"
+    )
+    csv_text = "date,kr,value,confidence,note,blockers\n"
+    root = write_repo({**MINIMAL, "okrs/2026-Q4/payments.yaml": yaml,
+                       "okrs/2026-Q4/payments.csv": csv_text})  # fmt: skip
+    pages = pages_of(root, "2026-Q4")
+    assert "| 2026 Q4 | open | 2026-11-27 | — | — |" in pages["index.md"]
+    unit = pages["units/payments.md"]
+    assert "| committed | delivery | — | — | — |" in unit
+    assert '<span class="okrsite-badge okrsite-grey">dropped</span>' in unit
+    assert '<span class="okrsite-badge okrsite-grey">no-data</span>' in unit
+    assert "[Payments](units/payments.md), —\n" in pages["alignment.md"]
+    assert (STATUS_TONES["early"], STATUS_TONES["landed"], STATUS_TONES["partial"]) == (
+        "grey",
+        "green",
+        "yellow",
+    )
+    assert (STATUS_TONES["missed"], STATUS_TONES["dropped"]) == ("red", "grey")

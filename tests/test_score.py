@@ -457,7 +457,11 @@ def test_objective_score_is_the_weighted_mean_of_its_kr_scores() -> None:
     assert payments is not None
     # (0.6 * 3 + 0.2 * 1) / (3 + 1) = 0.5
     assert payments.objectives[0].score == pytest.approx(0.5)
-    assert payments.objectives[0].band == "yellow"
+    # The band reads the projection (contract 2026-11-28): lines through (0, 0) and (45, v) read
+    # at day 91: 60 * 91 / 45 = 121 -> 1.0, 20 * 91 / 45 = 40.4 -> 0.404;
+    # (1.0 * 3 + 0.404 * 1) / 4 = 0.851: green
+    assert payments.objectives[0].projected == pytest.approx((3 + 20 * 91 / 45 / 100) / 4)
+    assert payments.objectives[0].band == "green"
 
 
 ROLLUP_UNITS = (
@@ -511,21 +515,25 @@ def test_rollup_is_a_flat_mean_over_every_objective_below() -> None:
     # nothing under research has objectives
     assert rollups["research"] is None
     assert rollups["lab"] is None
-    # the org: (0.8 + 0.6 + 0.2 + 0.3) / 4 = 0.475, yellow
+    # the org: (0.8 + 0.6 + 0.2 + 0.3) / 4 = 0.475
     assert rollups["eng"] == pytest.approx(0.475)
     assert result.score == pytest.approx(0.475)
-    assert result.band == "yellow"
+    # its band reads the projected roll-up: (1.0 + 1.0 + 0.404 + 0.607) / 4 = 0.753, green
+    # (80, 60 -> 1.0; 20 * 91 / 45 = 40.4 -> 0.404; 30 * 91 / 45 = 60.7 -> 0.607)
+    assert result.band == "green"
 
 
-def test_unit_band_follows_its_rollup_and_is_none_without_one() -> None:
+def test_unit_band_follows_its_projected_rollup_and_is_none_without_one() -> None:
     bands = {u.unit.id: u.band for u in rollup_result().units}
-    # platform 0.533 yellow; payments 0.4 yellow; sre and infra 0.3 red; research none
+    # In an open quarter by the projected roll-up (projections as above):
+    # platform (1.0 + 1.0 + 0.404) / 3 = 0.801 green; payments (1.0 + 0.404) / 2 = 0.702 green;
+    # sre and infra 0.607 yellow; eng 0.753 green; research none
     assert bands == {
-        "eng": "yellow",
-        "platform": "yellow",
-        "payments": "yellow",
-        "infra": "red",
-        "sre": "red",
+        "eng": "green",
+        "platform": "green",
+        "payments": "green",
+        "infra": "yellow",
+        "sre": "yellow",
         "research": None,
         "lab": None,
     }

@@ -1,4 +1,4 @@
-"""`okrsite export`: a quarter's computed figures as JSON on standard output."""
+"""`okrsite export`: a quarter's computed figures as JSON (or CSV) on standard output."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import click
 from okrsite import pipeline
 from okrsite.cli.common import common_options, get_context
 from okrsite.model.clock import parse_date, today
-from okrsite.score.export import dumps, export_quarter
+from okrsite.score.export import dumps, export_csv, export_quarter
 
 
 @click.command("export")
@@ -26,10 +26,21 @@ from okrsite.score.export import dumps, export_quarter
     default=None,
     help="Compute the figures as of this date (default: a closed quarter's end, else today).",
 )
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json: every figure, the shape of scores.json; csv: one row per key result.",
+)
 @common_options
-def export(quarter_id: str | None, as_of_text: str | None) -> None:
-    """Print every computed figure of a quarter as JSON, the shape of scores.json."""
+def export(quarter_id: str | None, as_of_text: str | None, output_format: str) -> None:
+    """Print every computed figure of a quarter as JSON, the shape of scores.json (or CSV)."""
     # Parse the date first: a typo in it is reported even before the data is read.
     as_of = parse_date(as_of_text, "--as-of") if as_of_text is not None else None
     result = pipeline.export(get_context().root, quarter_id, as_of, today())
-    click.echo(dumps(export_quarter(result)), nl=False)
+    if output_format == "csv":
+        click.echo(export_csv(result), nl=False)
+    else:
+        click.echo(dumps(export_quarter(result)), nl=False)

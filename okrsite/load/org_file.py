@@ -15,6 +15,7 @@ UNIT_FIELDS = ("id", "name", "kind", "parent", "lead")
 POLICY_FIELDS = (
     "bands",
     "expected",
+    "setup_days",
     "stale_after_days",
     "max_krs_per_objective",
     "max_objectives",
@@ -222,12 +223,21 @@ def _read_policy(node: Node, problems: list[Problem]) -> Policy:
     committed, aspirational = (
         expected if expected else (default.expected_committed, default.expected_aspirational)
     )
+    if committed <= 0:
+        fields.fail(
+            "OKR117",
+            fields.at("expected"),
+            "expected: committed must be above 0 (the other types' thresholds are scaled by it)",
+        )
+        committed = default.expected_committed
+    setup = _positive(fields, "setup_days", default.setup_days)
     stale = _positive(fields, "stale_after_days", default.stale_after_days)
     max_krs = _positive(fields, "max_krs_per_objective", default.max_krs_per_objective)
     return Policy(
         bands=Bands(red, green),
         expected_committed=committed,
         expected_aspirational=aspirational,
+        setup_days=setup,
         stale_after_days=stale,
         max_krs_per_objective=max_krs,
         max_objectives=_read_max_objectives(fields, problems),

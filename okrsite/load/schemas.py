@@ -82,6 +82,7 @@ _KEY_RESULT: dict[str, Schema] = {
     "weight": {"type": "number", "exclusiveMinimum": 0, "description": "Weight in the mean."},
     "grade": _described(_SHARE, "The owner's final grade, 0 to 1, when the quarter is graded."),
     "grade_note": _described(_TEXT, "Why the grade is what it is."),
+    "dropped": _described(_TEXT, "Why the key result was dropped: it is taken out of the scores."),
 }
 
 _OBJECTIVE: dict[str, Schema] = {
@@ -128,6 +129,9 @@ _POLICY_FIELDS: dict[str, Schema] = {
         "properties": {"committed": _SHARE, "aspirational": _SHARE},
         "description": "The score each objective type is expected to reach.",
     },
+    "setup_days": _described(
+        _COUNT, "The quarter's first days of setup: no band, and no at-risk or off-track, yet."
+    ),
     "stale_after_days": _described(_COUNT, "Days without a check-in before a KR is stale."),
     "max_krs_per_objective": _described(_COUNT, "The most key results per objective."),
     "max_objectives": {

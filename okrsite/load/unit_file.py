@@ -45,6 +45,7 @@ KEY_RESULT_FIELDS = (
     "weight",
     "grade",
     "grade_note",
+    "dropped",
 )
 RETRO_FIELDS = ("learned", "realistic")
 
@@ -217,6 +218,7 @@ def _read_key_result(node: Node, prefix: str, problems: list[Problem]) -> KeyRes
     weight = fields.number("weight")
     grade = fields.number("grade")
     grade_note = fields.text("grade_note")
+    dropped = fields.text("dropped")
     _check_numbers(fields, kind, baseline, target, low, high, weight, grade)
     if (
         not fields.ok
@@ -240,6 +242,7 @@ def _read_key_result(node: Node, prefix: str, problems: list[Problem]) -> KeyRes
         weight=1.0 if weight is None else weight,
         grade=grade,
         grade_note=grade_note,
+        dropped=dropped,
         location=mapping.location,
     )
 

@@ -66,7 +66,8 @@ class Policy:
 
     bands: Bands = field(default_factory=Bands)
     expected_committed: float = 0.7
-    expected_aspirational: float = 0.6
+    expected_aspirational: float = 0.5
+    setup_days: int = 28
     stale_after_days: int = 45
     max_krs_per_objective: int = 4
     max_objectives: MaxObjectives = field(default_factory=MaxObjectives)
@@ -246,6 +247,7 @@ class KeyResult:
     weight: float = 1.0
     grade: float | None = None
     grade_note: str | None = None
+    dropped: str | None = None  # why the KR was taken out of the scores
     checkins: tuple[CheckIn, ...] = ()
     location: Location = Location("")
 

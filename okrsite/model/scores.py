@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 from typing import Literal
 
 from okrsite.model.numbers import shown
-from okrsite.model.okrs import CheckIn, KeyResult, Objective, Quarter, Unit
+from okrsite.model.okrs import Bands, CheckIn, KeyResult, Objective, Quarter, Unit
 
 Band = Literal["red", "yellow", "green"]
-Status = Literal["no-data", "done", "on-track", "at-risk", "off-track"]
+Status = Literal[
+    "dropped",
+    "no-data",
+    "done",
+    "on-track",
+    "at-risk",
+    "off-track",
+    "early",
+    "landed",
+    "partial",
+    "missed",
+]
 Trend = Literal["improving", "worsening", "flat"]
 
 SANDBAG_MEAN = 0.9
@@ -20,7 +32,19 @@ KRs (or every one graded 1.0), in a closed quarter. The check and the review pag
 _TOLERANCE = 1e-9
 
 BANDS: tuple[Band, ...] = ("red", "yellow", "green")
-STATUSES: tuple[Status, ...] = ("no-data", "done", "on-track", "at-risk", "off-track")
+OPEN_STATUSES: tuple[Status, ...] = (
+    "no-data",
+    "done",
+    "on-track",
+    "at-risk",
+    "off-track",
+    "early",
+    "dropped",
+)
+"""A KR's statuses in an open quarter (contract section 2)."""
+CLOSED_STATUSES: tuple[Status, ...] = ("landed", "partial", "missed", "dropped")
+"""A KR's statuses in a closed quarter, by final grade against its objective's thresholds."""
+STATUSES: tuple[Status, ...] = OPEN_STATUSES + CLOSED_STATUSES[:-1]
 
 
 @dataclass(frozen=True)
@@ -49,12 +73,29 @@ class KeyResultResult:
     trend: Trend | None
     stale: bool
     confidence: float | None
-    grade: float | None  # the final grade in a closed quarter, else None
+    grade: float | None  # the final grade in a closed quarter (None when dropped), else None
+    confidence_gap: bool | None = None
 
     @property
     def path(self) -> str:
         """UNIT/OBJECTIVE/KR, the KR's identity across quarters."""
         return f"{self.unit_id}/{self.objective_id}/{self.key_result.id}"
+
+    @property
+    def dropped(self) -> bool:
+        """Whether the KR was dropped: it takes no part in any score, coverage or count."""
+        return self.key_result.dropped is not None
+
+    @property
+    def counts(self) -> bool:
+        """Whether the KR is counted in its objective: not dropped, and in an open quarter
+        with at least one counted check-in (a closed quarter counts every KR by its grade)."""
+        return not self.dropped and (self.grade is not None or bool(self.counted))
+
+    @property
+    def last_checkin(self) -> date | None:
+        """The date of the latest counted check-in."""
+        return self.counted[-1].date if self.counted else None
 
     @property
     def final(self) -> float:
@@ -73,9 +114,21 @@ class ObjectiveResult:
 
     unit_id: str
     objective: Objective
-    score: float
-    band: Band
+    score: float | None  # None when no KR is counted yet
+    band: Band | None
     key_results: tuple[KeyResultResult, ...]
+    projected: float | None = None  # open quarters only
+    thresholds: Bands = field(
+        default_factory=Bands
+    )  # the policy's bands scaled by the objective type's factor
+    factor: Fraction = Fraction(1)  # k = expected[type] / expected.committed, exact
+    counted: int = 0  # KRs counted, out of `total`
+    total: int = 0  # KRs not dropped
+
+    @property
+    def coverage(self) -> float | None:
+        """Counted KRs over KRs not dropped; None with no KR left."""
+        return self.counted / self.total if self.total else None
 
 
 @dataclass(frozen=True)
@@ -87,6 +140,9 @@ class UnitResult:
     rollup: float | None
     band: Band | None
     objectives: tuple[ObjectiveResult, ...]
+    projected: float | None = None  # the projected roll-up, open quarters only
+    coverage: float | None = None  # of the roll-up: counted KRs / KRs
+    thresholds: Bands | None = None  # the bands scaled by the roll-up's mean factor
 
     def sandbagging(self) -> str | None:
         """How the unit's final grades look too easy, in words, or None: every one of its own
@@ -111,6 +167,7 @@ class QuarterResult:
     score: float | None  # the org's roll-up
     band: Band | None
     units: tuple[UnitResult, ...]
+    coverage: float | None = None  # the org's: counted KRs / KRs over the whole tree
 
     def unit(self, unit_id: str) -> UnitResult | None:
         """The result of this unit, if it is in org.yaml."""

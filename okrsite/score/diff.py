@@ -85,7 +85,7 @@ def _units(result: QuarterResult | None) -> dict[str, float | None]:
     return {} if result is None else {u.unit.id: u.rollup for u in result.units}
 
 
-def _objectives(result: QuarterResult | None) -> dict[str, tuple[float, str]]:
+def _objectives(result: QuarterResult | None) -> dict[str, tuple[float | None, str]]:
     if result is None:
         return {}
     return {

@@ -7,7 +7,17 @@ from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 
-from okrsite.model.okrs import Bands, CheckIn, KeyResult, Org, Policy, Quarter, Repository, Unit
+from okrsite.model.okrs import (
+    Bands,
+    CheckIn,
+    KeyResult,
+    Objective,
+    Org,
+    Policy,
+    Quarter,
+    Repository,
+    Unit,
+)
 from okrsite.model.scores import (
     Band,
     KeyResultResult,
@@ -136,6 +146,60 @@ def status(score: float, projected_score: float | None, bands: Bands) -> Status:
     return "off-track"
 
 
+def closed_status(grade: float, thresholds: Bands) -> Status:
+    """A KR's status in a closed quarter: landed at green, partial at red, else missed."""
+    if grade >= thresholds.green:
+        return "landed"
+    if grade >= thresholds.red:
+        return "partial"
+    return "missed"
+
+
+def in_setup(quarter: Quarter, as_of: date, policy: Policy) -> bool:
+    """Whether the as-of date is within the quarter's first `setup_days` days: with the start
+    as day 1, days 1 to setup_days, so as_of < start + setup_days (and any day before the start).
+    """
+    return (as_of - quarter.start).days < policy.setup_days
+
+
+GAP_HIGH = 0.7
+GAP_LOW = 0.4
+"""Confidence gap: a confidence of GAP_HIGH or more on a KR at risk or off track, or below
+GAP_LOW on one on track or done."""
+
+
+def confidence_gap(status_: Status, confidence: float | None) -> bool | None:
+    """Whether the owner's latest confidence disagrees with the status (open quarters only)."""
+    if confidence is None or status_ in ("early", "no-data", "dropped"):
+        return None
+    if status_ in ("at-risk", "off-track"):
+        return confidence >= GAP_HIGH
+    if status_ in ("on-track", "done"):
+        return confidence < GAP_LOW
+    return None
+
+
+def factor(objective_type: str, policy: Policy) -> Fraction:
+    """k = expected[type] / expected.committed, exact: the scale of a type's thresholds."""
+    expected = (
+        policy.expected_aspirational
+        if objective_type == "aspirational"
+        else policy.expected_committed
+    )
+    return decimal(expected) / decimal(policy.expected_committed)
+
+
+def decimal(value: float) -> Fraction:
+    """A policy figure as the decimal it is written as (0.7 is 7/10, not the float's binary
+    value), so scaled thresholds are the decimals a reader works out: 0.7 x 0.5 / 0.7 = 0.5."""
+    return Fraction(repr(float(value)))
+
+
+def scaled(bands: Bands, k: Fraction) -> Bands:
+    """The bands scaled by k, computed exactly and rounded once."""
+    return Bands(red=float(decimal(bands.red) * k), green=float(decimal(bands.green) * k))
+
+
 def measure(
     unit_id: str,
     objective_id: str,
@@ -144,13 +208,24 @@ def measure(
     as_of: date,
     policy: Policy,
     grade: float | None = None,
+    thresholds: Bands | None = None,
 ) -> KeyResultResult:
-    """Every figure of one KR at the as-of date; `grade` is its final grade, if known."""
+    """Every figure of one KR at the as-of date; `grade` is its final grade, if known, and
+    `thresholds` those of its objective (default: the policy's bands)."""
+    bands = policy.bands if thresholds is None else thresholds
     counted = counted_checkins(key_result, quarter, as_of)
     latest = counted[-1] if counted else None
     since = latest.date if latest is not None else quarter.start
     stale = (as_of - since).days > policy.stale_after_days
+    dropped = key_result.dropped is not None
+    if dropped:
+        grade = None
     if latest is None:
+        state: Status = "no-data"
+        if dropped:
+            state = "dropped"
+        elif quarter.closed:
+            state = closed_status(grade if grade is not None else 0.0, bands)
         return KeyResultResult(
             unit_id=unit_id,
             objective_id=objective_id,
@@ -161,18 +236,31 @@ def measure(
             progress=None,
             projection=None,
             projected_score=None,
-            status="no-data",
+            status=state,
             trend=None,
             stale=stale,
             confidence=None,
             grade=grade,
+            confidence_gap=None,
         )
     series = progress_series(key_result, counted)
     score = clamp(series[-1])
-    projection = project(key_result, counted, quarter)
-    projected_score = (
+    projection = None if quarter.closed else project(key_result, counted, quarter)
+    projected_score: float | None = (
         score if projection is None else clamp(value_progress(key_result, projection.end_value))
     )
+    gap: bool | None = None
+    if dropped:
+        state = "dropped"
+    elif quarter.closed:
+        state = closed_status(grade if grade is not None else score, bands)
+    else:
+        state = status(score, projected_score, bands)
+        if state in ("at-risk", "off-track") and in_setup(quarter, as_of, policy):
+            state = "early"
+        gap = confidence_gap(state, latest.confidence)
+    if quarter.closed:
+        projected_score = None
     return KeyResultResult(
         unit_id=unit_id,
         objective_id=objective_id,
@@ -183,11 +271,12 @@ def measure(
         progress=series[-1],
         projection=projection,
         projected_score=projected_score,
-        status=status(score, projected_score, policy.bands),
+        status=state,
         trend=trend(series[-2], series[-1]) if len(series) >= 2 else None,
         stale=stale,
         confidence=latest.confidence,
         grade=grade,
+        confidence_gap=gap,
     )
 
 
@@ -200,11 +289,11 @@ def final_grade(
     return measure(unit_id, objective_id, key_result, quarter, quarter.end, policy).score
 
 
-def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float:
-    """The weighted mean of (figure, weight) pairs; 0 for none (an objective with no KRs)."""
+def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
+    """The weighted mean of (figure, weight) pairs; None for none (nothing counted)."""
     items = list(pairs)
     total = sum(weight for _, weight in items)
-    return sum(figure * weight for figure, weight in items) / total if total else 0.0
+    return sum(figure * weight for figure, weight in items) / total if total else None
 
 
 def mean(figures: Sequence[float]) -> float | None:
@@ -217,6 +306,57 @@ def exact_mean(total: Fraction, count: int) -> float | None:
     return float(total / count) if count else None
 
 
+def _projected_of(result: KeyResultResult) -> float:
+    """A counted KR's projected score; a done KR counts as 1."""
+    if result.status == "done":
+        return 1.0
+    return result.projected_score if result.projected_score is not None else result.score
+
+
+def score_objective(
+    unit_id: str, objective: Objective, quarter: Quarter, as_of: date, policy: Policy
+) -> ObjectiveResult:
+    """One objective from its counted KRs (dropped KRs take no part), with its thresholds."""
+    k = factor(objective.type, policy)
+    thresholds = scaled(policy.bands, k)
+    key_results = tuple(
+        measure(
+            unit_id,
+            objective.id,
+            kr,
+            quarter,
+            as_of,
+            policy,
+            final_grade(unit_id, objective.id, kr, quarter, policy) if quarter.closed else None,
+            thresholds,
+        )
+        for kr in objective.key_results
+    )
+    counted = [kr for kr in key_results if kr.counts]
+    score = weighted_mean((kr.final, kr.key_result.weight) for kr in counted)
+    projected = (
+        None
+        if quarter.closed
+        else weighted_mean((_projected_of(kr), kr.key_result.weight) for kr in counted)
+    )
+    if quarter.closed:
+        shown_band = band(score, thresholds)
+    else:
+        shown_band = None if in_setup(quarter, as_of, policy) else band(projected, thresholds)
+    return ObjectiveResult(
+        unit_id=unit_id,
+        objective=objective,
+        score=score,
+        band=shown_band,
+        key_results=key_results,
+        projected=projected,
+        thresholds=thresholds,
+        factor=k,
+        counted=len(counted),
+        total=sum(1 for kr in key_results if not kr.dropped),
+    )
+
+
 def score_unit_objectives(
     unit: Unit, quarter: Quarter, as_of: date, policy: Policy
 ) -> tuple[ObjectiveResult, ...]:
@@ -224,54 +364,63 @@ def score_unit_objectives(
     plan = quarter.plan(unit.id)
     if plan is None:
         return ()
-    results: list[ObjectiveResult] = []
-    for objective in plan.objectives:
-        key_results = tuple(
-            measure(
-                unit.id,
-                objective.id,
-                kr,
-                quarter,
-                as_of,
-                policy,
-                final_grade(unit.id, objective.id, kr, quarter, policy) if quarter.closed else None,
-            )
-            for kr in objective.key_results
-        )
-        score = weighted_mean((kr.final, kr.key_result.weight) for kr in key_results)
-        results.append(
-            ObjectiveResult(
-                unit_id=unit.id,
-                objective=objective,
-                score=score,
-                band=band_of(score, policy.bands),
-                key_results=key_results,
-            )
-        )
-    return tuple(results)
+    return tuple(
+        score_objective(unit.id, objective, quarter, as_of, policy) for objective in plan.objectives
+    )
 
 
-def _rollups(
-    org: Org, objectives: Mapping[str, Sequence[ObjectiveResult]]
-) -> dict[str, float | None]:
-    """Each unit's roll-up: a flat mean over every objective of the unit and the units below it,
-    not a mean of child roll-ups. Linear time: one pass up the tree, children before parents.
-
-    The sums are exact (fractions of the floats), so the roll-up is the correctly rounded mean
-    whatever the order of the tree: equal scores roll up to that very score, and a roll-up never
-    leaves the range of the scores it averages.
-    """
+def _subtree_totals(
+    org: Org, figures: Mapping[str, Sequence[Fraction | None]]
+) -> dict[str, tuple[Fraction, int]]:
+    """For each unit, the exact sum and count of the non-null figures of the unit and every
+    unit below it. Linear time: one pass up the tree, children before parents."""
     totals: dict[str, tuple[Fraction, int]] = {}
     forest = org.forest()
     for unit, _ in forest:
-        scores = [o.score for o in objectives.get(unit.id, ())]
-        totals[unit.id] = (sum((Fraction(s) for s in scores), Fraction(0)), len(scores))
+        known = [f for f in figures.get(unit.id, ()) if f is not None]
+        totals[unit.id] = (sum(known, Fraction(0)), len(known))
     for unit, parent in reversed(forest):  # every unit comes after the unit it hangs from
         if parent is not None:
             total, count = totals[unit.id]
             above, above_count = totals[parent]
             totals[parent] = (above + total, above_count + count)
+    return totals
+
+
+def _fraction(value: float | None) -> Fraction | None:
+    return None if value is None else Fraction(value)
+
+
+def _rollups(
+    org: Org, objectives: Mapping[str, Sequence[ObjectiveResult]]
+) -> dict[str, float | None]:
+    """Each unit's roll-up: a flat mean over the non-null objective scores of the unit and the
+    units below it, not a mean of child roll-ups.
+
+    The sums are exact (fractions of the floats), so the roll-up is the correctly rounded mean
+    whatever the order of the tree: equal scores roll up to that very score, and a roll-up never
+    leaves the range of the scores it averages.
+    """
+    totals = _subtree_totals(
+        org, {u: [_fraction(o.score) for o in objs] for u, objs in objectives.items()}
+    )
     return {unit_id: exact_mean(total, count) for unit_id, (total, count) in totals.items()}
+
+
+def _coverages(
+    org: Org, objectives: Mapping[str, Sequence[ObjectiveResult]]
+) -> dict[str, float | None]:
+    """Each unit roll-up's coverage: counted KRs over KRs not dropped, None with no KR."""
+    counted = _subtree_totals(
+        org, {u: [Fraction(o.counted) for o in objs] for u, objs in objectives.items()}
+    )
+    total = _subtree_totals(
+        org, {u: [Fraction(o.total) for o in objs] for u, objs in objectives.items()}
+    )
+    return {
+        unit_id: float(counted[unit_id][0] / total[unit_id][0]) if total[unit_id][0] else None
+        for unit_id in total
+    }
 
 
 def score_quarter(
@@ -285,27 +434,47 @@ def score_quarter(
     Without as_of and today the quarter is scored at its end; the CLI passes today.
     """
     org = repository.org
+    policy = org.policy
     when = as_of_date(quarter, as_of, today if today is not None else quarter.end)
-    objectives = {
-        unit.id: score_unit_objectives(unit, quarter, when, org.policy) for unit in org.units
-    }
+    objectives = {unit.id: score_unit_objectives(unit, quarter, when, policy) for unit in org.units}
     rollups = _rollups(org, objectives)
-    units = [
-        UnitResult(
-            unit=unit,
-            score=mean([o.score for o in objectives[unit.id]]),
-            rollup=rollups[unit.id],
-            band=band(rollups[unit.id], org.policy.bands),
-            objectives=objectives[unit.id],
+    coverages = _coverages(org, objectives)
+    projected = _subtree_totals(
+        org, {u: [_fraction(o.projected) for o in objs] for u, objs in objectives.items()}
+    )
+    factors = _subtree_totals(
+        org,
+        {
+            u: [o.factor if o.score is not None else None for o in objs]
+            for u, objs in objectives.items()
+        },
+    )
+    setup = not quarter.closed and in_setup(quarter, when, policy)
+    units: list[UnitResult] = []
+    for unit in org.units:
+        factor_total, factor_count = factors[unit.id]
+        thresholds = scaled(policy.bands, factor_total / factor_count) if factor_count else None
+        unit_projected = None if quarter.closed else exact_mean(*projected[unit.id])
+        figure = rollups[unit.id] if quarter.closed else unit_projected
+        units.append(
+            UnitResult(
+                unit=unit,
+                score=mean([o.score for o in objectives[unit.id] if o.score is not None]),
+                rollup=rollups[unit.id],
+                band=None if setup or thresholds is None else band(figure, thresholds),
+                objectives=objectives[unit.id],
+                projected=unit_projected,
+                coverage=coverages[unit.id],
+                thresholds=thresholds,
+            )
         )
-        for unit in org.units
-    ]
     root = org.root()
-    org_score = next((u.rollup for u in units if root is not None and u.unit.id == root.id), None)
+    org_unit = next((u for u in units if root is not None and u.unit.id == root.id), None)
     return QuarterResult(
         quarter=quarter,
         as_of=when,
-        score=org_score,
-        band=band(org_score, org.policy.bands),
+        score=org_unit.rollup if org_unit is not None else None,
+        band=org_unit.band if org_unit is not None else None,
         units=tuple(units),
+        coverage=org_unit.coverage if org_unit is not None else None,
     )

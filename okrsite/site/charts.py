@@ -26,7 +26,16 @@ from okrsite.model.numbers import approximate, shown, shown_score
 from okrsite.model.okrs import Bands, KeyResult, Org, Quarter, Unit, is_slug
 from okrsite.model.scores import BANDS, Band, KeyResultResult, QuarterResult, UnitResult
 from okrsite.score.quarter import band_of, holds
-from okrsite.site.palettes import BAND_RANGE, CONNECTOR_STYLE, GUIDE_STYLE, KR_SERIES, PALETTES, SERIES_RANGE, Palette, vega_config
+from okrsite.site.palettes import (
+    BAND_RANGE,
+    CONNECTOR_STYLE,
+    GUIDE_STYLE,
+    KR_SERIES,
+    PALETTES,
+    SERIES_RANGE,
+    Palette,
+    vega_config,
+)
 
 DEFAULT_BANDS = Bands()
 TITLE_LIMIT = 80  # characters of a chart's drawn title; the page shows the full text

@@ -23,12 +23,20 @@ from markupsafe import Markup
 
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.numbers import shown_score
-from okrsite.model.okrs import Bands, Repository
+from okrsite.model.okrs import Bands, Repository, previous_quarter_id
 from okrsite.model.problems import Problem
-from okrsite.model.scores import BANDS, STATUSES, Band, KeyResultResult, ObjectiveResult, QuarterResult, UnitResult
+from okrsite.model.scores import (
+    BANDS,
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Band,
+    KeyResultResult,
+    ObjectiveResult,
+    QuarterResult,
+    UnitResult,
+)
 from okrsite.score.export import dumps, export_quarter
 from okrsite.score.history import UnitHistory, review, unit_history
-from okrsite.model.okrs import previous_quarter_id
 from okrsite.score.quarter import band_of
 from okrsite.site import charts
 from okrsite.site.charts import Chart
@@ -153,14 +161,15 @@ class QuarterContext:
 
 
 def _status_counts(result: QuarterResult) -> tuple[tuple[str, int], ...]:
-    """How many KRs have each status, in STATUSES' order."""
+    """How many KRs have each status a quarter in its state can give, in the contract's order."""
     krs = result.key_results()
-    return tuple((s, sum(1 for kr in krs if kr.status == s)) for s in STATUSES)
+    statuses = CLOSED_STATUSES if result.quarter.closed else OPEN_STATUSES
+    return tuple((s, sum(1 for kr in krs if kr.status == s)) for s in statuses)
 
 
 def _distribution(result: QuarterResult, bands: Bands) -> tuple[tuple[Band, int], ...]:
     """How many KRs' final figures fall in each band, red to green."""
-    grades = [band_of(kr.final, bands) for kr in result.key_results()]
+    grades = [band_of(kr.final, bands) for kr in result.key_results() if not kr.dropped]
     return tuple((b, grades.count(b)) for b in BANDS)
 
 
@@ -182,7 +191,8 @@ def _alignment_lines(
         unit = links.unit(objective.unit_id, "")
         label = links.objective_result(objective, "")
         indent = "    " * depth
-        lines.append(Markup(f"{indent}- {label}: {unit}, {shown_score(objective.score)}"))
+        score = "—" if objective.score is None else shown_score(objective.score)
+        lines.append(Markup(f"{indent}- {label}: {unit}, {score}"))
         stack.extend((c, depth + 1) for c in reversed(children.get(path, ())))
     return lines
 

@@ -27,6 +27,11 @@ STATUS_TONES: Mapping[str, str] = {
     "at-risk": "yellow",
     "off-track": "red",
     "no-data": "grey",
+    "early": "grey",
+    "dropped": "grey",
+    "landed": "green",
+    "partial": "yellow",
+    "missed": "red",
 }
 """The colour of each KR status's badge, in the bands' colours so the two read alike."""
 

@@ -29,8 +29,8 @@ from contextlib import closing, contextmanager, suppress
 from datetime import date
 from pathlib import Path
 
-from okrsite.load.tree import write_reason
 from okrsite.load.schemas import render, schemas
+from okrsite.load.tree import write_reason
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONTENT_DIR
 from okrsite.model.okrs import Quarter, Repository
@@ -238,7 +238,9 @@ def write_site(
             finally:
                 shutil.rmtree(work, ignore_errors=True)
     except OSError as error:
-        raise OkrsiteError(f"cannot build the site into {out}: {write_reason(error, out)}") from error
+        raise OkrsiteError(
+            f"cannot build the site into {out}: {write_reason(error, out)}"
+        ) from error
     progress(f"wrote {out}")
     return plans
 
@@ -288,7 +290,9 @@ def recover_site(out: Path, progress: Progress = _ignore) -> None:
             if held:
                 _recover(out, progress)
     except OSError as error:
-        raise OkrsiteError(f"cannot build the site into {out}: {write_reason(error, out)}") from error
+        raise OkrsiteError(
+            f"cannot build the site into {out}: {write_reason(error, out)}"
+        ) from error
 
 
 def lock_path(out: Path) -> Path:
