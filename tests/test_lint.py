@@ -430,3 +430,28 @@ def test_policy_ignore_switches_each_new_warning_off(write_repo: WriteRepo, code
     org = ORG_YAML + f"policy:\n  ignore: [{code}]\n"
     assert [w for w in warnings(write_repo, {**changes, "okrs/org.yaml": org})
             if w.endswith(code)] == []  # fmt: skip
+
+
+def _drop_every_kr(reason: str = "The compliance deadline moved to next year") -> str:
+    """MINIMAL's payments file with both of its KRs dropped."""
+    return PAYMENTS_YAML.replace(
+        "        target: 5\n", f"        target: 5\n        dropped: {reason}\n"
+    ).replace("        max: 5\n", f"        max: 5\n        dropped: {reason}\n")
+
+
+def test_an_objective_whose_every_kr_is_dropped_is_flagged(write_repo: WriteRepo) -> None:
+    found = warnings(write_repo, {"okrs/2026-Q4/payments.yaml": _drop_every_kr()})
+    assert "okrs/2026-Q4/payments.yaml:2:5 OKR214" in found
+    # One KR left counting: the objective is still measured, so no warning.
+    one = PAYMENTS_YAML.replace("        max: 5\n", "        max: 5\n        dropped: Moved\n")
+    assert not any("OKR214" in f for f in warnings(write_repo, {"okrs/2026-Q4/payments.yaml": one}))
+
+
+def test_a_dropped_kr_is_never_stale(write_repo: WriteRepo) -> None:
+    # change-failure-rate's last check-in is 2026-10-15: stale by 2026-12-20 (66 days > 45).
+    late = date(2026, 12, 20)
+    stale = "okrs/2026-Q4/payments.yaml:13:9 OKR207"  # change-failure-rate
+    assert stale in warnings(write_repo, {}, today=late)
+    dropped = PAYMENTS_YAML.replace("        max: 5\n", "        max: 5\n        dropped: Moved\n")
+    found = warnings(write_repo, {"okrs/2026-Q4/payments.yaml": dropped}, today=late)
+    assert not any(f == stale for f in found)

@@ -288,6 +288,16 @@ def _plan_warnings(repository: Repository, plan: UnitPlan) -> list[Problem]:
                     f"for {least} to {most} at the org level",
                 )
             )
+        if objective.key_results and all(kr.dropped for kr in objective.key_results):
+            found.append(
+                problem(
+                    "OKR214",
+                    objective.location,
+                    f"{label}: every one of its {count} key results is dropped, so nothing "
+                    "measures it; drop the objective from the file, or give it a key result "
+                    "that still counts",
+                )
+            )
         found.extend(lint_objective(plan.unit_id, objective))
         for key_result in objective.key_results:
             found.extend(lint_key_result(plan.unit_id, objective, key_result))
@@ -478,7 +488,7 @@ def _scored_warnings(
     found: list[Problem] = []
     if not quarter.closed:
         for kr in result.key_results():
-            if kr.stale:
+            if kr.stale and kr.status != "dropped":  # a dropped KR needs no more check-ins
                 since = kr.latest.date.isoformat() if kr.latest else f"{quarter.start} (start)"
                 found.append(
                     problem(

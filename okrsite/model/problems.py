@@ -129,6 +129,7 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("OKR211", "warning", "milestone promises no checkable end state"),
     ("OKR212", "warning", "check-in dated after today"),
     ("OKR213", "warning", "quarter dates wander from the calendar quarter"),
+    ("OKR214", "warning", "every key result of an objective dropped"),
     # OKR3xx: reserved for the rules that freeze a closed quarter's data.
     ("OKR301", "error", "closed quarter changed since it was closed"),
     ("OKR302", "error", "closed quarter's digest is malformed"),
