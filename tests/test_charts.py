@@ -464,7 +464,7 @@ def test_grade_distribution_counts_final_grades_per_band() -> None:
     )
     chart = grade_distribution_chart(quarter_result(CLOSED, UNITS, krs))
     assert chart.table == (
-        ("Band", "Scores", "Key results"),
+        ("Band", "Scores (committed)", "Key results"),
         ("red", "below 0.40", "1"),
         ("yellow", "0.40 to below 0.70", "2"),
         ("green", "0.70 and above", "2"),

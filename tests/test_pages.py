@@ -219,3 +219,81 @@ def test_null_scores_and_bands_show_a_dash_and_new_statuses_their_tones(
         "yellow",
     )
     assert (STATUS_TONES["missed"], STATUS_TONES["dropped"]) == ("red", "grey")
+
+
+# --- The revised contract (2026-11-28) on the pages --------------------------------------------
+
+
+def test_a_closed_quarter_speaks_of_final_grades_and_never_of_projections(
+    write_repo: WriteRepo,
+) -> None:
+    pages = pages_of(write_repo({**MINIMAL, **CLOSED_Q3}), "2026-Q3")
+    unit = pages["units/payments.md"]
+    assert "| Type | Domain | Owner | Final grade | Band |" in unit
+    assert "| Kind | Owner | Score | Final grade | Band | Status | Trend |" in unit
+    assert '<span class="okrsite-badge okrsite-yellow">partial</span>' in unit  # 0.6 of 0.7
+    for path, text in pages.items():
+        if path.endswith((".md", ".svg")):
+            lowered = text.lower()
+            assert "projected" not in lowered, path
+            assert "at this pace" not in lowered, path
+            assert "when the quarter ends" not in lowered, path
+    assert "Own grade" in pages["index.md"]
+
+
+def test_a_kr_band_on_the_unit_page_is_by_its_objectives_thresholds(
+    write_repo: WriteRepo,
+) -> None:
+    # Aspirational: green from 0.7 * 0.5 / 0.7 = 0.5, so lead time at 0.55 is green (it would
+    # be yellow against the committed bands).
+    yaml = PAYMENTS_YAML.replace(
+        "    domain: delivery\n", "    domain: delivery\n    type: aspirational\n"
+    )
+    csv_text = "date,kr,value,confidence,note,blockers\n2026-11-15,delivery/lead-time,8.15,,,\n"
+    root = write_repo({**MINIMAL, "okrs/2026-Q4/payments.yaml": yaml,
+                       "okrs/2026-Q4/payments.csv": csv_text})  # fmt: skip
+    unit = pages_of(root, "2026-Q4")["units/payments.md"]
+    green = '<span class="okrsite-badge okrsite-green">green</span>'
+    assert f"| metric | Sam Lee | 0.55 | {green} |" in unit
+    # The guardrail has no check-in: it is not counted and shows no band.
+    assert "| guardrail | Sam Lee | 0.00 | — |" in unit
+    assert "1 of 2 key results checked in" in unit
+
+
+def test_the_setup_phase_shows_no_band_colours(write_repo: WriteRepo) -> None:
+    root = write_repo(MINIMAL)
+    repository = load_valid(root)
+    results = score_all(repository, date(2026, 10, 20), TODAY)  # day 20 of 28 setup days
+    pages = quarter_pages(QuarterSite(repository, results, "2026-Q4"))
+    assert not re.search(r'okrsite-\w+">(red|yellow|green)<', pages["index.md"])
+    assert "setup weeks" in pages["index.md"]
+    assert "band:N" not in pages["index.md"]
+    unit = pages["units/payments.md"]
+    assert not re.search(r'okrsite-\w+">(red|yellow|green)<', unit)
+    svg = pages["charts/unit-scores-light.svg"]
+    # No band colour at all on the unit bars: neutral.
+    for colour in ("#c62828", "#b58100", "#2e7d32"):
+        assert colour not in svg.lower()
+
+
+def test_a_dropped_kr_shows_its_reason_and_no_band(write_repo: WriteRepo) -> None:
+    yaml = PAYMENTS_YAML.replace(
+        "        max: 5\n", "        max: 5\n        dropped: The <b>tracker</b> was retired\n"
+    )
+    root = write_repo({**MINIMAL, "okrs/2026-Q4/payments.yaml": yaml})
+    unit = pages_of(root, "2026-Q4")["units/payments.md"]
+    assert "**Dropped:** The &lt;b&gt;tracker&lt;/b&gt; was retired" in unit
+    dropped = '<span class="okrsite-badge okrsite-grey">dropped</span>'
+    assert f"| guardrail | Sam Lee | 1.00 | — | {dropped} |" in unit
+    assert "1 of 1 key result checked in" in unit
+
+
+def test_a_confidence_gap_is_marked(write_repo: WriteRepo) -> None:
+    # Lead time barely moves (0.14) and off track, yet its owner says 0.9: a gap.
+    csv_text = (
+        "date,kr,value,confidence,note,blockers\n"
+        "2026-10-15,delivery/lead-time,12,0.9,,\n2026-11-15,delivery/lead-time,11,0.9,,\n"
+    )
+    root = write_repo({**MINIMAL, "okrs/2026-Q4/payments.csv": csv_text})
+    unit = pages_of(root, "2026-Q4")["units/payments.md"]
+    assert unit.count("confidence gap</span>") == 1

@@ -78,6 +78,7 @@ objectives:
     domain: delivery
     # aligns_to: platform/speed
     key_results:
+      # carried over from 2026-Q3: graded 0.57
       - id: lead-time
         title: Reduce median lead time for changes from 12 days to 5 days
         owner: Sam Lee
@@ -160,6 +161,8 @@ def test_an_open_source_quarter_gives_provisional_grades(write_repo: WriteRepo) 
     plan = yaml.safe_load((root / "okrs/2027-Q1/payments.yaml").read_text())
     (key_result,) = plan["objectives"][0]["key_results"]
     assert key_result["baseline"] == 8 and key_result["target"] == 5
+    text = (root / "okrs/2027-Q1/payments.yaml").read_text()
+    assert "      # carried over from 2026-Q4: graded 0.57 so far (provisional)\n" in text
     assert _errors(root) == []
 
 
@@ -227,3 +230,86 @@ def test_command_says_when_nothing_is_carried_over(write_repo: WriteRepo) -> Non
     assert result.output.splitlines()[-1] == (
         "no key result was graded 0.5 to 0.7 in 2026-Q4, by provisional grades (it is still open)"
     )
+
+
+def _with_grades(lead_time: str, failure_rate: str) -> dict[str, str]:
+    """CLOSED_Q3 with extra fields on payments' two KRs (indented YAML lines)."""
+    payments = Q3_PAYMENTS_YAML.replace(
+        "        target: 5\n", "        target: 5\n" + lead_time
+    ).replace("        max: 5\n", "        max: 5\n" + failure_rate)
+    return {**CLOSED_Q3, "okrs/2026-Q3/payments.yaml": payments}
+
+
+def test_a_carried_kr_says_why_with_its_grade_note_on_one_line(write_repo: WriteRepo) -> None:
+    # The note is user text: line breaks (\n, \r, NEL, U+2028, U+2029) and tabs must not break
+    # the comment out onto a YAML line of its own.
+    note = "Review latency\nwas: the bottleneck\r\n- id: evil\u0085x\u2028y\u2029\tz  # still"
+    files = _with_grades(
+        f"        grade: 0.6\n        grade_note: {yaml.safe_dump(note).strip()}\n",
+        "        grade: 0.9\n",
+    )
+    root = write_repo(files)
+    done = new_quarter(root, "2026-Q4", TODAY)
+    assert done.carried == ("payments/delivery/lead-time",)
+    text = (root / "okrs/2026-Q4/payments.yaml").read_text()
+    comment = (
+        "      # carried over from 2026-Q3: graded 0.6 \u2014 "
+        "Review latency was: the bottleneck - id: evil x y z # still\n"
+        "      - id: lead-time\n"
+    )
+    assert comment in text
+    plan = yaml.safe_load(text)
+    (key_result,) = plan["objectives"][0]["key_results"]
+    assert key_result["id"] == "lead-time" and "grade_note" not in key_result
+    assert _errors(root) == []
+
+
+def test_a_long_grade_note_is_cut(write_repo: WriteRepo) -> None:
+    root = write_repo(_with_grades(f"        grade: 0.5\n        grade_note: {'a' * 500}\n", ""))
+    new_quarter(root, "2026-Q4", TODAY)
+    text = (root / "okrs/2026-Q4/payments.yaml").read_text()
+    (line,) = [x for x in text.splitlines() if x.startswith("      # carried over")]
+    assert line.endswith(" \u2014 " + "a" * 199 + "\u2026")
+    assert yaml.safe_load(text)["objectives"][0]["key_results"][0]["baseline"] == 8
+
+
+def test_a_dropped_kr_is_never_carried_over(write_repo: WriteRepo) -> None:
+    # lead-time scored 0.571 and is graded 0.6, both carry-over grades, but it was dropped;
+    # nor is it offered in the commented copy of last quarter's objectives.
+    root = write_repo(
+        _with_grades("        grade: 0.6\n        dropped: The team moved to Checkout\n", "")
+    )
+    done = new_quarter(root, "2026-Q4", TODAY)
+    assert done.carried == ()
+    text = (root / "okrs/2026-Q4/payments.yaml").read_text()
+    assert yaml.safe_load(text) == {"objectives": []}
+    assert "lead-time" not in text and "# - id: delivery" in text
+    assert "change-failure-rate" in text
+    assert _errors(root) == []
+
+
+def test_a_dropped_kr_of_an_open_quarter_is_never_carried_over(write_repo: WriteRepo) -> None:
+    payments = PAYMENTS_YAML.replace(
+        "        target: 5\n", "        target: 5\n        dropped: Paused for the freeze\n", 1
+    )
+    assert payments != PAYMENTS_YAML
+    root = write_repo(
+        {
+            "okrs/org.yaml": ORG_YAML,
+            "okrs/2026-Q4/payments.yaml": payments,
+            "okrs/2026-Q4/payments.csv": "date,kr,value\n2026-11-15,delivery/lead-time,8\n",
+        }
+    )
+    done = new_quarter(root, "2027-Q1", date(2026, 11, 27))
+    assert done.carried == ()
+    text = (root / "okrs/2027-Q1/payments.yaml").read_text()
+    assert yaml.safe_load(text) == {"objectives": []} and "lead-time" not in text
+    assert _errors(root) == []
+
+
+def test_a_note_keeps_no_control_character() -> None:
+    from okrsite.edit.scaffold import _one_line
+
+    text = "a\x00b\x1b[31mc\u202ed\ufeffe\u200bf\x7fg\ud800h\ufffei"
+    assert _one_line(text) == "a b [31mc d e f g h i"
+    assert yaml.safe_load(f"# {_one_line(text)}\nx: 1\n") == {"x": 1}

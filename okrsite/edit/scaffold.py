@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -80,6 +82,36 @@ def _field(indent: int, key: str, value: str | float | None, first: bool = False
     return [f"{lead}{key}: {_scalar(value)}"]
 
 
+_NOTE_LIMIT = 200  # characters of a grade note kept in the carried-over comment
+_SPACES = re.compile(r"\s+")
+
+
+def _one_line(text: str) -> str:
+    """User text made safe for one YAML comment line: every control, format or line-breaking
+    character (and anything YAML cannot hold) becomes a space, runs of space collapse, and a long
+    text is cut with an ellipsis."""
+    kept = "".join(
+        " "
+        if unicodedata.category(char)[0] == "C" or unicodedata.category(char) in ("Zl", "Zp")
+        else char
+        for char in text
+    )
+    flat = _SPACES.sub(" ", kept).strip()
+    return flat if len(flat) <= _NOTE_LIMIT else flat[: _NOTE_LIMIT - 1].rstrip() + "\u2026"
+
+
+def _grade_text(grade: float) -> str:
+    return f"{grade:.2f}".rstrip("0").rstrip(".")
+
+
+def carried_comment(result: KeyResultResult, source_id: str, provisional: bool) -> str:
+    """The comment above a carried-over KR: where from, its grade and the owner's note."""
+    grade = result.grade if result.grade is not None else result.score
+    graded = f"graded {_grade_text(grade)}" + (" so far (provisional)" if provisional else "")
+    note = _one_line(result.key_result.grade_note or "")
+    return f"      # carried over from {source_id}: {graded}" + (f" \u2014 {note}" if note else "")
+
+
 def _key_result_lines(
     key_result: KeyResult, baseline: float | None, source_id: str | None = None
 ) -> list[str]:
@@ -130,22 +162,33 @@ def _carried_baseline(result: KeyResultResult) -> float | None:
 
 
 def unit_yaml(
-    unit: Unit, source: Quarter | None, carried: dict[str, KeyResultResult], source_id: str
+    unit: Unit,
+    source: Quarter | None,
+    carried: dict[str, KeyResultResult],
+    source_id: str,
+    provisional: bool = False,
 ) -> str:
-    """The new UNIT.yaml: carried-over KRs live, the source's other objectives commented."""
+    """The new UNIT.yaml: carried-over KRs live, each under a comment saying why it was carried;
+    the source's other objectives commented, without their dropped KRs (never carried over)."""
     plan = source.plan(unit.id) if source is not None else None
     live: list[str] = []
     commented: list[str] = []
     for objective in plan.objectives if plan is not None else ():
         kept = [
-            _key_result_lines(kr, _carried_baseline(carried[path]), source_id)
+            [
+                carried_comment(carried[path], source_id, provisional),
+                *_key_result_lines(kr, _carried_baseline(carried[path]), source_id),
+            ]
             for kr in objective.key_results
-            if (path := f"{unit.id}/{objective.id}/{kr.id}") in carried
+            if (path := f"{unit.id}/{objective.id}/{kr.id}") in carried and kr.dropped is None
         ]
         if kept:
             live += _objective_lines(objective, kept)
-        every = [_key_result_lines(kr, kr.baseline) for kr in objective.key_results]
-        commented += [f"#{line[1:]}" for line in _objective_lines(objective, every)]
+        every = [
+            _key_result_lines(kr, kr.baseline) for kr in objective.key_results if kr.dropped is None
+        ]
+        if every:
+            commented += [f"#{line[1:]}" for line in _objective_lines(objective, every)]
     head = [UNIT_SCHEMA_COMMENT, f"# {unit.name}: objectives and key results for the quarter."]
     if live:
         head.append(f"# Carried over from {source_id}: graded 0.5 to 0.7, baseline = last value.")
@@ -181,7 +224,8 @@ def carry_over(repository: Repository, source: Quarter, today: date) -> dict[str
     result = score_quarter(
         replace(repository, quarters=quarters), graded, as_of_date(source, None, today), today
     )
-    return {kr.path: kr for kr in review([result], source.id).carry_over}
+    candidates = review([result], source.id).carry_over
+    return {kr.path: kr for kr in candidates if kr.key_result.dropped is None}
 
 
 def new_quarter(root: Path, quarter_id: str, today: date) -> Scaffolded:
@@ -205,9 +249,12 @@ def new_quarter(root: Path, quarter_id: str, today: date) -> Scaffolded:
         )
     carried = carry_over(repository, source, today) if source is not None else {}
     source_id = source.id if source is not None else quarter_id
+    provisional = source is not None and not source.closed
     texts = {f"okrs/{quarter_id}/quarter.yaml": quarter_yaml(quarter_id)}
     for unit in repository.org.units:
-        texts[f"okrs/{quarter_id}/{unit.id}.yaml"] = unit_yaml(unit, source, carried, source_id)
+        texts[f"okrs/{quarter_id}/{unit.id}.yaml"] = unit_yaml(
+            unit, source, carried, source_id, provisional
+        )
     try:
         os.mkdir(folder)  # fails if the folder appeared meanwhile: never overwrite
     except FileExistsError as error:
@@ -221,7 +268,7 @@ def new_quarter(root: Path, quarter_id: str, today: date) -> Scaffolded:
     return Scaffolded(
         quarter_id=quarter_id,
         source_id=source.id if source is not None else None,
-        provisional=source is not None and not source.closed,
+        provisional=provisional,
         files=tuple(texts),
         carried=tuple(carried),
     )

@@ -13,7 +13,7 @@ import html
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -38,6 +38,8 @@ from okrsite.site.palettes import (
 )
 
 DEFAULT_BANDS = Bands()
+NO_BAND = "—"
+"""The band of a figure that has none (setup weeks, nothing counted): drawn in a neutral colour."""
 TITLE_LIMIT = 80  # characters of a chart's drawn title; the page shows the full text
 SUBTITLE_LIMIT = 100
 WIDTH = 560
@@ -287,7 +289,7 @@ def _kr_description(result: KeyResultResult, quarter: Quarter, title: str) -> st
     if kr.kind == "guardrail":
         held = sum(1 for c in counted if holds(kr, c.value))
         parts.append(f", {held} of {len(counted)} within the guardrail {_bounds(kr, unit)}")
-    if result.projection is not None and kr.kind != "guardrail":
+    if result.projection is not None and kr.kind != "guardrail" and not quarter.closed:
         parts.append(
             f"; at this pace it reaches about {approximate(result.projection.end_value)}{unit}"
             f" when the quarter ends"
@@ -437,11 +439,15 @@ def _drawn_units(scored: Sequence[UnitResult]) -> tuple[list[UnitResult], str]:
     return [u for u in scored if id(u) in keep], note
 
 
-def unit_scores_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BANDS) -> Chart:
-    """Each unit's roll-up as a horizontal bar coloured by band, in org.yaml's order.
+def unit_scores_chart(
+    result: QuarterResult, *, bands: Bands = DEFAULT_BANDS, setup: bool = False
+) -> Chart:
+    """Each unit's roll-up as a horizontal bar coloured by its band, in org.yaml's order.
 
     At most MAX_BARS bars (see there); the description says what is left out.
-    `bands` are the policy's thresholds (repository.org.policy.bands), drawn as rules.
+    `bands` are the policy's thresholds (repository.org.policy.bands), drawn as rules: those of
+    a committed objective; each unit's band is by its own thresholds. A unit with no band is
+    drawn in a neutral colour; with `setup` (the quarter's setup weeks) no band is drawn at all.
     """
     scored = [u for u in result.units if u.rollup is not None]
     drawn, left_out = _drawn_units(scored)
@@ -449,8 +455,10 @@ def unit_scores_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BANDS) ->
     rows: list[Row] = []
     for label, unit in zip(labels, drawn, strict=True):
         rollup = float(unit.rollup or 0.0)
-        band = unit.band or band_of(rollup, bands)
-        rows.append({"unit": label, "score": rollup, "band": band, "text": shown_score(rollup)})
+        band = None if setup else unit.band
+        rows.append(
+            {"unit": label, "score": rollup, "band": band or NO_BAND, "text": shown_score(rollup)}
+        )
     quarter = result.quarter
     title = "Scores by unit"
     subtitle = f"{quarter.title}, as of {result.as_of.isoformat()}"
@@ -461,18 +469,42 @@ def unit_scores_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BANDS) ->
         y=alt.Y("unit:N", sort=labels, axis=alt.Axis(title=None, labelLimit=220)),
         x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(title="Roll-up")),
     )
-    bars = base.mark_bar(height=BAR_STEP - 8).encode(color=_band_colour())
+    banded = [r for r in rows if r["band"] != NO_BAND]
+    neutral = [r for r in rows if r["band"] == NO_BAND]
+    bars = (
+        [
+            base.mark_bar(height=BAR_STEP - 8)
+            .encode(color=_band_colour())
+            .properties(data=alt.InlineData(values=banded))
+        ]
+        if banded
+        else []
+    )
+    if neutral:
+        bars.append(
+            base.mark_bar(height=BAR_STEP - 8, style=CONNECTOR_STYLE).properties(
+                data=alt.InlineData(values=neutral)
+            )
+        )
     values = base.mark_text(align="left", dx=4).encode(text="text:N")
-    chart = alt.layer(_threshold_rules(bands, "x"), bars, values).properties(
+    rules = [] if setup else [_threshold_rules(bands, "x")]
+    chart = alt.layer(*rules, *bars, values).properties(
         width=WIDTH - 160, height=alt.Step(BAR_STEP), title=_title(title, subtitle)
     )
 
-    if rows:
+    if rows and setup:
         description = (
             f"Roll-up score of each of {_plural(len(scored), 'unit')} in {quarter.title}"
-            f" as of {result.as_of.isoformat()}, on a scale from 0 to 1: "
-            f"red {_band_range('red', bands)}, yellow {_band_range('yellow', bands)},"
-            f" green {_band_range('green', bands)}."
+            f" as of {result.as_of.isoformat()}, on a scale from 0 to 1, in one neutral colour:"
+            " the quarter is in its setup weeks, so no unit has a band yet."
+        )
+        description += f" {left_out}" if left_out else ""
+    elif rows:
+        description = (
+            f"Roll-up score of each of {_plural(len(scored), 'unit')} in {quarter.title}"
+            f" as of {result.as_of.isoformat()}, on a scale from 0 to 1, coloured by the band"
+            f" of its own thresholds; for committed objectives red {_band_range('red', bands)},"
+            f" yellow {_band_range('yellow', bands)}, green {_band_range('green', bands)}."
         )
         description += f" {left_out}" if left_out else ""
     else:
@@ -482,11 +514,22 @@ def unit_scores_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BANDS) ->
 
 
 def _history(
-    slug: str, name: str, points: Sequence[tuple[str, float | None]], bands: Bands
+    slug: str,
+    name: str,
+    points: Sequence[tuple[str, float | None]],
+    bands: Bands,
+    point_bands: Mapping[str, Band | None] | None,
 ) -> Chart:
-    """A roll-up over quarters, oldest first, as a line with points coloured by band."""
+    """A roll-up over quarters, oldest first, as a line with points coloured by band: each
+    quarter's own band when point_bands gives them (none: neutral), else by `bands`."""
     rows: list[Row] = [
-        {"quarter": q, "score": s, "band": band_of(s, bands), "text": shown_score(s)}
+        {
+            "quarter": q,
+            "score": s,
+            "band": (point_bands.get(q) if point_bands is not None else band_of(s, bands))
+            or NO_BAND,
+            "text": shown_score(s),
+        }
         for q, s in points
         if s is not None and math.isfinite(s)
     ]
@@ -498,8 +541,24 @@ def _history(
         y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(title="Roll-up")),
     )
     line = base.mark_line(style=CONNECTOR_STYLE)
-    dots = base.mark_point(filled=True, size=80, opacity=1).encode(color=_band_colour())
-    chart = alt.layer(_threshold_rules(bands, "y"), line, dots).properties(
+    banded = [r for r in rows if r["band"] != NO_BAND]
+    neutral = [r for r in rows if r["band"] == NO_BAND]
+    dots = (
+        [
+            base.mark_point(filled=True, size=80, opacity=1)
+            .encode(color=_band_colour())
+            .properties(data=alt.InlineData(values=banded))
+        ]
+        if banded or not neutral
+        else []
+    )
+    if neutral:
+        dots.append(
+            base.mark_point(filled=True, size=80, style=CONNECTOR_STYLE).properties(
+                data=alt.InlineData(values=neutral)
+            )
+        )
+    chart = alt.layer(_threshold_rules(bands, "y"), line, *dots).properties(
         width=WIDTH, height=HEIGHT, title=_title(title, "Roll-up score per quarter")
     )
 
@@ -515,21 +574,32 @@ def _history(
 
 
 def unit_history_chart(
-    unit: Unit, points: Sequence[tuple[str, float | None]], *, bands: Bands = DEFAULT_BANDS
+    unit: Unit,
+    points: Sequence[tuple[str, float | None]],
+    *,
+    bands: Bands = DEFAULT_BANDS,
+    point_bands: Mapping[str, Band | None] | None = None,
 ) -> Chart:
     """A unit's roll-up over quarters (quarter id, roll-up), oldest first; None is skipped.
 
-    `bands` are the policy's thresholds (repository.org.policy.bands).
+    `bands` are the policy's thresholds (repository.org.policy.bands), drawn as rules;
+    `point_bands`, each quarter's own band of the unit (by its thresholds, null in the setup
+    weeks), colour the points when given.
     """
     name = clean_text(unit.name) or unit.id
-    return _history(f"{_slug('unit', unit.id)}-history", name, points, bands)
+    return _history(f"{_slug('unit', unit.id)}-history", name, points, bands, point_bands)
 
 
-def org_history_chart(org: Org, points: Sequence[tuple[str, float | None]]) -> Chart:
+def org_history_chart(
+    org: Org,
+    points: Sequence[tuple[str, float | None]],
+    *,
+    point_bands: Mapping[str, Band | None] | None = None,
+) -> Chart:
     """The org's score over quarters (quarter id, score), oldest first, in the bands of the
-    org's policy; None is skipped."""
+    org's policy (or each quarter's own band, given point_bands); None is skipped."""
     name = clean_text(org.name) or "The organisation"
-    return _history("org-history", name, points, org.policy.bands)
+    return _history("org-history", name, points, org.policy.bands, point_bands)
 
 
 # --- Grades ---------------------------------------------------------------------------------
@@ -541,8 +611,15 @@ def grade_distribution_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BA
     In a closed quarter these are the final grades; in an open one, the current scores.
     `bands` are the policy's thresholds (repository.org.policy.bands).
     """
-    finals = [kr.final for kr in result.key_results()]
-    counts = {band: sum(1 for f in finals if band_of(f, bands) == band) for band in BANDS}
+    graded = [
+        band_of(kr.final, o.thresholds)
+        for u in result.units
+        for o in u.objectives
+        for kr in o.key_results
+        if not kr.dropped
+    ]
+    finals = graded
+    counts = {band: graded.count(band) for band in BANDS}
     rows: list[Row] = [{"band": b, "count": counts[b], "text": str(counts[b])} for b in BANDS]
     quarter = result.quarter
     what = "final grades" if quarter.closed else "current scores"
@@ -566,11 +643,16 @@ def grade_distribution_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BA
     )
 
     description = (
-        f"The {what} of {_plural(len(finals), 'key result')} in {quarter.title} by band: "
-        + ", ".join(f"{counts[b]} {b} ({_band_range(b, bands)})" for b in BANDS)
-        + "."
+        f"The {what} of {_plural(len(finals), 'key result')} in {quarter.title} by band,"
+        " each against its objective's thresholds: "
+        + ", ".join(f"{counts[b]} {b}" for b in BANDS)
+        + f" (for a committed objective {', '.join(_band_range(b, bands) for b in BANDS)})."
     )
     table = tuple((b, _band_range(b, bands), str(counts[b])) for b in BANDS)
     return _chart(
-        "grade-distribution", title, description, chart, (("Band", "Scores", "Key results"), *table)
+        "grade-distribution",
+        title,
+        description,
+        chart,
+        (("Band", "Scores (committed)", "Key results"), *table),
     )

@@ -37,7 +37,7 @@ from okrsite.model.scores import (
 )
 from okrsite.score.export import dumps, export_quarter
 from okrsite.score.history import UnitHistory, review, unit_history
-from okrsite.score.quarter import band_of
+from okrsite.score.quarter import band_of, in_setup
 from okrsite.site import charts
 from okrsite.site.charts import Chart
 from okrsite.site.markup import md_text
@@ -145,6 +145,12 @@ class QuarterContext:
         return cls(site, result, results[: index + 1], Links(site, result))
 
     @property
+    def setup(self) -> bool:
+        """Whether an open quarter is in its setup weeks at the as-of date: no band yet."""
+        quarter, policy = self.result.quarter, self.site.repository.org.policy
+        return not quarter.closed and in_setup(quarter, self.result.as_of, policy)
+
+    @property
     def bands(self) -> Bands:
         """The policy's band thresholds."""
         return self.site.repository.org.policy.bands
@@ -167,10 +173,24 @@ def _status_counts(result: QuarterResult) -> tuple[tuple[str, int], ...]:
     return tuple((s, sum(1 for kr in krs if kr.status == s)) for s in statuses)
 
 
-def _distribution(result: QuarterResult, bands: Bands) -> tuple[tuple[Band, int], ...]:
-    """How many KRs' final figures fall in each band, red to green."""
-    grades = [band_of(kr.final, bands) for kr in result.key_results() if not kr.dropped]
+def _distribution(result: QuarterResult) -> tuple[tuple[Band, int], ...]:
+    """How many KRs' final figures fall in each band of their objective, red to green."""
+    grades = [
+        band_of(kr.final, o.thresholds)
+        for u in result.units
+        for o in u.objectives
+        for kr in o.key_results
+        if not kr.dropped
+    ]
     return tuple((b, grades.count(b)) for b in BANDS)
+
+
+def kr_band(kr: KeyResultResult, objective: ObjectiveResult, setup: bool) -> Band | None:
+    """A KR's band on its unit page: its final figure against its objective's thresholds; none
+    when it is dropped, not counted yet, or the quarter is in its setup weeks."""
+    if setup or not kr.counts:
+        return None
+    return band_of(kr.final, objective.thresholds)
 
 
 def _alignment_lines(
@@ -209,6 +229,11 @@ def _points(history: UnitHistory) -> tuple[tuple[str, float | None], ...]:
     return tuple((p.quarter_id, p.rollup) for p in history.points)
 
 
+def _bands(history: UnitHistory) -> dict[str, Band | None]:
+    """A history's own band in each quarter, by quarter id."""
+    return {p.quarter_id: p.band for p in history.points}
+
+
 def add_page(pages: dict[str, str], path: str, text: str) -> None:
     """Add a page at path, refusing a second page at the same path."""
     if path in pages:
@@ -242,7 +267,10 @@ def overview_page(context: QuarterContext, pages: dict[str, str]) -> str:
         status_counts=_status_counts(result),
         attention=[kr for kr in krs if kr.status in ATTENTION],
         stale=[kr for kr in krs if kr.stale],
-        units_chart=_charts(pages, charts.unit_scores_chart(result, bands=policy.bands)),
+        setup=context.setup,
+        units_chart=_charts(
+            pages, charts.unit_scores_chart(result, bands=policy.bands, setup=context.setup)
+        ),
     )
 
 
@@ -264,8 +292,16 @@ def unit_page(context: QuarterContext, pages: dict[str, str], unit_result: UnitR
         children=org.children(unit.id),
         aligned_to={k: [f"{o.unit_id}/{o.objective.id}" for o in v] for k, v in aligned_to.items()},
         kr_charts=kr_charts,
+        kr_bands={
+            kr.path: kr_band(kr, o, context.setup)
+            for o in unit_result.objectives
+            for kr in o.key_results
+        },
         history_chart=_charts(
-            pages, charts.unit_history_chart(unit, _points(history), bands=context.bands)
+            pages,
+            charts.unit_history_chart(
+                unit, _points(history), bands=context.bands, point_bands=_bands(history)
+            ),
         ),
     )
 
@@ -319,7 +355,7 @@ def review_page(context: QuarterContext, pages: dict[str, str]) -> str:
         previous=previous,
         previous_rollups=previous_rollups,
         objectives=objectives,
-        distribution=_distribution(result, context.bands),
+        distribution=_distribution(result),
         distribution_chart=_charts(
             pages, charts.grade_distribution_chart(result, bands=context.bands)
         ),
@@ -339,7 +375,12 @@ def archive_page(context: QuarterContext, pages: dict[str, str]) -> str:
         **context.base(),
         results=results,
         org_chart=_charts(
-            pages, charts.org_history_chart(org, _points(org_history) if org_history else ())
+            pages,
+            charts.org_history_chart(
+                org,
+                _points(org_history) if org_history else (),
+                point_bands=_bands(org_history) if org_history else None,
+            ),
         ),
     )
 

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from okrsite.model.numbers import shown, shown_score
 from okrsite.model.okrs import Retro
-from okrsite.model.scores import Band, KeyResultResult
+from okrsite.model.scores import Band, KeyResultResult, ObjectiveResult
 from okrsite.score.quarter import band_of
 from okrsite.site.markup import html_text, md_text, note_html
 
@@ -113,6 +113,19 @@ def _status_badge(status: str) -> Markup:
     return _badge(STATUS_TONES.get(status, "grey"), status)
 
 
+def _gap_badge(text: str) -> Markup:
+    """A KR's confidence gap, beside its status: its owner's confidence says otherwise."""
+    return _badge("yellow", text)
+
+
+def _coverage(result: ObjectiveResult) -> Markup:
+    """An objective's coverage in words: how many of its KRs (not dropped) are checked in."""
+    if not result.total:
+        return Markup("No key result left to count.")
+    noun = "key result" if result.total == 1 else "key results"
+    return Markup(f"{result.counted} of {result.total} {noun} checked in.")
+
+
 def _severity_badge(severity: str) -> Markup:
     """A finding's severity as a badge: errors red, warnings yellow."""
     return _badge("red" if severity == "error" else "yellow", severity)
@@ -193,6 +206,8 @@ def environment() -> jinja2.Environment:
         band_badge=_band_badge,
         status_badge=_status_badge,
         severity_badge=_severity_badge,
+        gap_badge=_gap_badge,
+        coverage=_coverage,
     )
     return env
 
