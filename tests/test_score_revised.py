@@ -349,9 +349,9 @@ def test_export_csv_writes_one_row_per_kr_in_org_yaml_order(write_repo: WriteRep
         "kr_title": "Reduce median lead time for changes from 12 days to 5 days",
         "owner": "Sam Lee",
         "kind": "metric",
-        "baseline": "12.0",
-        "target": "5.0",
-        "value": "8.0",
+        "baseline": "12",
+        "target": "5",
+        "value": "8",
         "score": repr(4 / 7),  # (8 - 12) / (5 - 12), unrounded
         "grade": "",
         "status": "on-track",

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from okrsite.model.numbers import csv_number
 from okrsite.model.okrs import Bands
 from okrsite.model.scores import KeyResultResult, ObjectiveResult, QuarterResult, UnitResult
 
@@ -120,8 +121,8 @@ CSV_COLUMNS = (
 
 
 def _cell(value: float | None) -> str:
-    """A number as its shortest round-tripping text (repr of the float), empty for none."""
-    return "" if value is None else repr(float(value))
+    """A number as the CSV files hold it (8, not 8.0; exact otherwise), empty for none."""
+    return "" if value is None else csv_number(float(value))
 
 
 def export_csv(result: QuarterResult) -> str:
