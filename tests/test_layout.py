@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import ast
-import fcntl
 import json
-import os
 import subprocess
 import sys
 from collections import deque
@@ -59,17 +57,9 @@ EXIT_EXCEPTIONS = frozenset({"SystemExit", "click.exceptions.Exit"})
 """Exceptions whose raising exits the process."""
 
 PROBE = r"""
-import importlib, importlib.machinery, json, sys, traceback
+import importlib, json, sys, traceback
 out, root, names = sys.argv[1], sys.argv[2], sys.argv[3:]
 sys.path.insert(0, root)
-compile_source = importlib.machinery.SourceFileLoader.source_to_code
-compiled = {}
-def memo(self, data, path, **options):
-    key = (path, bytes(data))
-    if key not in compiled:
-        compiled[key] = compile_source(self, data, path, **options)
-    return compiled[key]
-importlib.machinery.SourceFileLoader.source_to_code = memo
 def ours(key):
     return key == "okrsite" or key.startswith("okrsite.")
 results = {}
@@ -88,8 +78,6 @@ with open(out, "w", encoding="utf-8") as stream:
     json.dump(results, stream)
 """
 """Imports each named module after dropping every okrsite module, and records what got loaded."""
-# The probe keeps compiled code across its imports: without .pyc files (PYTHONDONTWRITEBYTECODE)
-# every re-import would compile each okrsite module again, which nearly doubles its time.
 
 
 @dataclass(frozen=True)
@@ -393,17 +381,9 @@ def run_probe(out: Path) -> None:
 
 @pytest.fixture(scope="module")
 def probes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Probe]:
-    """What importing each staged module alone loads; pytest-xdist workers share one probe."""
-    if os.environ.get("PYTEST_XDIST_WORKER") is None:
-        out = tmp_path_factory.mktemp("layout") / "probe.json"
-        run_probe(out)
-    else:
-        shared = tmp_path_factory.getbasetemp().parent  # this session's, common to its workers
-        out = shared / "layout-probe.json"
-        with (shared / "layout-probe.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if not out.exists():
-                run_probe(out)
+    """What importing each staged module alone loads, from one fresh interpreter."""
+    out = tmp_path_factory.mktemp("layout") / "probe.json"
+    run_probe(out)
     result = read_probe(json.loads(out.read_text(encoding="utf-8")))
     expected = str(PACKAGE / "__init__.py")
     strays = {probe.origin for probe in result.values()} - {expected, None}
