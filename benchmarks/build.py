@@ -1,360 +1,340 @@
-"""Where `okrsite build` spends its time on the demo, and how that grows with the organisation.
+"""How `okrsite build` scales: cold and warm builds against MkDocs alone, site size and memory.
 
-Usage: .venv/bin/python benchmarks/build.py [--repeat N]
+Usage: .venv/bin/python benchmarks/build.py [--teams 200] [--quarters 8] [--growth 50,100]
+                                            [--no-demo] [--keep DIR]
 
-Builds the demo repository (as of 2026-11-27) through the library, timing each phase: load and
-check, scoring every quarter, chart rendering (Altair spec plus vl-convert SVG), page generation
-(templates, without the charts), and the MkDocs builds (with the copy to latest/ and the swap),
-all in one process; then times the whole build as `okrsite build` runs it, quarters side by side
-in one process per core.
-Then builds a synthetic organisation twice the demo's size (every unit below the org cloned under
-the id UNIT-2, with its objectives and check-ins) and prints time(2x) / time(1x) per phase; a
-linear build gives about 2. With --repeat N each figure is the fastest of N runs. Not a test:
-it asserts nothing and always exits 0 once both builds succeed.
+For each organisation (the demo, then synthetic ones of --growth teams and of --teams teams, all
+with --quarters quarters; see benchmarks/synthetic.py) it measures, side by side in one run:
+
+- cold: `okrsite build` with an empty cache, as a subprocess, wall-clock seconds;
+- MkDocs: `mkdocs build` of the very docs folders that build generated, one subprocess per
+  quarter, with the repository's mkdocs.yml (INHERIT) plus the nav and names okrsite sets;
+- warm: `okrsite build` again after one new check-in in the current quarter, cache present;
+- size: megabytes of the published site per quarter (latest/ and the root files included);
+- memory: the peak of the summed resident memory of the build and its worker processes,
+  sampled every 0.1 s from /proc (Linux), for the cold build.
+
+It prints each figure with its goal from issue 11 (cold / MkDocs <= 3, warm / cold <= 0.15,
+<= 40 MB a quarter at 200 teams, < 1 GiB), then how each grows with the number of teams.
+Numbers on a shared 2-core machine are noisy; the ratios, measured minutes apart on the same
+machine, much less so. Not a test: it asserts nothing and exits 0 once every build succeeded.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
+import itertools
 import os
-import re
 import shutil
+import subprocess
+import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from statistics import mean
-from typing import Any
 
-import vl_convert
 import yaml
 
+from benchmarks.synthetic import make_organisation
 from okrsite.check.rules import check_loaded
 from okrsite.load.repository import load
-from okrsite.pipeline import build_site
+from okrsite.model.layout import CONFIG_FILE
 from okrsite.score.history import score_all
-from okrsite.site import charts
-from okrsite.site.write import write_site
+from okrsite.site.engine import content_files, nav, write_docs
+from okrsite.site.write import plan_quarters
 
 PROJECT = Path(__file__).resolve().parent.parent
-SOURCES = ("okrs", "content", "theme", "mkdocs.yml")
+BIN = Path(sys.executable).parent
 AS_OF = date(2026, 11, 27)
-CLONE = "-2"  # suffix of the cloned units' ids in the synthetic organisation
-ALIGNS_TO = re.compile(r"^(\s*aligns_to:\s*)([a-z0-9][a-z0-9-]*)/", re.MULTILINE)
-
-
-@dataclass
-class Timings:
-    """Seconds spent in each phase of one build, with per-quarter figures."""
-
-    load_check: float = 0.0
-    scoring: float = 0.0
-    charts: float = 0.0
-    planning: float = 0.0  # pages and charts together, as site.plan_quarters runs them
-    mkdocs: float = 0.0
-    total: float = 0.0
-    quarters: dict[str, float] = field(default_factory=dict)  # pages, charts and MkDocs
-    chart_count: int = 0
-
-    @property
-    def pages(self) -> float:
-        """Page generation without the charts it renders."""
-        return self.planning - self.charts
-
-    def fastest(self, other: Timings) -> Timings:
-        """The faster of two runs of the same build, phase by phase."""
-        if other.total < self.total:
-            return other
-        return self
+EPOCH = "1795737600"  # 2026-11-27, the benchmark's today
+GOALS = {"cold": 3.0, "warm": 0.15, "size": 40.0, "memory": 1024.0}
+SOURCES = ("okrs", "content", "theme", CONFIG_FILE)
 
 
 @dataclass(frozen=True)
-class Size:
-    """How big a repository is, to show what the scaling ratio scales."""
+class Figures:
+    """One organisation's measurements."""
 
-    units: int
+    label: str
+    teams: int
+    quarters: int
     key_results: int
-    checkins: int
+    cold: float
+    mkdocs: float
+    warm: float
+    megabytes: float  # the whole site
+    memory: float  # MiB, peak of the process tree
+
+    @property
+    def per_quarter(self) -> float:
+        """Megabytes of the site per quarter."""
+        return self.megabytes / self.quarters
 
 
-class ChartClock:
-    """Accumulates the time spent in okrsite.site.charts' *_chart functions while installed."""
+class PeakMemory:
+    """The peak summed resident memory of a process and its descendants, sampled from /proc."""
 
-    def __init__(self) -> None:
-        self.seconds = 0.0
-        self.count = 0
-        self._depth = 0  # a chart function calling another is counted once
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
 
-    def wrap(self, function: Callable[..., Any]) -> Callable[..., Any]:
-        """The function, timed."""
+    def _sample(self) -> None:
+        while not self._stop.wait(0.1):
+            self.peak_kib = max(self.peak_kib, _tree_rss_kib(self.pid))
 
-        @functools.wraps(function)
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            self._depth += 1
-            started = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                self._depth -= 1
-                if self._depth == 0:
-                    self.seconds += time.perf_counter() - started
-                    self.count += 1
+    def stop(self) -> float:
+        """Stop sampling; the peak in MiB."""
+        self._stop.set()
+        self._thread.join()
+        return self.peak_kib / 1024
 
-        return timed
 
-    @contextmanager
-    def installed(self) -> Iterator[ChartClock]:
-        """Time every chart while the block runs; pages.py looks them up on the module."""
-        names = [n for n in dir(charts) if n.endswith("_chart") and callable(getattr(charts, n))]
-        originals = {n: getattr(charts, n) for n in names}
-        for name, function in originals.items():
-            setattr(charts, name, self.wrap(function))
+def _tree_rss_kib(root: int) -> int:
+    """VmRSS of root and every process below it, in KiB (0 where /proc is not there)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
         try:
-            yield self
-        finally:
-            for name, function in originals.items():
-                setattr(charts, name, function)
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            parents[int(entry.name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, grown = {root}, True
+    while grown:
+        below = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= below
+        grown = bool(below)
+    total = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return total
 
 
-class Stamps:
-    """The site's progress lines with the time each arrived, to split the build into phases."""
-
-    def __init__(self) -> None:
-        self.lines: list[tuple[float, str]] = []
-
-    def __call__(self, message: str) -> None:
-        self.lines.append((time.perf_counter(), message))
-
-    def times(self, prefix: str) -> list[tuple[float, str]]:
-        """(time, quarter id) of each line starting with prefix, e.g. 'rendering '."""
-        found = [(t, m.removeprefix(prefix).split(" ")[0]) for t, m in self.lines]
-        return [
-            item for item, (_, m) in zip(found, self.lines, strict=True) if m.startswith(prefix)
-        ]
-
-
-def build_once(root: Path, out: Path) -> Timings:
-    """Build root's site into out once, in this process only, timing every phase.
-
-    Serial on purpose: the chart clock sees only charts rendered in this process.
-    """
-    timings = Timings()
-    stamps = Stamps()
+def okrsite_build(root: Path) -> tuple[float, float]:
+    """Seconds and peak MiB of `okrsite build` of root into root/site, cache in root."""
+    command = [str(BIN / "okrsite"), "--root", str(root), "build", "--as-of", AS_OF.isoformat()]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "1"}  # plain progress lines
     started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    memory = PeakMemory(process.pid)
+    _, errors = process.communicate()
+    seconds = time.perf_counter() - started
+    peak = memory.stop()
+    if process.returncode != 0:
+        raise RuntimeError(f"okrsite build failed in {root}:\n{errors.decode()[-2000:]}")
+    return seconds, peak
+
+
+def mkdocs_alone(root: Path, scratch: Path) -> float:
+    """Seconds MkDocs takes to build the pages okrsite generated, quarter by quarter.
+
+    The pages come from the cache the cold build filled (charts and all, byte for byte the same);
+    each quarter is one `mkdocs build` subprocess, timed alone.
+    """
     loaded = load(root)
-    read = time.perf_counter()
     results = score_all(loaded.repository, AS_OF, AS_OF)
-    scored = time.perf_counter()
-    problems = check_loaded(loaded, root, results, AS_OF)  # the checks read the scores
-    errors = [
-        f"{p.location.path}:{p.location.line}: {p.message}"
-        for p in problems
-        if p.severity == "error"
-    ]
-    if errors:  # a broken synthetic repository would time a build of half the data
-        raise RuntimeError(f"{root} has errors: " + "; ".join(errors))
-    checked = time.perf_counter()
-    with ChartClock().installed() as clock:
-        write_site(
-            root,
-            out,
-            loaded.repository,
-            results,
-            problems,
-            today=AS_OF,
-            progress=stamps,
-            workers=1,
+    problems = check_loaded(loaded, root, results, AS_OF)
+    plans = plan_quarters(
+        root,
+        loaded.repository,
+        results,
+        problems,
+        workers=1,
+        scratch=scratch,
+        today=AS_OF,
+        cache=root / ".okrsite-cache",
+    )
+    current = loaded.repository.current_quarter(AS_OF)
+    content = content_files(root)
+    seconds = 0.0
+    for plan in plans:
+        docs = scratch / f"docs-{plan.quarter.id}"
+        write_docs(docs, plan, content)
+        config = root / f".bench-{plan.quarter.id}.yml"  # beside mkdocs.yml: same relative paths
+        settings = {
+            "INHERIT": CONFIG_FILE,
+            "site_name": loaded.repository.org.name,
+            "docs_dir": str(docs),
+            "site_dir": str(scratch / f"mkdocs-{plan.quarter.id}"),
+            "nav": nav(plan, loaded.repository.org, content),
+            "extra": {
+                "okrsite": {
+                    "quarter": plan.quarter.title,
+                    "archive": plan.quarter.closed and not plan.current,
+                    "current": current.title if current else plan.quarter.title,
+                }
+            },
+        }
+        config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+        started = time.perf_counter()
+        subprocess.run(
+            [str(BIN / "mkdocs"), "build", "--quiet", "--config-file", str(config)],
+            check=True,
+            env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
         )
-    finished = time.perf_counter()
-
-    planned = stamps.times("building ")  # each quarter's pages and charts are ready
-    rendering = stamps.times("rendering ")  # each quarter's MkDocs build starts
-    if len(planned) != len(results) or len(rendering) != len(results):
-        raise RuntimeError("the build's progress lines changed; update benchmarks/build.py")
-    plan_starts = [checked] + [t for t, _ in planned[:-1]]
-    mkdocs_ends = [t for t, _ in rendering[1:]] + [finished]
-    for (plan_end, quarter), plan_start, (mkdocs_start, _), mkdocs_end in zip(
-        planned, plan_starts, rendering, mkdocs_ends, strict=True
-    ):
-        timings.quarters[quarter] = (plan_end - plan_start) + (mkdocs_end - mkdocs_start)
-
-    timings.load_check = (read - started) + (checked - scored)
-    timings.scoring = scored - read
-    timings.charts = clock.seconds
-    timings.chart_count = clock.count
-    timings.planning = planned[-1][0] - checked
-    timings.mkdocs = finished - rendering[0][0]
-    timings.total = finished - started
-    return timings
+        seconds += time.perf_counter() - started
+        config.unlink()
+        shutil.rmtree(docs)
+    return seconds
 
 
-def size_of(root: Path) -> Size:
-    """Units in org.yaml, key results and check-ins over every quarter."""
+def add_checkin(root: Path) -> None:
+    """One new check-in row in the current quarter: the first KR of the first team's CSV."""
+    quarter = sorted(p for p in (root / "okrs").iterdir() if p.is_dir())[-1]
+    checkins = sorted(quarter.glob("*.csv"))[-1]
+    lines = checkins.read_text(encoding="utf-8").splitlines()
+    kr = lines[1].split(",")[1]
+    with checkins.open("a", encoding="utf-8") as file:
+        file.write(f"{AS_OF.isoformat()},{kr},1,0.7,one more check-in,\n")
+
+
+def megabytes(folder: Path) -> float:
+    """The size of every file under folder, in MB (10^6 bytes)."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def measure(label: str, root: Path, scratch: Path) -> Figures:
+    """Cold, MkDocs alone, warm, size and memory of root's site."""
+    print(f"{label}: cold build …", file=sys.stderr, flush=True)
+    cold, memory = okrsite_build(root)
+    print(f"{label}: MkDocs alone …", file=sys.stderr, flush=True)
+    mkdocs = mkdocs_alone(root, scratch)
+    size = megabytes(root / "site")
+    add_checkin(root)
+    print(f"{label}: warm build …", file=sys.stderr, flush=True)
+    warm, _ = okrsite_build(root)
     repository = load(root).repository
-    krs = [
-        kr
-        for q in repository.quarters
-        for p in q.plans
-        for o in p.objectives
-        for kr in o.key_results
-    ]
-    return Size(len(repository.org.units), len(krs), sum(len(kr.checkins) for kr in krs))
+    units = repository.org.units
+    objectives = [o for q in repository.quarters for p in q.plans for o in p.objectives]
+    krs = sum(len(o.key_results) for o in objectives)
+    return Figures(
+        label=label,
+        teams=sum(1 for u in units if u.kind == "team"),
+        quarters=len(repository.quarters),
+        key_results=krs,
+        cold=cold,
+        mkdocs=mkdocs,
+        warm=warm,
+        megabytes=size,
+        memory=memory,
+    )
 
 
 def copy_demo(target: Path) -> Path:
-    """The project's sources copied into target, so benchmarks never touch the work tree."""
+    """The project's own sources, copied so the benchmark never touches the work tree."""
+    target.mkdir(parents=True)
     for name in SOURCES:
         source = PROJECT / name
         if source.is_dir():
             shutil.copytree(source, target / name)
-        elif source.is_file():
+        else:
             shutil.copyfile(source, target / name)
     return target
 
 
-def double_organisation(root: Path) -> None:
-    """Clone every unit below the org as UNIT-2, with its plans and check-ins, in every quarter."""
-    org_file = root / "okrs" / "org.yaml"
-    org = yaml.safe_load(org_file.read_text(encoding="utf-8"))
-    top = next(u["id"] for u in org["units"] if u["kind"] == "org")
-    cloned = {u["id"] for u in org["units"] if u["id"] != top}
-
-    def renamed(unit_id: str) -> str:
-        return f"{unit_id}{CLONE}" if unit_id in cloned else unit_id
-
-    clones = [
-        {**u, "id": renamed(u["id"]), "name": f"{u['name']} II", "parent": renamed(u["parent"])}
-        for u in org["units"]
-        if u["id"] in cloned
-    ]
-    org["units"] = org["units"] + clones
-    org_file.write_text(yaml.safe_dump(org, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    for quarter in sorted(p for p in (root / "okrs").iterdir() if p.is_dir()):
-        for unit_id in sorted(cloned):
-            plan = quarter / f"{unit_id}.yaml"
-            if plan.is_file():
-                text = plan.read_text(encoding="utf-8")
-                # A clone aligns to its cloned ancestors; the org itself is not cloned.
-                text = ALIGNS_TO.sub(lambda m: f"{m.group(1)}{renamed(m.group(2))}/", text)
-                (quarter / f"{renamed(unit_id)}.yaml").write_text(text, encoding="utf-8")
-            checkins = quarter / f"{unit_id}.csv"
-            if checkins.is_file():
-                shutil.copyfile(checkins, quarter / f"{renamed(unit_id)}.csv")
-
-
-def fastest_build(root: Path, repeat: int) -> Timings:
-    """The fastest of repeat builds of root."""
-    best: Timings | None = None
-    for number in range(repeat):
-        with tempfile.TemporaryDirectory(prefix="okrsite-bench-out-") as scratch:
-            run = build_once(root, Path(scratch) / f"site-{number}")
-        best = run if best is None else best.fastest(run)
-    assert best is not None  # repeat is at least 1
-    return best
-
-
-def fastest_parallel_build(root: Path, repeat: int) -> float:
-    """Seconds of the fastest of repeat whole builds of root as `okrsite build` runs them:
-    quarters built side by side, one process per core."""
-    best = float("inf")
-    for number in range(repeat):
-        with tempfile.TemporaryDirectory(prefix="okrsite-bench-out-") as scratch:
-            started = time.perf_counter()
-            build_site(root, Path(scratch) / f"site-{number}", as_of=AS_OF, today=AS_OF)
-            best = min(best, time.perf_counter() - started)
-    return best
-
-
 def table(rows: Sequence[Sequence[str]]) -> str:
-    """Rows as aligned text columns, the first left-aligned, the rest right-aligned."""
+    """Rows as aligned columns, the first left-aligned, the rest right-aligned."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
-        "  ".join(
-            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)
-        )
+        "  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row))
         for row in rows
     )
 
 
-def ratio(after: float, before: float) -> str:
-    """after / before to two decimals, or a dash when before took no measurable time."""
-    return f"{after / before:.2f}" if before > 0 else "—"
+def verdict(value: float, goal: float, below: bool = False) -> str:
+    """'met' or 'MISSED' against a goal (at most, or below)."""
+    met = value < goal if below else value <= goal
+    return "met" if met else "MISSED"
 
 
-def report(
-    one: Timings, two: Timings, sizes: tuple[Size, Size], parallel: tuple[float, float]
-) -> str:
-    """The phases, per-quarter times, shares and the scaling ratio as printable text."""
-    lines = [
-        f"{label}: {size.units} units, {size.key_results} KRs, {size.checkins} check-ins, "
-        f"{run.chart_count} charts (a light and a dark SVG each), {len(run.quarters)} quarters"
-        for label, size, run in (("1x", sizes[0], one), ("2x", sizes[1], two))
-    ]
-    phases = [
-        ("load + check", one.load_check, two.load_check),
-        ("score all quarters", one.scoring, two.scoring),
-        ("chart rendering", one.charts, two.charts),
-        ("page generation", one.pages, two.pages),
-        ("MkDocs builds", one.mkdocs, two.mkdocs),
-        ("total", one.total, two.total),
-    ]
-    header = ("phase", "1x (s)", "2x (s)", "2x/1x")
-    lines += [
-        "",
-        table([header] + [(n, f"{a:.2f}", f"{b:.2f}", ratio(b, a)) for n, a, b in phases]),
-    ]
-    quarters = [
-        (
-            q,
-            f"{one.quarters[q]:.2f}",
-            f"{two.quarters[q]:.2f}",
-            ratio(two.quarters[q], one.quarters[q]),
+def report(figures: Sequence[Figures]) -> str:
+    """The figures, their goals and the growth between sizes, as printable text."""
+    header = (
+        "organisation",
+        "KRs",
+        "cold s",
+        "MkDocs s",
+        "cold/MkDocs",
+        "warm s",
+        "warm/cold",
+        "MB/quarter",
+        "peak MiB",
+    )
+    rows = [header]
+    for f in figures:
+        rows.append(
+            (
+                f"{f.label} ({f.teams} teams x {f.quarters} q)",
+                f"{f.key_results:,}",
+                f"{f.cold:.1f}",
+                f"{f.mkdocs:.1f}",
+                f"{f.cold / f.mkdocs:.2f}",
+                f"{f.warm:.1f}",
+                f"{f.warm / f.cold:.3f}",
+                f"{f.per_quarter:.1f}",
+                f"{f.memory:.0f}",
+            )
         )
-        for q in sorted(one.quarters)
-    ]
-    lines += ["", table([("quarter", "1x (s)", "2x (s)", "2x/1x"), *quarters])]
-    per_chart = [run.charts / run.chart_count if run.chart_count else 0.0 for run in (one, two)]
-    work = sizes[1].key_results / sizes[0].key_results
+    largest = figures[-1]
+    lines = [table(rows), "", f"goals, at {largest.label}:"]
     lines += [
-        "",
-        f"chart rendering share of the build: {one.charts / one.total:.0%} "
-        f"({per_chart[0] * 1000:.0f} ms a chart at 1x, {per_chart[1] * 1000:.0f} ms at 2x)",
-        f"MkDocs share of the build: {one.mkdocs / one.total:.0%}",
-        f"build time per quarter: {mean(one.quarters.values()):.2f} s on average",
-        f"scaling: time(2x) / time(1x) = {ratio(two.total, one.total)} for {work:.2f}x the KRs "
-        f"and {ratio(two.chart_count, one.chart_count)}x the charts "
-        "(the org's own objectives and the site's fixed pages are not doubled; linear: ~2)",
-        "",
-        f"the phases above are timed in one process; `okrsite build` builds quarters side by "
-        f"side in up to {os.cpu_count() or 1} processes: {parallel[0]:.2f} s at 1x "
-        f"({ratio(one.total, parallel[0])}x faster than one process), {parallel[1]:.2f} s at 2x "
-        f"({ratio(two.total, parallel[1])}x)",
+        f"  cold / MkDocs   {largest.cold / largest.mkdocs:6.2f}  at most {GOALS['cold']:.2f}  "
+        f"{verdict(largest.cold / largest.mkdocs, GOALS['cold'])}",
+        f"  warm / cold     {largest.warm / largest.cold:6.3f}  at most {GOALS['warm']:.2f}  "
+        f"{verdict(largest.warm / largest.cold, GOALS['warm'])}",
+        f"  MB per quarter  {largest.per_quarter:6.1f}  at most {GOALS['size']:.0f}    "
+        f"{verdict(largest.per_quarter, GOALS['size'])}",
+        f"  peak MiB        {largest.memory:6.0f}  below {GOALS['memory']:.0f}    "
+        f"{verdict(largest.memory, GOALS['memory'], below=True)}",
     ]
+    synthetic = [f for f in figures if f.label != "demo"]
+    if len(synthetic) > 1:
+        lines += ["", "growth (linear: the ratio of the teams):"]
+        for small, big in itertools.pairwise(synthetic):
+            lines.append(
+                f"  {small.teams} -> {big.teams} teams ({big.teams / small.teams:.1f}x): "
+                f"cold {big.cold / small.cold:.2f}x, warm {big.warm / small.warm:.2f}x, "
+                f"size {big.megabytes / small.megabytes:.2f}x, "
+                f"memory {big.memory / small.memory:.2f}x"
+            )
     return "\n".join(lines)
 
 
 def main() -> int:
-    """Build the demo and its double, print the phases, shares and ratios."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=1, help="runs per build; fastest is kept")
-    repeat = max(1, parser.parse_args().repeat)
-    with tempfile.TemporaryDirectory(prefix="okrsite-bench-") as scratch:
-        single = copy_demo(Path(scratch) / "demo")
-        double = copy_demo(Path(scratch) / "double")
-        double_organisation(double)
-        # vl-convert starts its JavaScript engine on first use; keep that out of the 1x build.
-        vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
-        sizes = (size_of(single), size_of(double))
-        one = fastest_build(single, repeat)
-        two = fastest_build(double, repeat)
-        parallel = (fastest_parallel_build(single, repeat), fastest_parallel_build(double, repeat))
-
-    print(f"okrsite build benchmark, as of {AS_OF}, fastest of {repeat} run(s)")
-    print(report(one, two, sizes, parallel))
+    """Measure the demo and the synthetic organisations, then print the report."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--teams", type=int, default=200, help="teams of the largest organisation")
+    parser.add_argument("--quarters", type=int, default=8, help="quarters of each organisation")
+    parser.add_argument(
+        "--growth", default="50,100", help="smaller team counts, comma-separated ('' for none)"
+    )
+    parser.add_argument("--no-demo", action="store_true", help="leave the demo out")
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    arguments = parser.parse_args()
+    sizes = [int(n) for n in arguments.growth.split(",") if n.strip()] + [arguments.teams]
+    with tempfile.TemporaryDirectory(prefix="okrsite-bench-") as temporary:
+        scratch = arguments.keep or Path(temporary)
+        scratch.mkdir(parents=True, exist_ok=True)
+        figures = []
+        if not arguments.no_demo:
+            demo = copy_demo(scratch / "demo")
+            figures.append(measure("demo", demo, scratch))
+        for teams in sizes:
+            root = scratch / f"org-{teams}"
+            make_organisation(root, teams, arguments.quarters)
+            figures.append(measure(f"{teams} teams", root, scratch))
+    print(f"okrsite build benchmark on {os.cpu_count()} cores, as of {AS_OF}")
+    print(report(figures))
     return 0
 
 

@@ -24,8 +24,8 @@ from okrsite.model.scores import QuarterResult
 from okrsite.score.diff import QuarterDiff, diff_results
 from okrsite.score.history import score_all
 from okrsite.score.quarter import score_quarter
-from okrsite.site.engine import Progress, QuarterPlan
-from okrsite.site.write import write_site
+from okrsite.site.engine import Progress
+from okrsite.site.write import Tally, Tick, write_site
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,14 @@ def build_site(
     today: date | None = None,
     progress: Progress = _quiet,
     workers: int | None = None,
-) -> tuple[QuarterPlan, ...]:
+    cache: Path | None = None,
+    tick: Tick | None = None,
+) -> Tally:
     """Load, score and check the repository at root, then write its versioned site to out.
 
     workers: processes building quarters side by side (see site.write.plan_quarters); 1 for none.
+    cache: the folder keeping drawn charts and built quarters between builds; None for none.
+    tick: told (done, total) as the build goes, for a progress bar.
     """
     today = today if today is not None else clock.today()
     loaded = load(root)  # read once: the scores, the checks and the pages share it
@@ -79,6 +83,8 @@ def build_site(
         today=today,
         progress=progress,
         workers=workers,
+        cache=cache,
+        tick=tick,
     )
 
 

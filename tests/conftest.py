@@ -8,6 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from okrsite.site import charts
+
+# A build draws charts without validating their Vega-Lite specs (it costs as much as drawing);
+# every chart a test draws in this process is validated against the schema instead.
+charts.VALIDATE_SPECS = True
+
 ORG_YAML = """\
 name: Acme Engineering
 units:

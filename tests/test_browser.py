@@ -21,6 +21,7 @@ from playwright.sync_api import ConsoleMessage, Page, sync_playwright
 
 from okrsite.cli import main
 from okrsite.pipeline import build_site
+from okrsite.site.palettes import DARK, LIGHT
 from scripts.browser import CHROMIUM, launch, served
 
 pytestmark = pytest.mark.browser
@@ -29,6 +30,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 27)
 SCREENSHOTS = PROJECT / "test-output" / "browser"
 ARCHIVED = "2026-Q3"
+CURRENT = "2026-Q4"  # latest/ redirects each page to the same page of this quarter
 UNIT = "payments"
 TIMEOUT_MS = 10_000
 
@@ -96,6 +98,22 @@ def visible_images(page: Page, fragment: str) -> list[dict[str, Any]]:
     return images
 
 
+def corner_colour(page: Page, src: str) -> str:
+    """The colour of the top-left pixel of the <img> with this src, as the browser drew it."""
+    colour: str = page.eval_on_selector(
+        f"img[src='{src}']",
+        """img => {
+            const canvas = document.createElement('canvas');
+            canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+            const context = canvas.getContext('2d');
+            context.drawImage(img, 0, 0);
+            const [r, g, b] = context.getImageData(2, 2, 1, 1).data;
+            return '#' + [r, g, b].map(v => v.toString(16).padStart(2, '0')).join('');
+        }""",
+    )
+    return colour
+
+
 def first_table(page: Page) -> dict[str, str]:
     """The first table of the article as {header: first row's cell}."""
     table = page.locator(".md-content table").first
@@ -126,18 +144,19 @@ def test_reader_walks_the_demo_site(site_url: str) -> None:
 
             # The root redirects to the current quarter.
             page.goto(site_url)
-            page.wait_for_url(f"{site_url}latest/")
+            page.wait_for_url(f"{site_url}{CURRENT}/")
             page.wait_for_load_state("networkidle")
             assert first_table(page)["Org score"] == expected_score
-            light = visible_images(page, "charts/unit-scores-")
+            light = visible_images(page, "charts/unit-scores.")
             assert [(i["src"], i["naturalWidth"] > 0) for i in light] == [
-                ("charts/unit-scores-light.svg#only-light", True)
+                ("charts/unit-scores.svg#only-light", True)
             ]
+            assert corner_colour(page, "charts/unit-scores.svg#only-light") == LIGHT.background
             shoot(page, "overview-light")
 
             # A unit page: every KR chart shown is loaded.
             page.locator(".md-content").get_by_role("link", name="Payments").first.click()
-            page.wait_for_url(f"{site_url}latest/units/{UNIT}/")
+            page.wait_for_url(f"{site_url}{CURRENT}/units/{UNIT}/")
             page.wait_for_load_state("networkidle")
             kr_charts = visible_images(page, f"charts/kr-{UNIT}.")
             assert kr_charts, "the unit page shows no KR chart"
@@ -158,16 +177,23 @@ def test_reader_walks_the_demo_site(site_url: str) -> None:
             assert page.locator(".md-version__current").inner_text() == "2026 Q3"
             shoot(page, "archive")
             banner.get_by_role("link").click()
-            page.wait_for_url(f"{site_url}latest/")
+            page.wait_for_url(f"{site_url}{CURRENT}/")
+            # A latest/ link to a page and a heading lands on that page and heading.
+            page.goto(f"{site_url}latest/units/{UNIT}/#delivery")
+            page.wait_for_url(f"{site_url}{CURRENT}/units/{UNIT}/#delivery")
+            page.goto(f"{site_url}latest/")
+            page.wait_for_url(f"{site_url}{CURRENT}/")
 
             # Dark mode: Material's palette toggle switches the scheme and the chart shown.
             page.wait_for_load_state("networkidle")
             page.locator("label[for=__palette_1]").click()
             assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
-            dark = visible_images(page, "charts/unit-scores-")
+            dark = visible_images(page, "charts/unit-scores.")
             assert [(i["src"], i["naturalWidth"] > 0) for i in dark] == [
-                ("charts/unit-scores-dark.svg#only-dark", True)
+                ("charts/unit-scores.svg#only-dark", True)
             ]
+            # The same file, drawn in the dark palette: its CSS follows the #only-dark fragment.
+            assert corner_colour(page, "charts/unit-scores.svg#only-dark") == DARK.background
             shoot(page, "overview-dark")
         finally:
             browser.close()

@@ -24,6 +24,7 @@ from okrsite.model.scores import (
     QuarterResult,
     UnitResult,
 )
+from okrsite.site import charts as charts_module
 from okrsite.site.charts import (
     TITLE_LIMIT,
     Chart,
@@ -35,7 +36,8 @@ from okrsite.site.charts import (
     unit_history_chart,
     unit_scores_chart,
 )
-from okrsite.site.palettes import DARK, LIGHT
+from okrsite.site.palettes import DARK, DARK_FRAGMENT, LIGHT, dark_variant, themed
+from okrsite.site.svg import compact
 
 SVG = "{http://www.w3.org/2000/svg}"
 QUARTER = Quarter(id="2026-Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
@@ -202,7 +204,7 @@ def xss_chart() -> Chart:
 
 
 def test_metric_chart_has_a_text_alternative(metric_chart: Chart) -> None:
-    root = parse(metric_chart.light_svg)
+    root = parse(metric_chart.svg)
     assert root.tag == f"{SVG}svg"
     assert root.attrib["role"] == "graphics-document"
     assert root.attrib["aria-label"] == LEAD_TIME.title
@@ -218,16 +220,16 @@ def test_metric_chart_has_a_text_alternative(metric_chart: Chart) -> None:
 
 
 def test_metric_chart_draws_checkins_baseline_target_and_projection(metric_chart: Chart) -> None:
-    labels = aria_labels(metric_chart.light_svg)
+    labels = aria_labels(metric_chart.svg)
     assert "value: 12; series: Baseline" in labels
     assert "value: 5; series: Target" in labels
     assert "date: Oct 15; value: 10; series: Check-ins" in labels
     assert "date: Nov 15; value: 8; series: Check-ins" in labels
     # The projection is one line from day 0 (the intercept) to day 91: Vega labels its start.
     assert "date: Oct 1; value: 11.72; series: Projection" in labels
-    assert texts(metric_chart.light_svg, "title-text") == [LEAD_TIME.title]
+    assert texts(metric_chart.svg, "title-text") == [LEAD_TIME.title]
     assert not any(label.startswith("Symbol legend") for label in labels)
-    assert texts(metric_chart.light_svg, "legend-label") == [
+    assert texts(metric_chart.svg, "legend-label") == [
         "Check-ins",
         "Baseline",
         "Target",
@@ -248,7 +250,7 @@ def test_metric_chart_table_holds_the_numbers(metric_chart: Chart) -> None:
 
 
 def test_guardrail_chart_draws_bounds_and_held_or_breached_points(guardrail_chart: Chart) -> None:
-    labels = aria_labels(guardrail_chart.light_svg)
+    labels = aria_labels(guardrail_chart.svg)
     assert "value: 5; series: Max" in labels
     assert "value: 4.2; series: Baseline" in labels
     assert "date: Oct 15; value: 4; series: Held" in labels
@@ -279,7 +281,7 @@ def test_guardrail_with_both_bounds_draws_min_and_max() -> None:
 
 def test_milestone_chart_runs_from_0_to_100_percent() -> None:
     chart = key_result_chart(MILESTONE, QUARTER)
-    labels = aria_labels(chart.light_svg)
+    labels = aria_labels(chart.svg)
     assert "Y-axis titled '% complete' for a linear scale with values from 0 to 100" in labels
     assert "date: Oct 1; value: 0; series: Projection" in labels
     assert not any("Baseline" in label or "Target" in label for label in labels)
@@ -293,18 +295,18 @@ def test_kr_without_checkins_still_draws_baseline_and_target() -> None:
     assert "0 check-ins in 2026 Q4, a quarter that runs from 2026-10-01 to 2026-12-31, against" in (
         chart.description
     )
-    parse(chart.light_svg)
+    parse(chart.svg)
 
 
 def test_long_titles_are_cut_in_the_drawing_but_kept_whole_in_the_text(metric_chart: Chart) -> None:
     long_title = "Reduce lead time " + "and keep every team shipping safely " * 6
     kr = KeyResult(id="long", title=long_title, owner="a", measurement="m", baseline=1, target=2)
     chart = key_result_chart(kr_result(kr, []), QUARTER)
-    (drawn,) = texts(chart.light_svg, "title-text")
+    (drawn,) = texts(chart.svg, "title-text")
     assert len(drawn) <= TITLE_LIMIT and drawn.endswith("…")
     assert long_title.startswith(drawn[:-1])
     assert chart.title == clean_text(long_title)
-    assert parse(chart.light_svg).findtext(f"{SVG}title") == clean_text(long_title)
+    assert parse(chart.svg).findtext(f"{SVG}title") == clean_text(long_title)
 
 
 # --- Untrusted text -------------------------------------------------------------------------
@@ -322,7 +324,7 @@ def assert_inert(svg: str) -> None:
 
 
 def test_markup_in_titles_is_escaped(xss_chart: Chart) -> None:
-    for svg in (xss_chart.light_svg, xss_chart.dark_svg):
+    for svg in (xss_chart.svg, xss_chart.dark_svg):
         assert_inert(svg)
         assert texts(svg, "title-text") == [XSS_TITLE]
         assert parse(svg).attrib["aria-label"] == XSS_TITLE
@@ -334,8 +336,8 @@ def test_names_that_look_like_fields_or_expressions_are_shown_verbatim() -> None
         unit_result(f"u{i}", name, 0.5, "yellow") for i, name in enumerate(names, start=1)
     )
     chart = unit_scores_chart(quarter_result(QUARTER, units))
-    assert_inert(chart.light_svg)
-    assert axis_labels(chart.light_svg, "Y") == names
+    assert_inert(chart.svg)
+    assert axis_labels(chart.svg, "Y") == names
     assert [row[0] for row in chart.table[1:]] == names
 
 
@@ -345,30 +347,151 @@ def test_control_characters_in_user_text_leave_valid_xml() -> None:
     )
     chart = key_result_chart(kr_result(kr, []), QUARTER)
     assert chart.title == "a b c tab line"
-    parse(chart.light_svg)
+    parse(chart.svg)
 
 
 def test_no_url_but_the_svg_namespaces(metric_chart: Chart, guardrail_chart: Chart) -> None:
     for chart in (metric_chart, guardrail_chart):
-        for svg in (chart.light_svg, chart.dark_svg):
+        for svg in (chart.svg, chart.dark_svg):
             assert set(re.findall(r"https?://[^\s\"'<>)]+", svg)) <= {
                 "http://www.w3.org/2000/svg",
                 "http://www.w3.org/1999/xlink",
             }
             assert "url(" not in svg and "@import" not in svg
-            assert ' id="' not in svg  # nothing to collide with another SVG inlined on a page
+            # One id, the root's, which #only-dark targets; none inside to collide with.
+            assert re.findall(r' id="([^"]*)"', svg) == [DARK_FRAGMENT]
 
 
 # --- Palettes and determinism ---------------------------------------------------------------
 
 
 def test_light_and_dark_differ_in_background_and_text(metric_chart: Chart) -> None:
-    for svg, palette in ((metric_chart.light_svg, LIGHT), (metric_chart.dark_svg, DARK)):
+    for svg, palette in ((metric_chart.svg, LIGHT), (metric_chart.dark_svg, DARK)):
         background = parse(svg).find(f"{SVG}rect")
         assert background is not None and background.attrib["fill"] == palette.background
         fills = {t.attrib.get("fill") for t in parse(svg).iter(f"{SVG}text")}
         assert palette.text in fills
-    assert metric_chart.light_svg != metric_chart.dark_svg
+    assert metric_chart.svg != metric_chart.dark_svg
+
+
+def every_kind_of_chart() -> list[Chart]:
+    """One chart of each kind this module draws, with every series a palette colours."""
+    units = (
+        unit_result("eng", "Engineering", 0.82, "green"),
+        unit_result("platform", "Platform", 0.55, "yellow"),
+        unit_result("payments", "Payments", 0.21, "red"),
+    )
+    closed = quarter_result(CLOSED, units)
+    return [
+        key_result_chart(METRIC, QUARTER),
+        key_result_chart(GUARDRAIL, QUARTER),
+        unit_scores_chart(quarter_result(QUARTER, units)),
+        unit_history_chart(units[0].unit, [("2026-Q3", 0.3), ("2026-Q4", 0.8)]),
+        grade_distribution_chart(closed),
+    ]
+
+
+def test_the_dark_variant_equals_rendering_in_the_dark_palette(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Record each spec as the module renders it (the real renderer still runs), then render it
+    # again in the dark palette: swapping colours must give exactly that, byte for byte.
+    specs: list[tuple[dict[str, object], str, str]] = []
+    render = charts_module.render
+
+    def recording(spec: dict[str, object], palette: object, title: str, text: str) -> str:
+        specs.append((spec, title, text))
+        return str(render(spec, palette, title, text))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(charts_module, "render", recording)
+    drawn = every_kind_of_chart()
+    monkeypatch.undo()
+    assert len(specs) == len(drawn)
+    for (spec, title, text), chart in zip(specs, drawn, strict=True):
+        light, dark = render(spec, LIGHT, title, text), render(spec, DARK, title, text)
+        assert dark_variant(light) == dark, chart.slug
+        assert chart.svg == compact(themed(light))
+        # What the dark scheme shows is the dark rendering, compacted the same way.
+        assert chart.dark_svg == compact(themed(dark)).replace(
+            style(compact(themed(dark))), style(chart.svg)
+        )
+
+
+def style(svg: str) -> str:
+    """The <style> element of a themed SVG."""
+    (found,) = re.findall(r"<style>.*?</style>", svg)
+    return str(found)
+
+
+def test_one_svg_carries_both_schemes_as_css_on_its_only_dark_fragment() -> None:
+    light_to_dark = {
+        getattr(LIGHT, f): getattr(DARK, f) for f in LIGHT.__dataclass_fields__ if f != "name"
+    }
+    for chart in every_kind_of_chart():
+        root = parse(chart.svg)
+        assert root.attrib["id"] == DARK_FRAGMENT
+        sheet = style(chart.svg).removeprefix("<style>").removesuffix("</style>")
+        font, _, colours = sheet.partition("}")
+        assert font == "text{font-family:Liberation Sans, Arial, Helvetica, sans-serif"
+        rule = re.compile(r':target \[(fill|stroke)="(#[0-9a-f]{6})"\]\{\1:(#[0-9a-f]{6})\}')
+        rules = rule.findall(colours)
+        assert rule.sub("", colours) == ""  # nothing in the sheet but those rules
+        # A rule for each light colour the chart uses, giving the dark palette's colour; the
+        # background among them, so a dark page never shows a white box.
+        drawing = chart.svg.split("</style>")[1]
+        used = set(re.findall(r' (?:fill|stroke)="(#[0-9a-f]{6})"', drawing))
+        assert {a for _, a, _ in rules} == used & set(light_to_dark)
+        assert all(light_to_dark[a] == b for _, a, b in rules)
+        assert ("fill", LIGHT.background, DARK.background) in rules
+
+
+def test_compact_svg_draws_what_vega_drew(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Record Vega's own SVG of each chart, then compare it with the published one element by
+    # element: same elements in the same order, the same attributes but those an image never
+    # uses, numbers within 0.005 px, and the labels' font moved to the style sheet.
+    rendered: list[str] = []
+    render = charts_module.render
+
+    def recording(spec: dict[str, object], palette: object, title: str, text: str) -> str:
+        svg = str(render(spec, palette, title, text))  # type: ignore[arg-type]
+        rendered.append(svg)
+        return svg
+
+    monkeypatch.setattr(charts_module, "render", recording)
+    drawn = every_kind_of_chart()
+    monkeypatch.undo()
+    unused = {"pointer-events", "opacity", "aria-hidden", "aria-roledescription", "font-family"}
+    for vega, chart in zip(rendered, drawn, strict=True):
+        assert len(chart.svg) < 0.75 * len(themed(vega)), chart.slug
+        before = [
+            e
+            for e in parse(vega).iter()
+            if not (e.tag == f"{SVG}path" and e.attrib.get("d", "") in ("", "M0,0h0v0h0Z"))
+        ]
+        after = [e for e in parse(chart.svg).iter() if e.tag != f"{SVG}style"]
+        assert [e.tag for e in before] == [e.tag for e in after], chart.slug
+        for old, new in zip(before, after, strict=True):
+            assert (old.text, old.tail) == (new.text, new.tail)
+            kept = {
+                k: v
+                for k, v in old.attrib.items()
+                if k not in unused and v not in ("graphics-object", "graphics-symbol")
+            }
+            if old.attrib.get("opacity", "1") != "1":
+                kept["opacity"] = old.attrib["opacity"]
+            new_attributes = {k: v for k, v in new.attrib.items() if k != "id"}
+            assert kept.keys() == new_attributes.keys(), chart.slug
+            for name, value in kept.items():
+                assert numbers_close(value, new_attributes[name]), (name, value)
+
+
+def numbers_close(old: str, new: str) -> bool:
+    """Whether two attribute values are the same but for numbers rounded to 2 places."""
+    number = r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
+    if re.sub(number, "#", old) != re.sub(number, "#", new):
+        return False
+    pairs = zip(re.findall(number, old), re.findall(number, new), strict=True)
+    return all(abs(float(a) - float(b)) <= 0.005 for a, b in pairs)
 
 
 def test_same_input_gives_byte_identical_svg(metric_chart: Chart) -> None:
@@ -381,7 +504,7 @@ def test_output_does_not_depend_on_the_time_zone(metric_chart: Chart) -> None:
     script = (
         "import sys; from tests.test_charts import METRIC, QUARTER;"
         "from okrsite.site.charts import key_result_chart;"
-        "sys.stdout.write(key_result_chart(METRIC, QUARTER).light_svg)"
+        "sys.stdout.write(key_result_chart(METRIC, QUARTER).svg)"
     )
     root = Path(__file__).resolve().parent.parent
     # West of UTC is where a date-only string, read as UTC midnight, would show the day before.
@@ -393,7 +516,7 @@ def test_output_does_not_depend_on_the_time_zone(metric_chart: Chart) -> None:
         text=True,
         check=True,
     )
-    assert done.stdout == metric_chart.light_svg
+    assert done.stdout == metric_chart.svg
 
 
 # --- Units, history, grades -----------------------------------------------------------------
@@ -408,12 +531,12 @@ def test_unit_scores_skip_unscored_units_and_keep_org_order() -> None:
         ("Platform", "0.80", "green"),
         ("Payments", "0.30", "red"),
     )
-    labels = aria_labels(chart.light_svg)
+    labels = aria_labels(chart.svg)
     assert "score: 0.61; unit: Engineering; band: yellow" in labels
     assert "score: 0.3; unit: Payments; band: red" in labels
     # The policy's thresholds are the two rules along the score axis.
     assert "score: 0.35" in labels and "score: 0.75" in labels
-    assert axis_labels(chart.light_svg, "Y") == ["Engineering", "Platform", "Payments"]
+    assert axis_labels(chart.svg, "Y") == ["Engineering", "Platform", "Payments"]
     assert "red below 0.35, yellow 0.35 to below 0.75, green 0.75 and above" in chart.description
 
 
@@ -427,7 +550,7 @@ def test_no_scored_unit_gives_an_empty_chart() -> None:
     chart = unit_scores_chart(quarter_result(QUARTER, (unit_result("a", "A", None, None),)))
     assert chart.table == (("Unit", "Roll-up", "Band"),)
     assert chart.description == "No unit has a score in 2026 Q4 yet."
-    parse(chart.light_svg)
+    parse(chart.svg)
 
 
 def test_unit_history_skips_missing_quarters_oldest_first() -> None:
@@ -441,7 +564,7 @@ def test_unit_history_skips_missing_quarters_oldest_first() -> None:
         ("2026-Q3", "0.50", "yellow"),
         ("2026-Q4", "0.80", "green"),
     )
-    assert axis_labels(chart.light_svg, "X") == ["2026-Q1", "2026-Q3", "2026-Q4"]
+    assert axis_labels(chart.svg, "X") == ["2026-Q1", "2026-Q3", "2026-Q4"]
     assert chart.description == (
         "Roll-up score of Platform in 3 quarters, from 2026-Q1 (0.35) to 2026-Q4 (0.80),"
         " on a scale from 0 to 1."
@@ -469,7 +592,7 @@ def test_grade_distribution_counts_final_grades_per_band() -> None:
         ("yellow", "0.40 to below 0.70", "2"),
         ("green", "0.70 and above", "2"),
     )
-    assert "band: red; count: 1; text: 1" in aria_labels(chart.light_svg)
+    assert "band: red; count: 1; text: 1" in aria_labels(chart.svg)
     assert chart.description.startswith("The final grades of 5 key results in 2026 Q3 by band")
 
 
@@ -520,8 +643,8 @@ def test_shorten_fits_and_keeps_a_prefix(text: str, limit: int) -> None:
 def test_any_title_gives_well_formed_inert_svg(title: str) -> None:
     kr = KeyResult(id="any", kind="milestone", title=title, owner="a", measurement=title)
     chart = key_result_chart(kr_result(kr, [(date(2026, 11, 1), 40)]), QUARTER)
-    assert_inert(chart.light_svg)
-    assert parse(chart.light_svg).findtext(f"{SVG}title") == clean_text(title)
+    assert_inert(chart.svg)
+    assert parse(chart.svg).findtext(f"{SVG}title") == clean_text(title)
 
 
 @pytest.mark.parametrize(

@@ -297,7 +297,7 @@ class Running:
     def __init__(self, root: Path, out: Path, tmpdir: Path) -> None:
         env = {**os.environ, "TMPDIR": str(tmpdir), "SOURCE_DATE_EPOCH": "1795737600"}
         self.process = subprocess.Popen(
-            [str(OKRSITE), "--root", str(root), "build", "--out", str(out)],
+            [str(OKRSITE), "--root", str(root), "build", "--no-cache", "--out", str(out)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

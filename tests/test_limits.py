@@ -516,7 +516,7 @@ def big_result(groups: int, count: int) -> QuarterResult:
 
 def test_unit_scores_of_1600_units_show_the_org_and_groups_only() -> None:
     chart = unit_scores_chart(big_result(groups=40, count=1600))
-    drawn = bars(chart.light_svg)
+    drawn = bars(chart.svg)
     assert len(drawn) == 41
     assert all("; unit: Unit " in d or "unit: Engineering" in d for d in drawn)
     assert chart.description.endswith(
@@ -528,7 +528,7 @@ def test_unit_scores_of_1600_units_show_the_org_and_groups_only() -> None:
 
 def test_unit_scores_past_the_bars_show_the_org_lowest_and_highest() -> None:
     chart = unit_scores_chart(big_result(groups=200, count=1600))
-    drawn = bars(chart.light_svg)
+    drawn = bars(chart.svg)
     assert len(drawn) == MAX_BARS
     assert drawn[0].startswith("score: 0.5; unit: Engineering")
     scores = sorted(float(row[1]) for row in chart.table[2:])
@@ -550,7 +550,7 @@ def test_a_chart_of_a_very_long_quarter_keeps_few_ticks() -> None:
     chart = key_result_chart(result, quarter)
     ticks = [
         e
-        for e in ET.fromstring(chart.light_svg).iter(f"{SVG}g")
+        for e in ET.fromstring(chart.svg).iter(f"{SVG}g")
         if "role-axis-label" in e.attrib.get("class", "")
     ]
     assert sum(len(list(t.iter(f"{SVG}text"))) for t in ticks) < 40

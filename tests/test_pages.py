@@ -10,7 +10,7 @@ import pytest
 
 from okrsite.load.repository import load_valid
 from okrsite.model.problems import Location, Problem
-from okrsite.model.scores import OPEN_STATUSES
+from okrsite.model.scores import OPEN_STATUSES, QuarterResult
 from okrsite.score.export import dumps, export_quarter
 from okrsite.score.history import score_all
 from okrsite.site.pages import DuplicatePageError, QuarterSite, add_page, quarter_pages
@@ -34,12 +34,20 @@ CLOSED_Q3 = {
 }
 
 
+def through(results: tuple[QuarterResult, ...], quarter_id: str) -> tuple[QuarterResult, ...]:
+    """The results up to and including quarter_id's: what a quarter's site is made from."""
+    ids = [r.quarter.id for r in results]
+    return results[: ids.index(quarter_id) + 1]
+
+
 def pages_of(
     root: Path, quarter_id: str, problems: tuple[Problem, ...] = (), intro: str = ""
 ) -> dict[str, str]:
     repository = load_valid(root)
     results = score_all(repository, None, TODAY)
-    return quarter_pages(QuarterSite(repository, results, quarter_id, problems, intro))
+    return quarter_pages(
+        QuarterSite(repository.org, through(results, quarter_id), quarter_id, problems, intro)
+    )
 
 
 def test_an_open_quarter_has_the_documented_layout(write_repo: WriteRepo) -> None:
@@ -55,16 +63,17 @@ def test_an_open_quarter_has_the_documented_layout(write_repo: WriteRepo) -> Non
         "units/platform.md",
     ]
     charts = sorted(p for p in pages if p.startswith("charts/"))
-    # Two KRs, three unit histories, the unit scores and the org history: 7 charts, 2 schemes.
-    assert len(charts) == 14
-    assert all(p.endswith(("-light.svg", "-dark.svg")) for p in charts)
+    # Two KRs, three unit histories, the unit scores and the org history: 7 charts, one SVG
+    # each for both schemes.
+    assert len(charts) == 7
+    assert all(p.endswith(".svg") for p in charts)
 
 
 def test_scores_json_is_the_export(write_repo: WriteRepo) -> None:
     root = write_repo(MINIMAL)
     repository = load_valid(root)
     results = score_all(repository, None, TODAY)
-    pages = quarter_pages(QuarterSite(repository, results, "2026-Q4"))
+    pages = quarter_pages(QuarterSite(repository.org, through(results, "2026-Q4"), "2026-Q4"))
     assert pages["scores.json"] == dumps(export_quarter(results[-1]))
 
 
@@ -97,7 +106,7 @@ def test_every_key_result_embeds_its_chart_in_both_schemes(write_repo: WriteRepo
     page = pages_of(write_repo(MINIMAL), "2026-Q4")["units/payments.md"]
     for kr in ("lead-time", "change-failure-rate"):
         for scheme in ("light", "dark"):
-            assert f"(../charts/kr-payments.delivery.{kr}-{scheme}.svg#only-{scheme})" in page
+            assert f"(../charts/kr-payments.delivery.{kr}.svg#only-{scheme})" in page
     assert page.count('??? note "Data"') == 3  # two KR charts and the history chart
 
 
@@ -264,13 +273,13 @@ def test_the_setup_phase_shows_no_band_colours(write_repo: WriteRepo) -> None:
     root = write_repo(MINIMAL)
     repository = load_valid(root)
     results = score_all(repository, date(2026, 10, 20), TODAY)  # day 20 of 28 setup days
-    pages = quarter_pages(QuarterSite(repository, results, "2026-Q4"))
+    pages = quarter_pages(QuarterSite(repository.org, through(results, "2026-Q4"), "2026-Q4"))
     assert not re.search(r'okrsite-\w+">(red|yellow|green)<', pages["index.md"])
     assert "setup weeks" in pages["index.md"]
     assert "band:N" not in pages["index.md"]
     unit = pages["units/payments.md"]
     assert not re.search(r'okrsite-\w+">(red|yellow|green)<', unit)
-    svg = pages["charts/unit-scores-light.svg"]
+    svg = pages["charts/unit-scores.svg"].split("</style>")[1]  # the drawing, not the CSS
     # No band colour at all on the unit bars: neutral.
     for colour in ("#c62828", "#b58100", "#2e7d32"):
         assert colour not in svg.lower()

@@ -247,3 +247,21 @@ def test_the_uploaded_folder_is_the_one_the_build_writes(name: str, job: str) ->
     out = build.split("--out", 1)[1].split()[0]
     uploads = [s for s in steps if "upload" in s.get("uses", "")]
     assert uploads and all(s["with"]["path"] == out for s in uploads)
+
+
+@pytest.mark.parametrize("name", ["publish.yml", "pull-request.yml"])
+def test_the_build_cache_is_restored_before_the_build_and_saved_per_commit(name: str) -> None:
+    steps = _steps(_workflow(name))
+    runs = [step.get("run", "") for step in steps]
+    build = next(i for i, run in enumerate(runs) if run.startswith("okrsite build"))
+    caches = [
+        i for i, step in enumerate(steps) if step.get("uses", "").startswith("actions/cache@")
+    ]
+    assert len(caches) == 1 and caches[0] < build
+    settings = steps[caches[0]]["with"]
+    # The folder `okrsite build` keeps its cache in by default, and git ignores.
+    assert settings["path"] == ".okrsite-cache"
+    assert "/.okrsite-cache/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    # Entries never change once saved: each commit saves its own, restoring the newest before.
+    assert settings["key"].endswith("-${{ github.sha }}")
+    assert settings["key"].startswith(settings["restore-keys"].strip())

@@ -8,17 +8,37 @@ from pathlib import Path
 
 import click
 
-from okrsite.cli.common import common_options, get_context, out_option
+from okrsite.cli.common import F, common_options, get_context, out_option
+from okrsite.cli.progress import display
 from okrsite.model.clock import parse_date, today
 from okrsite.pipeline import build_site
-from okrsite.site.write import recover_site
+from okrsite.site.write import Tally, recover_site
 
 DEFAULT_OUT = Path("site")
+DEFAULT_CACHE = Path(".okrsite-cache")
 
 
 def report(message: str) -> None:
     """Show a progress line on standard error, leaving standard output clean."""
     click.echo(message, err=True)
+
+
+def cache_options(command: F) -> F:
+    """--cache DIR and --no-cache: where drawn charts and built quarters are kept."""
+    command = click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Build everything afresh, and keep nothing for the next build.",
+    )(command)
+    return click.option(
+        "--cache",
+        "cache",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=DEFAULT_CACHE,
+        show_default=True,
+        help="Where drawn charts and built quarters are kept between builds, so the next build "
+        "redoes only what changed; relative paths are taken from --root. Safe to delete.",
+    )(command)
 
 
 @click.command("build")
@@ -30,19 +50,40 @@ def report(message: str) -> None:
     default=None,
     help="Score the current quarter as of this date (default: today, clamped into it).",
 )
+@cache_options
 @common_options
-def build(out: Path, as_of_text: str | None) -> None:
+def build(out: Path, as_of_text: str | None, cache: Path, no_cache: bool) -> None:
     """Build the site: each quarter with MkDocs, versions.json, latest/ and index.html."""
     as_of = parse_date(as_of_text, "--as-of") if as_of_text is not None else None
     root = get_context().root
     started = time.monotonic()
     # A build killed in its swap is repaired even if this one stops at the data's errors.
     recover_site(root / out, report)
-    plans = build_site(root, root / out, as_of=as_of, today=today(), progress=report)
+    with display() as shown:
+        tally = build_site(
+            root,
+            root / out,
+            as_of=as_of,
+            today=today(),
+            progress=shown.line,
+            cache=None if no_cache else root / cache,
+            tick=shown.tick,
+        )
     seconds = time.monotonic() - started
-    report(f"built {len(plans)} quarters in {seconds:.1f} s into {root / out}")
+    report(f"{summary(tally)} in {seconds:.1f} s into {root / out}")
     # The version selector reads versions.json over HTTP, so a file:// view would lack it.
     report(f"view it with `{serve_command(root, out)}` and open http://127.0.0.1:8000/")
+
+
+def summary(tally: Tally) -> str:
+    """What a build did, in one line: quarters built and reused, charts drawn and cached."""
+    quarters = len(tally.built) + len(tally.reused)
+    line = f"built {quarters} quarter{'s' if quarters != 1 else ''}"
+    if tally.reused:
+        line += f" ({len(tally.reused)} unchanged, reused from the cache)"
+    if tally.charts_drawn or tally.charts_cached:
+        line += f"; charts: {tally.charts_drawn} drawn, {tally.charts_cached} from the cache"
+    return line
 
 
 def serve_command(root: Path, out: Path) -> str:

@@ -1,25 +1,29 @@
 """Charts of a quarter's figures: Altair specifications rendered to SVG at build time, no I/O.
 
-Every chart is one Vega-Lite spec rendered twice with vl-convert, once per Material palette (a
-palette is only Vega config: see palettes.py); the site needs no network and no chart
-JavaScript. User-written text (titles, names) reaches a spec only as a title string or a data
-value, never as a field name or an expression, so it cannot change what Vega computes; Vega
-escapes it when it writes the SVG.
+Every chart is one Vega-Lite spec rendered once with vl-convert in the light palette, into one
+SVG file that also carries the dark palette as CSS: opened as chart.svg#only-dark (Material's
+marker for dark-scheme images) it swaps each light colour for its dark one. A palette is only
+Vega colour config (palettes.py), and tests prove the swap equals a dark render. The site needs
+no network and no chart JavaScript. User-written text (titles, names) reaches a spec only as a
+title string or a data value, never as a field name or an expression, so it cannot change what
+Vega computes; Vega escapes it when it writes the SVG.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ParamSpec
 
 import altair as alt
 import vl_convert as vlc
+from altair.utils.schemapi import debug_mode
 
 from okrsite.model.limits import MAX_QUARTER_DAYS
 from okrsite.model.numbers import approximate, shown, shown_score
@@ -31,11 +35,14 @@ from okrsite.site.palettes import (
     CONNECTOR_STYLE,
     GUIDE_STYLE,
     KR_SERIES,
-    PALETTES,
+    LIGHT,
     SERIES_RANGE,
     Palette,
+    dark_variant,
+    themed,
     vega_config,
 )
+from okrsite.site.svg import compact
 
 DEFAULT_BANDS = Bands()
 NO_BAND = "—"
@@ -50,6 +57,7 @@ MAX_BARS = 60
 only, or, if those are too many too, the org and the units with the lowest and highest
 roll-ups; it says what it left out, and the page's table of units still lists every unit.
 (Vega also runs out of stack sorting about 1,600 bars.)"""
+P = ParamSpec("P")
 _EPOCH = date(1970, 1, 1).toordinal()
 _DAY_MS = 86_400_000
 
@@ -59,14 +67,18 @@ Row = dict[str, str | float]
 
 @dataclass(frozen=True)
 class Chart:
-    """One rendered chart: an SVG per palette, a text alternative and the numbers as a table."""
+    """One rendered chart: one SVG for both schemes, a text alternative and the numbers."""
 
     slug: str  # file-name-safe stem ([a-z0-9.-]), built only from ids checked as slugs
     title: str  # plain text, may be user-written: the caller escapes it
     description: str  # one sentence saying what the chart shows, for the text alternative
-    light_svg: str  # for Material's default (light) scheme
-    dark_svg: str  # for Material's slate (dark) scheme
+    svg: str  # light colours, dark ones when opened as <slug>.svg#only-dark (palettes.themed)
     table: Table  # header row first, then the numbers shown, as text
+
+    @property
+    def dark_svg(self) -> str:
+        """The chart as a reader of the dark scheme sees it, colours written out."""
+        return dark_variant(self.svg)
 
 
 # --- Text -----------------------------------------------------------------------------------
@@ -135,11 +147,33 @@ def render(spec: dict[str, Any], palette: Palette, title: str, description: str)
     return _accessible(str(svg), title, description)
 
 
+VALIDATE_SPECS = False
+"""Whether each spec is checked against Vega-Lite's schema as it is made. The tests turn it on
+(tests/conftest.py), so every chart kind they draw is validated; a build skips the check, which
+costs as much as drawing the chart and can only fail on a bug in this module."""
+
+
+def _checked_in_tests(draw: Callable[P, Chart]) -> Callable[P, Chart]:
+    """A chart function that skips Altair's schema checks unless VALIDATE_SPECS is on.
+
+    Altair checks each object against the schema as it is made (its "debug mode"), which costs
+    a third of making a chart; the checks belong in the tests, where they catch a bad spec.
+    """
+
+    @functools.wraps(draw)
+    def drawn(*args: P.args, **kwargs: P.kwargs) -> Chart:
+        with debug_mode(VALIDATE_SPECS):
+            return draw(*args, **kwargs)
+
+    return drawn
+
+
 def _chart(slug: str, title: str, description: str, chart: Any, table: Table) -> Chart:
-    """Validate an Altair chart once and render it in both palettes."""
-    spec = chart.to_dict()
-    light, dark = (render(spec, palette, title, description) for palette in PALETTES)
-    return Chart(slug, title, description, light_svg=light, dark_svg=dark, table=table)
+    """Render an Altair chart once, in the light palette, themed for the dark one too, and
+    without what an image never uses (svg.compact)."""
+    spec = chart.to_dict(validate=VALIDATE_SPECS)
+    svg = compact(themed(render(spec, LIGHT, title, description)))
+    return Chart(slug, title, description, svg=svg, table=table)
 
 
 def _title(title: str, subtitle: str) -> Any:
@@ -372,6 +406,7 @@ def _kr_layers(
     return layers
 
 
+@_checked_in_tests
 def key_result_chart(result: KeyResultResult, quarter: Quarter) -> Chart:
     """A KR's counted check-ins over the quarter against its baseline and target (a metric),
     its bounds (a guardrail) or 0 to 100 % (a milestone), with the projection to the end."""
@@ -382,8 +417,13 @@ def key_result_chart(result: KeyResultResult, quarter: Quarter) -> Chart:
     domain = _value_domain(kr, checkins + rules)
     drawn = _visible(projection, quarter, *domain)
     layers = _kr_layers(kr, quarter, {"checkins": checkins, "rules": rules, "drawn": drawn}, domain)
-    chart = alt.layer(*layers).properties(
-        width=WIDTH, height=HEIGHT, title=_title(title, f"{quarter.title} · {kr.measurement}")
+    # Sizes and titles as alt.layer's keywords, not .properties(): that validates each value
+    # against the schema on every chart; the tests validate whole specs (VALIDATE_SPECS).
+    chart = alt.layer(
+        *layers,
+        width=WIDTH,
+        height=HEIGHT,
+        title=_title(title, f"{quarter.title} · {kr.measurement}"),
     )
     rows = [(str(r["series"]), str(r["date"]), shown(float(r["value"]))) for r in checkins]
     rows += [(str(r["series"]), "", shown(float(r["value"]))) for r in rules]
@@ -439,6 +479,7 @@ def _drawn_units(scored: Sequence[UnitResult]) -> tuple[list[UnitResult], str]:
     return [u for u in scored if id(u) in keep], note
 
 
+@_checked_in_tests
 def unit_scores_chart(
     result: QuarterResult, *, bands: Bands = DEFAULT_BANDS, setup: bool = False
 ) -> Chart:
@@ -488,8 +529,13 @@ def unit_scores_chart(
         )
     values = base.mark_text(align="left", dx=4).encode(text="text:N")
     rules = [] if setup else [_threshold_rules(bands, "x")]
-    chart = alt.layer(*rules, *bars, values).properties(
-        width=WIDTH - 160, height=alt.Step(BAR_STEP), title=_title(title, subtitle)
+    chart = alt.layer(
+        *rules,
+        *bars,
+        values,
+        width=WIDTH - 160,
+        height=alt.Step(BAR_STEP),
+        title=_title(title, subtitle),
     )
 
     if rows and setup:
@@ -558,11 +604,21 @@ def _history(
                 data=alt.InlineData(values=neutral)
             )
         )
-    chart = alt.layer(_threshold_rules(bands, "y"), line, *dots).properties(
-        width=WIDTH, height=HEIGHT, title=_title(title, "Roll-up score per quarter")
+    chart = alt.layer(
+        _threshold_rules(bands, "y"),
+        line,
+        *dots,
+        width=WIDTH,
+        height=HEIGHT,
+        title=_title(title, "Roll-up score per quarter"),
     )
 
-    if rows:
+    if len(rows) == 1:
+        description = (
+            f"Roll-up score of {name} in 1 quarter, {order[0]}: {rows[0]['text']},"
+            " on a scale from 0 to 1."
+        )
+    elif rows:
         description = (
             f"Roll-up score of {name} in {_plural(len(rows), 'quarter')}, from {order[0]}"
             f" ({rows[0]['text']}) to {order[-1]} ({rows[-1]['text']}), on a scale from 0 to 1."
@@ -573,6 +629,7 @@ def _history(
     return _chart(slug, title, description, chart, (("Quarter", "Roll-up", "Band"), *table))
 
 
+@_checked_in_tests
 def unit_history_chart(
     unit: Unit,
     points: Sequence[tuple[str, float | None]],
@@ -590,6 +647,7 @@ def unit_history_chart(
     return _history(f"{_slug('unit', unit.id)}-history", name, points, bands, point_bands)
 
 
+@_checked_in_tests
 def org_history_chart(
     org: Org,
     points: Sequence[tuple[str, float | None]],
@@ -605,6 +663,7 @@ def org_history_chart(
 # --- Grades ---------------------------------------------------------------------------------
 
 
+@_checked_in_tests
 def grade_distribution_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BANDS) -> Chart:
     """How many KRs' final grades fall in each band (red, yellow, green).
 
@@ -638,8 +697,8 @@ def grade_distribution_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BA
     )
     bars = base.mark_bar(width=60).encode(color=_band_colour().legend(None))
     values = base.mark_text(dy=-8).encode(text="text:N")
-    chart = alt.layer(bars, values).properties(
-        width=360, height=HEIGHT, title=_title(title, f"{quarter.title}: {what}")
+    chart = alt.layer(
+        bars, values, width=360, height=HEIGHT, title=_title(title, f"{quarter.title}: {what}")
     )
 
     description = (

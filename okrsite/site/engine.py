@@ -19,10 +19,11 @@ from markupsafe import Markup
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
+from mkdocs.plugins import BasePlugin
 
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONFIG_FILE, CONTENT_DIR
-from okrsite.model.okrs import Org, Quarter, Repository
+from okrsite.model.okrs import Org, Quarter, Repository, Unit
 from okrsite.site.markup import html_text
 from okrsite.site.sanitise import SANITISED_FILES, SanitiseContent, content_trust
 
@@ -43,8 +44,8 @@ class QuarterPlan:
 
     @property
     def charts(self) -> int:
-        """How many charts the quarter has (each is a light and a dark SVG)."""
-        return sum(1 for p in self.pages if p.startswith("charts/") and p.endswith("-light.svg"))
+        """How many charts the quarter has (one SVG each, for both schemes)."""
+        return sum(1 for p in self.pages if p.startswith("charts/") and p.endswith(".svg"))
 
     @property
     def markdown_pages(self) -> int:
@@ -96,26 +97,82 @@ def content_files(root: Path) -> list[tuple[str, Path]]:
     return [(relative, path) for relative, path in files if relative != INTRO_PAGE]
 
 
-def _nav(plan: QuarterPlan, org: Org, content: Sequence[str]) -> list[Any]:
+def write_docs(docs: Path, plan: QuarterPlan, content: Sequence[tuple[str, Path]]) -> None:
+    """The quarter's docs folder: its generated pages, then content/'s files beside them."""
+    for relative, text in sorted(plan.pages.items()):
+        target = docs / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", newline="\n")
+    for relative, path in content:
+        if relative in plan.pages:
+            raise OkrsiteError(
+                f"{CONTENT_DIR}/{relative}: clashes with the generated page {relative}; rename it"
+            )
+        target = docs / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+
+
+def nav(plan: QuarterPlan, org: Org, content: Sequence[tuple[str, Path]]) -> list[Any]:
     """The navigation: the generated pages in a fixed order, then content/'s pages."""
     pages = plan.pages
-    # Units in org.yaml's order, as the overview lists them: the org first, then each group.
-    units = [f"units/{u.id}.md" for u in org.units if f"units/{u.id}.md" in pages]
-    nav: list[Any] = [{"Overview": "index.md"}, {"Units": units}]
-    nav += [{"Alignment": "alignment.md"}, {"Checks": "checks.md"}]
+    entries: list[Any] = [{"Overview": "index.md"}, {"Units": unit_tree(org, pages)}]
+    entries += [{"Alignment": "alignment.md"}, {"Checks": "checks.md"}]
     if "review.md" in pages:
-        nav.append({"Quarter in review": "review.md"})
-    nav.append({"Archive": "archive.md"})
+        entries.append({"Quarter in review": "review.md"})
+    entries.append({"Archive": "archive.md"})
     sections: dict[str, list[str]] = {}
-    for relative in (c for c in content if c.endswith(".md")):
+    for relative in (c for c, _ in content if c.endswith(".md")):
         folder, _, _ = relative.rpartition("/")
         if not folder:
-            nav.append(relative)
+            entries.append(relative)
         else:
             sections.setdefault(folder, []).append(relative)
     for folder, members in sections.items():
-        nav.append({folder.replace("/", " / ").replace("-", " ").capitalize(): members})
-    return nav
+        entries.append({folder.replace("/", " / ").replace("-", " ").capitalize(): members})
+    return entries
+
+
+def unit_tree(org: Org, pages: Mapping[str, str]) -> list[Any]:
+    """The units' pages as the org chart: each top unit's page, then a section per unit below
+    it holding that unit's page and, nested the same way, the units below that; teams are
+    plain pages. In org.yaml's order throughout.
+
+    A section title is a unit's name, escaped here: MkDocs prints nav titles as they are.
+    With Material's navigation.prune a page carries only the sections on its own path, so a
+    large organisation's pages do not each repeat the whole org chart.
+    """
+    below: dict[str | None, list[Unit]] = {}
+    for unit, parent in org.forest():
+        if f"units/{unit.id}.md" in pages:
+            below.setdefault(parent, []).append(unit)
+
+    def entry(unit: Unit) -> Any:
+        page = f"units/{unit.id}.md"
+        children = below.get(unit.id, [])
+        if not children:
+            return page
+        title = Markup(html_text(unit.name or unit.id))
+        return {title: [page, *(entry(child) for child in children)]}
+
+    tree: list[Any] = []
+    for top in below.get(None, []):  # every unit has a page, so each hangs from one here
+        tree.append(f"units/{top.id}.md")
+        tree += [entry(child) for child in below.get(top.id, [])]
+    return tree
+
+
+class _Progress(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """Tells the build as MkDocs writes each unit page, so a progress bar moves during MkDocs."""
+
+    def __init__(self, built_page: Callable[[], None]) -> None:
+        self.built_page = built_page
+
+    def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
+        """Count a unit page; the page itself is left as it is."""
+        if page.file.src_uri.startswith("units/"):
+            self.built_page()
+        return output
 
 
 @contextmanager
@@ -183,30 +240,20 @@ def build_quarter(
     scratch: Path | None = None,
     *,
     current: Quarter,
+    built_page: Callable[[], None] = lambda: None,
 ) -> None:
     """Write the quarter's pages and content/ into a docs folder and build it with MkDocs.
 
     scratch: where to make the docs folder (default: the system's temporary folder); the site
     writer gives its own temporary folder, which the next build clears if this one is killed.
     current: the site's current quarter, chosen once for the whole site by the site writer,
-    named by a closed quarter's archive banner.
+    named by a closed quarter's archive banner. built_page: called as MkDocs writes each unit
+    page, for a progress display.
     """
     content = content_files(root)
     with tempfile.TemporaryDirectory(prefix="okrsite-docs-", dir=scratch) as docs_name:
         docs = Path(docs_name)
-        for relative, text in sorted(plan.pages.items()):
-            target = docs / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
-        for relative, path in content:
-            if relative in plan.pages:
-                raise OkrsiteError(
-                    f"{CONTENT_DIR}/{relative}: clashes with the generated page {relative}; "
-                    "rename it"
-                )
-            target = docs / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+        write_docs(docs, plan, content)
         config = load_config_file(
             root,
             docs,
@@ -214,11 +261,12 @@ def build_quarter(
             # Escaped once here: Material prints site_name raw in most places and through
             # `| e` in a few; Markup keeps `| e` from escaping it a second time.
             site_name=Markup(html_text(repository.org.name)),
-            nav=_nav(plan, repository.org, [relative for relative, _ in content]),
+            nav=nav(plan, repository.org, content),
         )
         settings = config.extra.get("okrsite")
         if content_trust(config.extra) == "sanitised":
             _sanitise_content(config, [relative for relative, _ in content])
+        config.plugins["okrsite-progress"] = _Progress(built_page)
         config.extra["okrsite"] = {
             **(settings if isinstance(settings, Mapping) else {}),
             "quarter": plan.quarter.title,

@@ -8,22 +8,21 @@ Layout of a quarter (docs_dir):
     checks.md                   the check's findings for the quarter's files and org.yaml
     review.md                   the quarter in review (closed quarters only)
     archive.md                  every quarter with its org score
-    charts/<slug>-light.svg     each chart, for Material's light scheme
-    charts/<slug>-dark.svg      and for its dark (slate) scheme
+    charts/<slug>.svg           each chart, light; dark as <slug>.svg#only-dark (palettes.themed)
     scores.json                 the export of the quarter
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from markupsafe import Markup
 
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.numbers import shown_score
-from okrsite.model.okrs import Bands, Repository, previous_quarter_id
+from okrsite.model.okrs import Bands, Org, Quarter, previous_quarter_id
 from okrsite.model.problems import Problem
 from okrsite.model.scores import (
     BANDS,
@@ -39,6 +38,7 @@ from okrsite.score.export import dumps, export_quarter
 from okrsite.score.history import UnitHistory, review, unit_history
 from okrsite.score.quarter import band_of, in_setup
 from okrsite.site import charts
+from okrsite.site.chart_cache import ChartCache
 from okrsite.site.charts import Chart
 from okrsite.site.markup import md_text
 from okrsite.site.templating import STATUS_TONES, kr_anchor, render
@@ -66,14 +66,16 @@ ATTENTION = ("at-risk", "off-track")
 
 @dataclass(frozen=True)
 class QuarterSite:
-    """Everything one quarter's pages are made from."""
+    """Everything one quarter's pages are made from, and nothing more: the pages are a function
+    of it, so a quarter whose QuarterSite is unchanged has unchanged pages (see quarter_cache)."""
 
-    repository: Repository
-    results: tuple[QuarterResult, ...]  # every quarter, oldest first
+    org: Org
+    results: tuple[QuarterResult, ...]  # this quarter and those before it, oldest first
     quarter_id: str
     problems: tuple[Problem, ...] = ()  # the check's findings for this quarter
     intro: str = ""  # content/index.md: Markdown the site's owner wrote, shown on the overview
     directory_urls: bool = True  # mkdocs.yml's use_directory_urls: where a page's HTML lands
+    later: tuple[tuple[str, str], ...] = ()  # (id, title) of each later quarter, oldest first
 
 
 class DuplicatePageError(OkrsiteError):
@@ -84,7 +86,7 @@ class Links:
     """Markdown links between a quarter's pages; every label escaped, every path from slugs."""
 
     def __init__(self, site: QuarterSite, result: QuarterResult) -> None:
-        self._org = site.repository.org
+        self._org = site.org
         self._directory_urls = site.directory_urls
         self._titles = {
             f"{o.unit_id}/{o.objective.id}": o.objective.title
@@ -132,9 +134,10 @@ class QuarterContext:
     result: QuarterResult
     through: tuple[QuarterResult, ...]  # this quarter and those before it, oldest first
     links: Links
+    charts: ChartCache
 
     @classmethod
-    def of(cls, site: QuarterSite) -> QuarterContext:
+    def of(cls, site: QuarterSite, cache: ChartCache | None = None) -> QuarterContext:
         """The context of site's quarter, or OkrsiteError if there is no result for it."""
         results = site.results
         index = next((i for i, r in enumerate(results) if r.quarter.id == site.quarter_id), None)
@@ -142,23 +145,30 @@ class QuarterContext:
             raise OkrsiteError(f"no quarter {site.quarter_id} to build")
         result = results[index]
         # History as the quarter saw it: an archived quarter does not show later quarters.
-        return cls(site, result, results[: index + 1], Links(site, result))
+        through = results[: index + 1]
+        return cls(site, result, through, Links(site, result), cache or ChartCache(None))
+
+    @property
+    def dates(self) -> Quarter:
+        """The quarter without its plans: what a KR chart reads of it, and all its cache key
+        holds, so one KR's check-in leaves every other KR's chart in the cache."""
+        return replace(self.result.quarter, plans=())
 
     @property
     def setup(self) -> bool:
         """Whether an open quarter is in its setup weeks at the as-of date: no band yet."""
-        quarter, policy = self.result.quarter, self.site.repository.org.policy
+        quarter, policy = self.result.quarter, self.site.org.policy
         return not quarter.closed and in_setup(quarter, self.result.as_of, policy)
 
     @property
     def bands(self) -> Bands:
         """The policy's band thresholds."""
-        return self.site.repository.org.policy.bands
+        return self.site.org.policy.bands
 
     def base(self) -> dict[str, Any]:
         """The names every page template uses."""
         return {
-            "org": self.site.repository.org,
+            "org": self.site.org,
             "quarter": self.result.quarter,
             "result": self.result,
             "links": self.links,
@@ -218,9 +228,8 @@ def _alignment_lines(
 
 
 def _charts(pages: dict[str, str], chart: Chart) -> Chart:
-    """Add a chart's two SVGs to pages and return the chart for the page that shows it."""
-    add_page(pages, f"charts/{chart.slug}-light.svg", chart.light_svg)
-    add_page(pages, f"charts/{chart.slug}-dark.svg", chart.dark_svg)
+    """Add a chart's SVG to pages and return the chart for the page that shows it."""
+    add_page(pages, f"charts/{chart.slug}.svg", chart.svg)
     return chart
 
 
@@ -257,7 +266,7 @@ def _aligned_to(objectives: Iterable[ObjectiveResult]) -> dict[str, list[Objecti
 
 def overview_page(context: QuarterContext, pages: dict[str, str]) -> str:
     """index.md: the org score, the units, the status counts, what needs attention or is stale."""
-    result, policy = context.result, context.site.repository.org.policy
+    result, policy = context.result, context.site.org.policy
     krs = result.key_results()
     return render(
         "overview.md.j2",
@@ -269,16 +278,19 @@ def overview_page(context: QuarterContext, pages: dict[str, str]) -> str:
         stale=[kr for kr in krs if kr.stale],
         setup=context.setup,
         units_chart=_charts(
-            pages, charts.unit_scores_chart(result, bands=policy.bands, setup=context.setup)
+            pages,
+            context.charts.chart(
+                charts.unit_scores_chart, result, bands=policy.bands, setup=context.setup
+            ),
         ),
     )
 
 
 def unit_page(context: QuarterContext, pages: dict[str, str], unit_result: UnitResult) -> str:
     """units/<unit>.md: one unit's objectives and KRs with their charts, and its history."""
-    org, unit = context.site.repository.org, unit_result.unit
+    org, unit = context.site.org, unit_result.unit
     kr_charts = {
-        kr.path: _charts(pages, charts.key_result_chart(kr, context.result.quarter))
+        kr.path: _charts(pages, context.charts.chart(charts.key_result_chart, kr, context.dates))
         for o in unit_result.objectives
         for kr in o.key_results
     }
@@ -299,8 +311,12 @@ def unit_page(context: QuarterContext, pages: dict[str, str], unit_result: UnitR
         },
         history_chart=_charts(
             pages,
-            charts.unit_history_chart(
-                unit, _points(history), bands=context.bands, point_bands=_bands(history)
+            context.charts.chart(
+                charts.unit_history_chart,
+                unit,
+                _points(history),
+                bands=context.bands,
+                point_bands=_bands(history),
             ),
         ),
     )
@@ -311,7 +327,7 @@ def alignment_page(context: QuarterContext) -> str:
     objectives = _objectives(context.result)
     aligned_to = _aligned_to(objectives)
     paths = {f"{o.unit_id}/{o.objective.id}" for o in objectives}
-    root = context.site.repository.org.root()
+    root = context.site.org.root()
     org_objectives = [o for o in objectives if root is not None and o.unit_id == root.id]
     unaligned = [
         o
@@ -357,7 +373,8 @@ def review_page(context: QuarterContext, pages: dict[str, str]) -> str:
         objectives=objectives,
         distribution=_distribution(result),
         distribution_chart=_charts(
-            pages, charts.grade_distribution_chart(result, bands=context.bands)
+            pages,
+            context.charts.chart(charts.grade_distribution_chart, result, bands=context.bands),
         ),
         learned=[o for o in objectives if o.objective.retro and o.objective.retro.learned],
         signals=review(through, quarter.id),
@@ -365,18 +382,25 @@ def review_page(context: QuarterContext, pages: dict[str, str]) -> str:
 
 
 def archive_page(context: QuarterContext, pages: dict[str, str]) -> str:
-    """archive.md: every quarter with its org score, and the org's score over them."""
-    org, results = context.site.repository.org, context.site.results
+    """archive.md: this quarter and those before it with their org scores, and the org's score
+    over them; later quarters as links only.
+
+    A closed quarter's site is built once and kept, as mike keeps a version, so it shows the
+    quarters as they stood when it closed: later quarters' figures move with every check-in
+    and are on their own sites, one link away.
+    """
+    org, results = context.site.org, context.through
     root = org.root()
-    # Every quarter, later ones too: the archive is where an old quarter links to the new.
     org_history = unit_history(results, root.id) if root is not None else None
     return render(
         "archive.md.j2",
         **context.base(),
         results=results,
+        later=context.site.later,
         org_chart=_charts(
             pages,
-            charts.org_history_chart(
+            context.charts.chart(
+                charts.org_history_chart,
                 org,
                 _points(org_history) if org_history else (),
                 point_bands=_bands(org_history) if org_history else None,
@@ -385,14 +409,21 @@ def archive_page(context: QuarterContext, pages: dict[str, str]) -> str:
     )
 
 
-def quarter_pages(site: QuarterSite) -> dict[str, str]:
-    """Every page, chart and scores.json of one quarter, by path relative to its docs_dir."""
-    context = QuarterContext.of(site)
+def quarter_pages(
+    site: QuarterSite, cache: ChartCache | None = None, done: Callable[[], None] = lambda: None
+) -> dict[str, str]:
+    """Every page, chart and scores.json of one quarter, by path relative to its docs_dir.
+
+    cache: where drawn charts are kept between builds (default: draw every chart). done: called
+    after each unit page, for a progress display.
+    """
+    context = QuarterContext.of(site, cache)
     pages: dict[str, str] = {}
     # Each page adds its charts to pages before the page itself: the order of the site's files.
     add_page(pages, "index.md", overview_page(context, pages))
     for unit_result in context.result.units:
         add_page(pages, f"units/{unit_result.unit.id}.md", unit_page(context, pages, unit_result))
+        done()
     add_page(pages, "alignment.md", alignment_page(context))
     add_page(pages, "checks.md", checks_page(context))
     if context.result.quarter.closed:

@@ -1,20 +1,91 @@
-"""`okrsite serve`'s machinery: the built site over HTTP on localhost, rebuilt on changes."""
+"""`okrsite serve`'s machinery: the built site over HTTP on localhost, rebuilt on changes, and
+pages that reload themselves after a rebuild or show why it failed."""
 
 from __future__ import annotations
 
 import functools
+import io
+import json
+import sys
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+from urllib.parse import parse_qs, urlsplit
 
 from okrsite.model.errors import OkrsiteError
 
 WATCHED = ("okrs", "content", "theme", "mkdocs.yml")
 """What a rebuild follows, relative to the root."""
 
+LIVERELOAD_PATH = "/.okrsite/livereload"
+"""The long-poll endpoint pages ask, with ?since=<build>, for the next build."""
+
+POLL_SECONDS = 30.0
+"""How long a long-poll waits before answering with no news, so connections do not pile up."""
+
 Fingerprint = tuple[tuple[str, int, int], ...]
+
+# Inline, with no network: the page asks its own server for news and reloads once a newer good
+# build is on disk. PAGE_BUILD is replaced by the good build the page was served from.
+LIVERELOAD_SCRIPT = """\
+(() => {
+  const page = PAGE_BUILD;
+  let since = -1, request = null, timer = null;
+  const show = (error) => {
+    let box = document.getElementById("okrsite-rebuild-error");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "okrsite-rebuild-error";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:2147483647;" +
+        "max-height:50vh;overflow:auto;margin:0;padding:12px 16px;background:#fff4f4;" +
+        "color:#5c0000;border-bottom:3px solid #c62828;white-space:pre-wrap;" +
+        "font:13px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace";
+      (document.body || document.documentElement).prepend(box);
+    }
+    // As text, never as markup: the error quotes the repository's own files.
+    box.textContent = "okrsite: the rebuild failed; this is the last good site.\\n\\n" + error;
+  };
+  const stop = () => {
+    clearTimeout(timer);
+    const pending = request;
+    request = null;
+    if (pending) pending.abort();
+  };
+  const poll = () => {
+    clearTimeout(timer);
+    if (request || document.visibilityState !== "visible") return;
+    const xhr = request = new XMLHttpRequest();
+    xhr.onloadend = () => {
+      if (request !== xhr) return;
+      request = null;
+      let state = null;
+      try {
+        if (xhr.status === 200) state = JSON.parse(xhr.responseText);
+      } catch (_) {}
+      // No answer: the server is stopped or restarting; ask again a little later.
+      if (!state) { timer = setTimeout(poll, 3000); return; }
+      if (state.good !== page) { location.reload(); return; }
+      if (state.error !== null) show(state.error);
+      since = state.build;
+      poll();
+    };
+    xhr.open("GET", "LIVERELOAD_PATH?since=" + since);
+    xhr.send();
+  };
+  // Hidden tabs let go of their connection: browsers allow only a few per host.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") poll(); else stop();
+  });
+  addEventListener("pagehide", stop);
+  addEventListener("pageshow", poll);
+  poll();
+})();
+""".replace("LIVERELOAD_PATH", LIVERELOAD_PATH)
 
 
 def _walk(path: Path) -> Iterator[Path]:
@@ -37,21 +108,199 @@ def fingerprint(root: Path) -> Fingerprint:
     return tuple(sorted(found))
 
 
+@dataclass(frozen=True)
+class BuildState:
+    """The latest rebuild's number, the number of the last good one, and its error if it failed."""
+
+    build: int
+    good: int
+    error: str | None
+
+
+class LiveReload:
+    """The build state shared by the watcher, which bumps it, and the pages' long-polls."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._state = BuildState(build=0, good=0, error=None)
+        self._closed = False
+
+    @property
+    def state(self) -> BuildState:
+        """The state as it is now."""
+        with self._changed:
+            return self._state
+
+    def rebuilt(self, error: str | None = None) -> None:
+        """Record a rebuild, failed with error if given, and wake every waiting page."""
+        with self._changed:
+            build = self._state.build + 1
+            # A failed rebuild left the last good site on disk: pages keep it and show the error.
+            good = self._state.good if error is not None else build
+            self._state = BuildState(build=build, good=good, error=error)
+            self._changed.notify_all()
+
+    def wait(self, since: int, timeout: float) -> BuildState:
+        """The state once its build differs from since, or as it is after timeout or close()."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._state.build != since or self._closed, timeout)
+            return self._state
+
+    def close(self) -> None:
+        """Answer every waiting page now, and any later one at once: the server is stopping."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+
+def inject_script(html: bytes, good: int) -> bytes:
+    """html with the live-reload script before its last </body>, or at its end without one."""
+    script = LIVERELOAD_SCRIPT.replace("PAGE_BUILD", str(good))
+    tag = f"<script>{script}</script>".encode()
+    end = html.lower().rfind(b"</body>")
+    if end < 0:
+        end = len(html)
+    return html[:end] + tag + html[end:]
+
+
+class _Server(ThreadingHTTPServer):
+    """The HTTP server, with the live-reload state its handlers read, if live reload is on."""
+
+    daemon_threads = True  # a waiting long-poll never keeps the process alive
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: Callable[..., SimpleHTTPRequestHandler],
+        live: LiveReload | None,
+        poll_seconds: float,
+    ) -> None:
+        self.live = live
+        self.poll_seconds = poll_seconds
+        super().__init__(address, handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Drop a client gone mid-answer, routine when a page reloads; report anything else."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+    def shutdown(self) -> None:
+        """Answer the waiting long-polls, then stop serving."""
+        if self.live is not None:
+            self.live.close()
+        super().shutdown()
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
-    """Serves files without logging each request to the console."""
+    """Serves files without logging each request; with live reload, HTML gains the script."""
 
     def log_message(self, format: str, *args: Any) -> None:
         """Say nothing: the library never prints."""
 
+    def _live(self) -> LiveReload | None:
+        """The server's live-reload state, or None when live reload is off."""
+        return self.server.live if isinstance(self.server, _Server) else None
 
-def start_server(directory: Path, port: int) -> ThreadingHTTPServer:
-    """An HTTP server for directory on localhost, answering in a daemon thread."""
+    def end_headers(self) -> None:
+        """With live reload, have browsers check every file again: a rebuild may change any."""
+        if self._live() is not None:
+            self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        """The long-poll endpoint under live reload, else the file asked for."""
+        live = self._live()
+        if live is not None and urlsplit(self.path).path == LIVERELOAD_PATH:
+            self._answer_poll(live)
+        else:
+            super().do_GET()
+
+    def _answer_poll(self, live: LiveReload) -> None:
+        """Answer ?since=N once the build differs from N, or after the poll timeout."""
+        assert isinstance(self.server, _Server)
+        values = parse_qs(urlsplit(self.path).query).get("since", [])
+        try:
+            since = int(values[-1])
+        except (IndexError, ValueError):
+            self.send_error(HTTPStatus.BAD_REQUEST, "since must be a build number")
+            return
+        state = live.wait(since, self.server.poll_seconds)
+        body = json.dumps({"build": state.build, "good": state.good, "error": state.error})
+        self._send(body.encode(), "application/json")
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        """A 200 with body."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def send_head(self) -> BinaryIO | None:
+        """Headers for the file asked for; under live reload an HTML page's body gains the script.
+
+        Only the response changes, never the file. Everything but an HTML file found (redirects,
+        listings, errors, other types) is left to SimpleHTTPRequestHandler.
+        """
+        live = self._live()
+        if live is None:
+            return super().send_head()
+        page = self._html_file()
+        if page is None:
+            return super().send_head()
+        # The number before the file: a rebuild in between costs one extra reload, whereas the
+        # other order could pair an old page with the new number, and it would stay stale.
+        good = live.state.good
+        try:
+            html = page.read_bytes()
+        except OSError:  # gone since, or unreadable: the base class's answer
+            return super().send_head()
+        body = inject_script(html, good)
+        # No Last-Modified: the script names a build, so an unchanged file is no reason for a 304.
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", self.guess_type(str(page)))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def _html_file(self) -> Path | None:
+        """The HTML file this request's path names, as SimpleHTTPRequestHandler resolves it."""
+        url_path = urlsplit(self.path).path
+        # translate_path drops "..", so the file is always inside the served directory.
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not url_path.endswith("/"):  # the base class redirects to the slashed URL
+                return None
+            indexes = [path / name for name in ("index.html", "index.htm")]
+            path = next((index for index in indexes if index.is_file()), path)
+        elif url_path.endswith("/"):  # a file named like a folder: the base class's 404
+            return None
+        if not path.is_file() or self.guess_type(str(path)) != "text/html":
+            return None
+        return path
+
+
+def start_server(
+    directory: Path,
+    port: int,
+    *,
+    live: LiveReload | None = None,
+    poll_seconds: float = POLL_SECONDS,
+) -> ThreadingHTTPServer:
+    """An HTTP server for directory on localhost, answering in a daemon thread.
+
+    With live, every HTML page served carries a script that reloads it after each good rebuild
+    and shows a failed rebuild's error over it.
+    """
     handler = functools.partial(_QuietHandler, directory=str(directory))
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = _Server(("127.0.0.1", port), handler, live, poll_seconds)
     except OSError as error:
         raise OkrsiteError(f"cannot listen on port {port}: {error.strerror}") from error
-    threading.Thread(target=server.serve_forever, name="okrsite-serve", daemon=True).start()
+    # shutdown() waits for the loop's next look at its flag: a short interval makes it prompt.
+    serve = functools.partial(server.serve_forever, poll_interval=0.1)
+    threading.Thread(target=serve, name="okrsite-serve", daemon=True).start()
     return server
 
 
@@ -62,11 +311,14 @@ def watch(
     report: Callable[[str], None],
     interval: float = 1.0,
     since: Fingerprint | None = None,
+    *,
+    live: LiveReload | None = None,
 ) -> None:
     """Poll the watched files and rebuild on each change until stop is set.
 
     `since` is the state the current site was built from (default: the files as they are now).
-    A failed rebuild is reported and the last good site stays served.
+    A failed rebuild is reported and the last good site stays served. Each rebuild, good or
+    failed, is recorded in live, which tells the pages.
     """
     seen = since if since is not None else fingerprint(root)
     while not stop.wait(interval):
@@ -79,3 +331,8 @@ def watch(
             rebuild()
         except OkrsiteError as error:
             report(f"rebuild failed, still serving the last good site:\n{error}")
+            if live is not None:
+                live.rebuilt(str(error))
+        else:
+            if live is not None:
+                live.rebuilt()

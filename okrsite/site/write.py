@@ -16,18 +16,21 @@ import ctypes
 import json
 import multiprocessing
 import os
+import queue
 import shutil
 import signal
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Generator, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from okrsite.load.schemas import render, schemas
 from okrsite.load.tree import write_reason
@@ -36,20 +39,52 @@ from okrsite.model.layout import CONTENT_DIR
 from okrsite.model.okrs import Quarter, Repository
 from okrsite.model.problems import Problem, about
 from okrsite.model.scores import QuarterResult
+from okrsite.site.chart_cache import ChartCache
 from okrsite.site.engine import INTRO_PAGE, Progress, QuarterPlan, build_quarter, directory_urls
+from okrsite.site.fingerprint import site_fingerprint
 from okrsite.site.markup import html_text
 from okrsite.site.pages import QuarterSite, quarter_pages
+from okrsite.site.quarter_cache import QuarterCache, quarter_key, result_digests
 
 if sys.platform != "win32":
     import fcntl
 
 LATEST = "latest"
+Tick = Callable[[int, int], None]
+"""Told (done, total) as a build makes and builds unit pages: what a progress bar shows."""
 STAGED = "site"
 """The new site inside a build's temporary folder, beside the build's scratch folders."""
 
 
 def _ignore(_message: str) -> None:
     """The default progress callback: say nothing."""
+
+
+def quarter_sites(
+    root: Path,
+    repository: Repository,
+    results: Sequence[QuarterResult],
+    problems: Sequence[Problem],
+    scratch: Path | None = None,
+) -> tuple[QuarterSite, ...]:
+    """What each quarter's pages are made from: the quarter and those before it in full, later
+    quarters by name only (see pages.archive_page), the check's findings for it, the intro."""
+    intro_path = root / CONTENT_DIR / INTRO_PAGE
+    intro = intro_path.read_text(encoding="utf-8") if intro_path.is_file() else ""
+    urls_are_folders = directory_urls(root, scratch)
+    ordered = tuple(results)
+    return tuple(
+        QuarterSite(
+            org=repository.org,
+            results=ordered[: index + 1],
+            quarter_id=result.quarter.id,
+            problems=about(problems, result.quarter.id),
+            intro=intro,
+            directory_urls=urls_are_folders,
+            later=tuple((r.quarter.id, r.quarter.title) for r in ordered[index + 1 :]),
+        )
+        for index, result in enumerate(ordered)
+    )
 
 
 def plan_quarters(
@@ -62,97 +97,180 @@ def plan_quarters(
     scratch: Path | None = None,
     *,
     today: date,
+    cache: Path | None = None,
 ) -> tuple[QuarterPlan, ...]:
     """Every quarter's pages, computed before anything is written.
 
     workers: how many processes build quarters side by side; None for one per core (at most
     one per quarter), 1 to build in this process only. scratch: where to make temporary
     folders (default: the system's temporary folder). today: the run's today, which picks the
-    current quarter (contract section 4), the one latest/ and index.html lead to.
+    current quarter (contract section 4), the one latest/ and index.html lead to. cache: the
+    folder keeping drawn charts between builds (default: none; every chart is drawn).
     """
-    intro_path = root / CONTENT_DIR / INTRO_PAGE
-    intro = intro_path.read_text(encoding="utf-8") if intro_path.is_file() else ""
-    urls_are_folders = directory_urls(root, scratch)
+    sites = quarter_sites(root, repository, results, problems, scratch)
     current = repository.current_quarter(today)
-    sites = [
-        QuarterSite(
-            repository=repository,
-            results=tuple(results),
-            quarter_id=result.quarter.id,
-            problems=about(problems, result.quarter.id),
-            intro=intro,
-            directory_urls=urls_are_folders,
-        )
-        for result in results
-    ]
+    return tuple(_plans(sites, current, progress, workers, cache, Tally()))
+
+
+@dataclass
+class Tally:
+    """What a build did, for its closing line: quarters built and reused, charts drawn and
+    taken from the cache, and how many unit pages are done out of all, for a progress bar."""
+
+    built: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    charts_drawn: int = 0
+    charts_cached: int = 0
+    done: int = 0
+    total: int = 0
+    tick: Tick | None = None
+
+    def advance(self, steps: int) -> None:
+        """Count steps done and tell the progress display."""
+        self.done += steps
+        if self.tick is not None and steps:
+            self.tick(min(self.done, self.total), self.total)
+
+
+def _plans(
+    sites: Sequence[QuarterSite],
+    current: Quarter | None,
+    progress: Progress,
+    workers: int | None,
+    cache: Path | None,
+    tally: Tally,
+) -> Iterator[QuarterPlan]:
+    """Each site's plan, in order, as soon as it is ready; the pages made in worker processes
+    where there are several quarters and cores."""
     wanted = (os.cpu_count() or 1) if workers is None else workers
-    workers = min(len(sites), wanted)  # a process per quarter at most
-    plans: list[QuarterPlan] = []
+    processes = min(len(sites), wanted)  # a process per quarter at most
     # closing: an interrupted loop stops the worker processes at once, not when collected.
-    with closing(_all_pages(sites, workers, progress)) as all_pages:
-        for number, (result, pages) in enumerate(zip(results, all_pages, strict=True), start=1):
+    with closing(_all_pages(sites, processes, progress, cache, tally)) as all_pages:
+        for number, (site, pages) in enumerate(zip(sites, all_pages, strict=True), start=1):
+            result = site.results[-1]
             quarter = result.quarter
             plan = QuarterPlan(
                 quarter, result.as_of, pages, current is not None and current.id == quarter.id
             )
             progress(
-                f"building {quarter.id} ({number}/{len(results)}): "
+                f"building {quarter.id} ({number}/{len(sites)}): "
                 f"{plan.markdown_pages} pages, {plan.charts} charts"
             )
-            plans.append(plan)
-    return tuple(plans)
+            yield plan
 
 
 def _cost(site: QuarterSite) -> int:
     """A quarter's share of the work, for scheduling: charts dominate, one per KR and unit."""
-    result = next(r for r in site.results if r.quarter.id == site.quarter_id)
+    result = site.results[-1]
     return len(result.key_results()) + len(result.units)
 
 
+_TICKS: Any = None
+"""In a worker process: the queue its finished unit pages are counted on (see _worker_started)."""
+
+
+def _tick() -> None:
+    """Count one finished unit page on the parent's queue."""
+    if _TICKS is not None:
+        _TICKS.put(1)
+
+
+def _pages_in_worker(site: QuarterSite, cache: Path | None) -> tuple[dict[str, str], int, int]:
+    """A quarter's pages made in a worker process, with the charts it drew and found cached."""
+    charts = ChartCache(cache)
+    pages = quarter_pages(site, charts, done=_tick)
+    return pages, charts.misses, charts.hits
+
+
 def _all_pages(
-    sites: Sequence[QuarterSite], workers: int, progress: Progress
+    sites: Sequence[QuarterSite],
+    workers: int,
+    progress: Progress,
+    cache: Path | None,
+    tally: Tally,
 ) -> Generator[dict[str, str], None, None]:
     """Each quarter's pages, in the order of sites, made in worker processes where possible.
 
     Rendering charts (vl-convert) is most of a build and holds one core; quarters are
-    independent, so they are built side by side, largest first so the last one to start is
-    small. Results are yielded in the order of sites, so the output does not depend on which
+    independent, so they are built side by side, at most one more than there are workers
+    waiting at a time, so finished quarters do not pile up in memory while MkDocs builds
+    them. Results are yielded in the order of sites, so the output does not depend on which
     process finishes first. Without working processes (a sandbox without semaphores, a worker
     that died, or this being a worker already) the quarters are built here, one after the other.
     """
+
+    def here(site: QuarterSite) -> dict[str, str]:
+        charts = ChartCache(cache)
+        pages = quarter_pages(site, charts, done=lambda: _count(tally, 1))
+        tally.charts_drawn += charts.misses
+        tally.charts_cached += charts.hits
+        return pages
+
     if workers <= 1 or multiprocessing.parent_process() is not None:
-        yield from map(quarter_pages, sites)
+        yield from map(here, sites)
         return
+    context = multiprocessing.get_context("spawn")
     try:
+        ticks = context.Queue()
         # spawn, not fork: forking a process whose vl-convert runtime has threads can hang.
         pool = ProcessPoolExecutor(
-            workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_worker_started,
-            initargs=(os.getpid(),),
+            workers, mp_context=context, initializer=_worker_started, initargs=(os.getpid(), ticks)
         )
     except (OSError, NotImplementedError, ImportError):
-        yield from map(quarter_pages, sites)
+        yield from map(here, sites)
         return
     progress(f"building {len(sites)} quarters' pages and charts in {workers} processes")
     with pool:
         try:
-            order = sorted(range(len(sites)), key=lambda i: (-_cost(sites[i]), i))
-            futures = {i: pool.submit(quarter_pages, sites[i]) for i in order}
+            futures: dict[int, Future[tuple[dict[str, str], int, int]]] = {}
+            ahead = workers + 1
+
+            def submit(upto: int) -> None:
+                for i in range(min(upto, len(sites))):
+                    if i not in futures and i >= done:
+                        futures[i] = pool.submit(_pages_in_worker, sites[i], cache)
+
             done = 0
             try:
                 for i in range(len(sites)):
-                    pages = futures[i].result()
+                    submit(i + ahead)
+                    while True:
+                        try:
+                            pages, drawn, cached = futures[i].result(timeout=0.2)
+                            break
+                        except TimeoutError:
+                            _drain(ticks, tally)
+                    _drain(ticks, tally)
+                    tally.charts_drawn += drawn
+                    tally.charts_cached += cached
+                    del futures[i]
                     done += 1
                     yield pages
             except BrokenProcessPool:
                 progress("the worker processes stopped; building the remaining quarters here")
-                yield from map(quarter_pages, sites[done:])
+                yield from map(here, sites[done:])
         except BaseException:
             # Interrupted (Ctrl-C, SIGTERM, an error, the caller gone): without this, leaving
             # the block would wait for each worker to draw the rest of its quarter's charts.
             _stop_workers(pool)
             raise
+        finally:
+            ticks.close()
+            ticks.cancel_join_thread()
+
+
+def _count(tally: Tally, pages: int) -> None:
+    """Count finished unit pages."""
+    tally.advance(pages)
+
+
+def _drain(ticks: Any, tally: Tally) -> None:
+    """Count every page the workers have reported so far, without waiting."""
+    while True:
+        try:
+            tally.advance(ticks.get_nowait())
+        except (queue.Empty, OSError, ValueError):
+            return
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -168,13 +286,16 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _worker_started(parent: int) -> None:
-    """In each worker process: leave Ctrl-C to the parent, and die when the parent does.
+def _worker_started(parent: int, ticks: Any = None) -> None:
+    """In each worker process: leave Ctrl-C to the parent, and die when the parent does; count
+    finished pages on ticks.
 
     The parent stops its workers when it is interrupted; when it is killed outright (SIGKILL,
     a crash) Linux kills them (PR_SET_PDEATHSIG), and elsewhere a thread that sees the
     process's parent change ends it within a second.
     """
+    global _TICKS
+    _TICKS = ticks
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform == "linux":
         try:
@@ -211,10 +332,14 @@ def write_site(
     today: date,
     progress: Progress = _ignore,
     workers: int | None = None,
-) -> tuple[QuarterPlan, ...]:
+    cache: Path | None = None,
+    tick: Tick | None = None,
+) -> Tally:
     """Build every quarter into a temporary sibling of out, then swap it in.
 
-    today: the run's today, which picks the current quarter (see plan_quarters).
+    today: the run's today, which picks the current quarter (see plan_quarters). cache: the
+    folder keeping drawn charts and built quarters between builds (None: build everything).
+    tick: told (done, total) as unit pages are made and built, for a progress bar.
 
     Holds out's lock throughout, waiting for another build of out to finish first. Any
     OSError (a folder that cannot be written, a full disk) is an OkrsiteError naming out.
@@ -222,6 +347,7 @@ def write_site(
     if not results:
         raise OkrsiteError("okrs/ has no quarter folder (such as okrs/2026-Q4/) to publish")
     out = _absolute(out)
+    tally = Tally(tick=tick)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         _check_replaceable(out)  # before any leftover beside it is touched
@@ -230,10 +356,8 @@ def write_site(
             _check_replaceable(out)  # again: another build may have changed it meanwhile
             work = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-", dir=out.parent))
             try:
-                plans = plan_quarters(
-                    root, repository, results, problems, progress, workers, work, today=today
-                )
-                _build(root, work, plans, repository, progress)
+                sites = quarter_sites(root, repository, results, problems, work)
+                _build(root, work, sites, repository, today, progress, workers, cache, tally)
                 _swap(work / STAGED, out)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
@@ -242,22 +366,52 @@ def write_site(
             f"cannot build the site into {out}: {write_reason(error, out)}"
         ) from error
     progress(f"wrote {out}")
-    return plans
+    return tally
 
 
 def _build(
     root: Path,
     work: Path,
-    plans: Sequence[QuarterPlan],
+    sites: Sequence[QuarterSite],
     repository: Repository,
+    today: date,
     progress: Progress,
+    workers: int | None,
+    cache: Path | None,
+    tally: Tally,
 ) -> None:
-    """The whole site in work/site: every quarter, latest/, versions.json, index.html, schemas."""
+    """The whole site in work/site: every quarter (reused from the cache where unchanged, else
+    planned and built with MkDocs), latest/, versions.json, index.html, schemas."""
     staging = work / STAGED
     staging.mkdir()
-    current = next(p for p in plans if p.current)
-    for number, plan in enumerate(plans, start=1):
-        progress(f"rendering {plan.quarter.id} ({number}/{len(plans)}) with MkDocs")
+    quarters = [site.results[-1].quarter for site in sites]
+    current = repository.current_quarter(today) or quarters[-1]
+    kept = QuarterCache(cache)
+    fingerprint = site_fingerprint(root)
+    digests = result_digests(sites[-1].results)
+    keys: dict[str, str] = {}
+    wanted: list[QuarterSite] = []
+    for site in sites:
+        result = site.results[-1]
+        quarter = result.quarter
+        keys[quarter.id] = quarter_key(
+            site,
+            digests,
+            site_fingerprint=fingerprint,
+            as_of=result.as_of,
+            current=current,
+            archive=quarter.closed and quarter.id != current.id,
+        )
+        if kept.restore(quarter.id, keys[quarter.id], staging / quarter.id):
+            tally.reused.append(quarter.id)
+            progress(f"reused {quarter.id}: unchanged since it was last built")
+        else:
+            wanted.append(site)
+    # Each unit page counts twice: once made (with its charts), once built by MkDocs.
+    tally.total = 2 * sum(len(site.results[-1].units) for site in wanted)
+    tally.advance(0)
+    for number, plan in enumerate(_plans(wanted, current, progress, workers, cache, tally), 1):
+        progress(f"rendering {plan.quarter.id} ({number}/{len(wanted)}) with MkDocs")
         build_quarter(
             root,
             staging / plan.quarter.id,
@@ -265,15 +419,63 @@ def _build(
             repository,
             progress,
             scratch=work,
-            current=current.quarter,
+            current=current,
+            built_page=lambda: tally.advance(1),
         )
-    shutil.copytree(staging / current.quarter.id, staging / LATEST)
-    (staging / "versions.json").write_text(versions_json(plans), encoding="utf-8")
-    (staging / "index.html").write_text(redirect_html(current.quarter), encoding="utf-8")
+        kept.store(plan.quarter.id, keys[plan.quarter.id], staging / plan.quarter.id)
+        tally.built.append(plan.quarter.id)
+    write_latest(staging, current)
+    (staging / "versions.json").write_text(versions_json(quarters, current), encoding="utf-8")
+    (staging / "index.html").write_text(redirect_html(current), encoding="utf-8")
     # Editors can point at the published schemas.
     (staging / "schemas").mkdir()
     for name, schema in sorted(schemas().items()):
         (staging / "schemas" / name).write_text(render(schema), encoding="utf-8", newline="\n")
+
+
+LATEST_FILES = ("scores.json",)
+"""Files of the current quarter copied into latest/ as they are, for scripts that fetch them."""
+
+
+def write_latest(staging: Path, current: Quarter) -> None:
+    """latest/: a redirect page for every page of the current quarter, as mike's
+    `--alias-type redirect` makes them, so each latest/... link lands on the same page of the
+    current quarter's site, and no second copy of it is published."""
+    source = staging / current.id
+    for path in sorted(source.rglob("*.html")):
+        relative = path.relative_to(source)
+        target = staging / LATEST / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        up = "../" * len(relative.parts)  # from latest/<folders>/ to the site's root
+        page = relative.as_posix()
+        if relative.name == "index.html":
+            page = page.removesuffix("index.html")
+        target.write_text(redirect_page(f"{up}{current.id}/{page}"), encoding="utf-8")
+    for name in LATEST_FILES:
+        if (source / name).is_file():
+            shutil.copyfile(source / name, staging / LATEST / name)
+
+
+def redirect_page(href: str) -> str:
+    """A page that sends the reader to href, keeping the #fragment and ?query it was opened
+    with; a refresh and a plain link do without JavaScript. href is built from slugs only."""
+    target = html_text(href)
+    return (
+        "<!doctype html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        "<title>Redirecting</title>\n"
+        f'<link rel="canonical" href="{target}">\n'
+        f'<noscript><meta http-equiv="refresh" content="0; url={target}"></noscript>\n'
+        f"<script>location.replace({json.dumps(href)} + location.search + location.hash)"
+        "</script>\n"
+        "</head>\n"
+        "<body>\n"
+        f'<p><a href="{target}">Go to the current quarter\u2019s page</a>.</p>\n'
+        "</body>\n"
+        "</html>\n"
+    )
 
 
 def recover_site(out: Path, progress: Progress = _ignore) -> None:
@@ -397,15 +599,15 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
-def versions_json(plans: Sequence[QuarterPlan]) -> str:
+def versions_json(quarters: Sequence[Quarter], current: Quarter) -> str:
     """mike's versions.json: newest first; the current quarter carries the alias latest."""
     versions = [
         {
-            "version": p.quarter.id,
-            "title": p.quarter.title,
-            "aliases": [LATEST] if p.current else [],
+            "version": q.id,
+            "title": q.title,
+            "aliases": [LATEST] if q.id == current.id else [],
         }
-        for p in sorted(plans, key=lambda p: p.quarter.id, reverse=True)
+        for q in sorted(quarters, key=lambda q: q.id, reverse=True)
     ]
     return json.dumps(versions, indent=2) + "\n"
 
@@ -418,7 +620,7 @@ def redirect_html(current: Quarter) -> str:
         "<head>\n"
         '<meta charset="utf-8">\n'
         "<title>Redirecting to the current quarter</title>\n"
-        f'<link rel="icon" href="{LATEST}/assets/images/favicon.png">\n'  # no /favicon.ico 404
+        f'<link rel="icon" href="{current.id}/assets/images/favicon.png">\n'  # no /favicon.ico 404
         f'<meta http-equiv="refresh" content="0; url={LATEST}/">\n'
         f'<link rel="canonical" href="{LATEST}/">\n'
         "</head>\n"

@@ -1,0 +1,77 @@
+"""Digests of what a build's output depends on besides the OKR data: okrsite's own code, the
+libraries that draw and build the site, and the site's configuration, theme and content."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from okrsite.model.layout import CONFIG_FILE, CONTENT_DIR, THEME_DIR
+
+PACKAGE = Path(__file__).resolve().parent.parent
+LIBRARIES = (
+    "altair",
+    "jinja2",
+    "markdown",
+    "markupsafe",
+    "mkdocs",
+    "mkdocs-material",
+    "pygments",
+    "pymdown-extensions",
+    "pyyaml",
+    "vl-convert-python",
+)
+"""The distributions whose version changes what a build writes."""
+
+
+def _files(folder: Path) -> list[Path]:
+    """Every file below folder, in a fixed order; caches and hidden files left out."""
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def _digest_files(digest: hashlib._Hash, base: Path, files: list[Path]) -> None:
+    """Feed each file's path relative to base and its bytes into digest."""
+    for path in files:
+        data = path.read_bytes()
+        name = path.relative_to(base).as_posix().encode("utf-8", "surrogateescape")
+        digest.update(b"%d:%s%d:" % (len(name), name, len(data)))
+        digest.update(data)
+
+
+def _version(distribution: str) -> str:
+    """A distribution's installed version, or a dash when it is not installed."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """okrsite's source (code and templates, as installed or checked out) and the versions of
+    the libraries that draw charts and build pages: a change to either changes every output."""
+    digest = hashlib.sha256(sys.version.encode("utf-8"))
+    _digest_files(digest, PACKAGE, [p for p in _files(PACKAGE) if p.suffix != ".pyc"])
+    for distribution in LIBRARIES:
+        digest.update(f"\0{distribution}={_version(distribution)}".encode())
+    return digest.hexdigest()
+
+
+def site_fingerprint(root: Path) -> str:
+    """The code's fingerprint with root's mkdocs.yml, theme/ and content/."""
+    digest = hashlib.sha256(code_fingerprint().encode("ascii"))
+    config = root / CONFIG_FILE
+    _digest_files(digest, root, [config] if config.is_file() else [])
+    for folder in (THEME_DIR, CONTENT_DIR):
+        if (root / folder).is_dir():
+            _digest_files(digest, root, _files(root / folder))
+    return digest.hexdigest()

@@ -1,0 +1,35 @@
+"""The benchmarks' synthetic organisation: a repository that loads and checks without errors."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from okrsite.check.rules import check_loaded
+from okrsite.load.repository import load
+from okrsite.score.history import score_all
+
+# benchmarks/ is no package, so mypy knows benchmarks/synthetic.py as the module `synthetic`; a
+# static `from benchmarks.synthetic import ...` would make it see that file twice. Import it here.
+synthetic = importlib.import_module("benchmarks.synthetic")
+AS_OF: date = synthetic.AS_OF
+make_organisation: Callable[..., None] = synthetic.make_organisation
+
+
+def test_a_small_synthetic_organisation_loads_and_checks_without_errors(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    make_organisation(root, teams=12, quarters=2)
+    loaded = load(root)
+    results = score_all(loaded.repository, AS_OF, AS_OF)
+    problems = check_loaded(loaded, root, results, AS_OF)
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    kinds = [unit.kind for unit in loaded.repository.org.units]
+    assert (kinds.count("org"), kinds.count("group"), kinds.count("team")) == (1, 2, 12)
+    quarters = loaded.repository.quarters
+    assert [(q.id, q.closed, q.digest is not None) for q in quarters] == [
+        ("2026-Q3", True, True),
+        ("2026-Q4", False, False),
+    ]
+    assert all(len(q.plans) == 15 for q in quarters)  # every unit has objectives each quarter
