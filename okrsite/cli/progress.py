@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import click
@@ -26,8 +26,11 @@ PLAIN_EVERY = 10.0
 class Display:
     """Progress lines and, on a terminal, a bar of unit pages made and built."""
 
-    def __init__(self, console: Console | None) -> None:
+    def __init__(
+        self, console: Console | None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._console = console
+        self._clock = clock
         self._bar: Progress | None = None
         self._task: TaskID | None = None
         self._said = 0.0
@@ -61,7 +64,7 @@ class Display:
             self._bar.update(self._task, completed=done, total=total)
             return
         share = 100 * done // total
-        now = time.monotonic()
+        now = self._clock()
         if done == total or (share != self._last_share and now - self._said >= PLAIN_EVERY):
             self._said, self._last_share = now, share
             click.echo(

@@ -1,7 +1,9 @@
 """The versioned site: every quarter built with MkDocs, versions.json, latest/ and index.html.
 
-The one place that writes the output folder. Everything is computed first, built into a sibling
-temporary folder, then swapped in, so a failed build leaves the previous site as it was.
+The one place that writes the output folder. Everything is built into a sibling temporary folder,
+then swapped in, so a failed build leaves the previous site as it was. A quarter whose inputs are
+unchanged since a build that kept it (quarter_cache) is copied instead of built; the others are
+made in worker processes and go to MkDocs one by one as they are ready.
 
 One build of a folder at a time: a build holds a lock beside it (`.<name>.lock`) from start to
 end, and a second build waits for it. Holding the lock, a build first repairs what an earlier,
@@ -192,11 +194,11 @@ def _all_pages(
     """Each quarter's pages, in the order of sites, made in worker processes where possible.
 
     Rendering charts (vl-convert) is most of a build and holds one core; quarters are
-    independent, so they are built side by side, at most one more than there are workers
-    waiting at a time, so finished quarters do not pile up in memory while MkDocs builds
-    them. Results are yielded in the order of sites, so the output does not depend on which
-    process finishes first. Without working processes (a sandbox without semaphores, a worker
-    that died, or this being a worker already) the quarters are built here, one after the other.
+    independent, so they are made side by side, and each is yielded, for MkDocs, while the
+    workers go on with the next. Results are yielded in the order of sites, so the output does
+    not depend on which process finishes first. Without working processes (a sandbox without
+    semaphores, a worker that died, or this being a worker already) the quarters are made here,
+    one after the other.
     """
 
     def here(site: QuarterSite) -> dict[str, str]:
@@ -223,17 +225,14 @@ def _all_pages(
     with pool:
         try:
             futures: dict[int, Future[tuple[dict[str, str], int, int]]] = {}
-            ahead = workers + 1
-
-            def submit(upto: int) -> None:
-                for i in range(min(upto, len(sites))):
-                    if i not in futures and i >= done:
-                        futures[i] = pool.submit(_pages_in_worker, sites[i], cache)
-
             done = 0
             try:
                 for i in range(len(sites)):
-                    submit(i + ahead)
+                    # Keep every worker busy and one quarter queued, no more: each waiting
+                    # quarter holds its pages, charts and all, in memory.
+                    for ahead in range(i, min(i + workers + 1, len(sites))):
+                        if ahead not in futures:
+                            futures[ahead] = pool.submit(_pages_in_worker, sites[ahead], cache)
                     while True:
                         try:
                             pages, drawn, cached = futures[i].result(timeout=0.2)
