@@ -47,7 +47,7 @@ golden: $(TEST_STAMP)
 	$(BIN)/python scripts/regenerate_golden.py
 
 clean:
-	rm -rf site .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis test-output
+	rm -rf site .okrsite-cache .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis test-output
 
 # Pin every runtime dependency with its hashes for the workflows (run after changing pyproject.toml).
 lock: $(BIN)/python

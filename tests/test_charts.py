@@ -227,7 +227,8 @@ def test_metric_chart_draws_checkins_baseline_target_and_projection(metric_chart
     assert "date: Nov 15; value: 8; series: Check-ins" in labels
     # The projection is one line from day 0 (the intercept) to day 91: Vega labels its start.
     assert "date: Oct 1; value: 11.72; series: Projection" in labels
-    assert texts(metric_chart.svg, "title-text") == [LEAD_TIME.title]
+    # No drawn title: the KR's heading stands above the chart on its page; <title> names it.
+    assert texts(metric_chart.svg, "title-text") == []
     assert not any(label.startswith("Symbol legend") for label in labels)
     assert texts(metric_chart.svg, "legend-label") == [
         "Check-ins",
@@ -298,10 +299,10 @@ def test_kr_without_checkins_still_draws_baseline_and_target() -> None:
     parse(chart.svg)
 
 
-def test_long_titles_are_cut_in_the_drawing_but_kept_whole_in_the_text(metric_chart: Chart) -> None:
-    long_title = "Reduce lead time " + "and keep every team shipping safely " * 6
-    kr = KeyResult(id="long", title=long_title, owner="a", measurement="m", baseline=1, target=2)
-    chart = key_result_chart(kr_result(kr, []), QUARTER)
+def test_long_titles_are_cut_in_the_drawing_but_kept_whole_in_the_text() -> None:
+    long_name = "Northwind " + "and all of its engineering teams near and far " * 3
+    chart = org_history_chart(Org(long_name, ()), [("2026-Q3", 0.5)])
+    long_title = f"{long_name} across quarters"
     (drawn,) = texts(chart.svg, "title-text")
     assert len(drawn) <= TITLE_LIMIT and drawn.endswith("…")
     assert long_title.startswith(drawn[:-1])
@@ -326,8 +327,13 @@ def assert_inert(svg: str) -> None:
 def test_markup_in_titles_is_escaped(xss_chart: Chart) -> None:
     for svg in (xss_chart.svg, xss_chart.dark_svg):
         assert_inert(svg)
-        assert texts(svg, "title-text") == [XSS_TITLE]
         assert parse(svg).attrib["aria-label"] == XSS_TITLE
+        assert parse(svg).findtext(f"{SVG}title") == XSS_TITLE
+    # And where a title is drawn: the org history's, from the org's name.
+    drawn = org_history_chart(Org(XSS_TITLE, ()), [("2026-Q3", 0.5)])
+    for svg in (drawn.svg, drawn.dark_svg):
+        assert_inert(svg)
+        assert texts(svg, "title-text") == [shorten(f"{XSS_TITLE} across quarters")]
 
 
 def test_names_that_look_like_fields_or_expressions_are_shown_verbatim() -> None:

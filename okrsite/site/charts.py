@@ -417,14 +417,12 @@ def key_result_chart(result: KeyResultResult, quarter: Quarter) -> Chart:
     domain = _value_domain(kr, checkins + rules)
     drawn = _visible(projection, quarter, *domain)
     layers = _kr_layers(kr, quarter, {"checkins": checkins, "rules": rules, "drawn": drawn}, domain)
-    # Sizes and titles as alt.layer's keywords, not .properties(): that validates each value
-    # against the schema on every chart; the tests validate whole specs (VALIDATE_SPECS).
-    chart = alt.layer(
-        *layers,
-        width=WIDTH,
-        height=HEIGHT,
-        title=_title(title, f"{quarter.title} · {kr.measurement}"),
-    )
+    # Sizes as alt.layer's keywords, not .properties(): that validates each value against the
+    # schema on every chart; the tests validate whole specs (VALIDATE_SPECS). No drawn title:
+    # the KR's heading stands right above the chart, with its measurement beside it, and the
+    # SVG's own <title> and <desc> name it for screen readers. Laying out a title costs a
+    # fifth of drawing a chart, and a unit page would say each title twice.
+    chart = alt.layer(*layers, width=WIDTH, height=HEIGHT)
     rows = [(str(r["series"]), str(r["date"]), shown(float(r["value"]))) for r in checkins]
     rows += [(str(r["series"]), "", shown(float(r["value"]))) for r in rules]
     rows += [(str(r["series"]), str(r["date"]), shown(float(r["value"]))) for r in projection]
@@ -565,9 +563,12 @@ def _history(
     points: Sequence[tuple[str, float | None]],
     bands: Bands,
     point_bands: Mapping[str, Band | None] | None,
+    *,
+    titled: bool,
 ) -> Chart:
     """A roll-up over quarters, oldest first, as a line with points coloured by band: each
-    quarter's own band when point_bands gives them (none: neutral), else by `bands`."""
+    quarter's own band when point_bands gives them (none: neutral), else by `bands`. titled:
+    whether the drawing carries its title (a unit's page has its own heading above it)."""
     rows: list[Row] = [
         {
             "quarter": q,
@@ -604,13 +605,9 @@ def _history(
                 data=alt.InlineData(values=neutral)
             )
         )
+    titles = {"title": _title(title, "Roll-up score per quarter")} if titled else {}
     chart = alt.layer(
-        _threshold_rules(bands, "y"),
-        line,
-        *dots,
-        width=WIDTH,
-        height=HEIGHT,
-        title=_title(title, "Roll-up score per quarter"),
+        _threshold_rules(bands, "y"), line, *dots, width=WIDTH, height=HEIGHT, **titles
     )
 
     if len(rows) == 1:
@@ -644,7 +641,8 @@ def unit_history_chart(
     weeks), colour the points when given.
     """
     name = clean_text(unit.name) or unit.id
-    return _history(f"{_slug('unit', unit.id)}-history", name, points, bands, point_bands)
+    slug = f"{_slug('unit', unit.id)}-history"
+    return _history(slug, name, points, bands, point_bands, titled=False)
 
 
 @_checked_in_tests
@@ -657,7 +655,7 @@ def org_history_chart(
     """The org's score over quarters (quarter id, score), oldest first, in the bands of the
     org's policy (or each quarter's own band, given point_bands); None is skipped."""
     name = clean_text(org.name) or "The organisation"
-    return _history("org-history", name, points, org.policy.bands, point_bands)
+    return _history("org-history", name, points, org.policy.bands, point_bands, titled=True)
 
 
 # --- Grades ---------------------------------------------------------------------------------
