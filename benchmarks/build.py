@@ -11,8 +11,11 @@ with --quarters quarters; see benchmarks/synthetic.py) it measures, side by side
   quarter, with the repository's mkdocs.yml (INHERIT) plus the nav and names okrsite sets;
 - warm: `okrsite build` again after one new check-in in the current quarter, cache present;
 - size: megabytes of the published site per quarter (latest/ and the root files included);
-- memory: the peak of the summed resident memory of the build and its worker processes,
-  sampled every 0.1 s from /proc (Linux), for the cold build.
+- memory: the peak resident memory of the build and its worker processes together, sampled
+  every 0.1 s from /proc (Linux), for the cold build: the sum of each process's proportional
+  share (Pss), which counts a page the processes share (Python, vl-convert's JavaScript engine,
+  mapped by each) once. The plain sum of their RSS, which counts it in every process, is printed
+  beside it.
 
 It prints each figure with its goal from issue 11 (cold / MkDocs <= 3, warm / cold <= 0.15,
 <= 40 MB a quarter at 200 teams, < 1 GiB), then how each grows with the number of teams.
@@ -65,7 +68,8 @@ class Figures:
     mkdocs: float
     warm: float
     megabytes: float  # the whole site
-    memory: float  # MiB, peak of the process tree
+    memory: float  # MiB, peak of the process tree's summed Pss
+    rss: float  # MiB, peak of the process tree's summed RSS
 
     @property
     def per_quarter(self) -> float:
@@ -74,28 +78,32 @@ class Figures:
 
 
 class PeakMemory:
-    """The peak summed resident memory of a process and its descendants, sampled from /proc."""
+    """The peak resident memory of a process and its descendants, sampled from /proc: the sum
+    of their Pss, and the sum of their RSS."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.peak_kib = 0
+        self.peak_rss_kib = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
     def _sample(self) -> None:
         while not self._stop.wait(0.1):
-            self.peak_kib = max(self.peak_kib, _tree_rss_kib(self.pid))
+            pss, rss = _tree_memory_kib(self.pid)
+            self.peak_kib = max(self.peak_kib, pss)
+            self.peak_rss_kib = max(self.peak_rss_kib, rss)
 
-    def stop(self) -> float:
-        """Stop sampling; the peak in MiB."""
+    def stop(self) -> tuple[float, float]:
+        """Stop sampling; the peaks in MiB: of the Pss sum, and of the RSS sum."""
         self._stop.set()
         self._thread.join()
-        return self.peak_kib / 1024
+        return self.peak_kib / 1024, self.peak_rss_kib / 1024
 
 
-def _tree_rss_kib(root: int) -> int:
-    """VmRSS of root and every process below it, in KiB (0 where /proc is not there)."""
+def _tree_memory_kib(root: int) -> tuple[int, int]:
+    """Pss and Rss of root and every process below it, summed, in KiB (0 without /proc)."""
     parents: dict[int, int] = {}
     for entry in Path("/proc").glob("[0-9]*"):
         try:
@@ -108,19 +116,21 @@ def _tree_rss_kib(root: int) -> int:
         below = {pid for pid, parent in parents.items() if parent in tree} - tree
         tree |= below
         grown = bool(below)
-    total = 0
+    pss = rss = 0
     for pid in tree:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+                elif line.startswith("Rss:"):
+                    rss += int(line.split()[1])
         except (OSError, ValueError):
             continue
-    return total
+    return pss, rss
 
 
-def okrsite_build(root: Path) -> tuple[float, float]:
-    """Seconds and peak MiB of `okrsite build` of root into root/site, cache in root."""
+def okrsite_build(root: Path) -> tuple[float, tuple[float, float]]:
+    """Seconds and peak MiB (Pss, RSS) of `okrsite build` of root into root/site, cache in root."""
     command = [str(BIN / "okrsite"), "--root", str(root), "build", "--as-of", AS_OF.isoformat()]
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "1"}  # plain progress lines
     started = time.perf_counter()
@@ -206,7 +216,7 @@ def megabytes(folder: Path) -> float:
 def measure(label: str, root: Path, scratch: Path) -> Figures:
     """Cold, MkDocs alone, warm, size and memory of root's site."""
     print(f"{label}: cold build …", file=sys.stderr, flush=True)
-    cold, memory = okrsite_build(root)
+    cold, (memory, rss) = okrsite_build(root)
     print(f"{label}: MkDocs alone …", file=sys.stderr, flush=True)
     mkdocs = mkdocs_alone(root, scratch)
     size = megabytes(root / "site")
@@ -227,10 +237,11 @@ def measure(label: str, root: Path, scratch: Path) -> Figures:
         warm=warm,
         megabytes=size,
         memory=memory,
+        rss=rss,
     )
     print(
         f"{label}: cold {cold:.1f} s, MkDocs {mkdocs:.1f} s, warm {warm:.1f} s, "
-        f"{size:.1f} MB, {memory:.0f} MiB",
+        f"{size:.1f} MB, {memory:.0f} MiB (RSS summed {rss:.0f} MiB)",
         file=sys.stderr,
         flush=True,
     )
@@ -276,6 +287,7 @@ def report(figures: Sequence[Figures]) -> str:
         "warm/cold",
         "MB/quarter",
         "peak MiB",
+        "(RSS sum)",
     )
     rows = [header]
     for f in figures:
@@ -290,6 +302,7 @@ def report(figures: Sequence[Figures]) -> str:
                 f"{f.warm / f.cold:.3f}",
                 f"{f.per_quarter:.1f}",
                 f"{f.memory:.0f}",
+                f"{f.rss:.0f}",
             )
         )
     largest = figures[-1]
