@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
+from benchmarks.synthetic import AS_OF, make_organisation
 from okrsite.check.rules import check_loaded
 from okrsite.load.repository import load
 from okrsite.score.history import score_all
-
-# benchmarks/ is no package, so mypy knows benchmarks/synthetic.py as the module `synthetic`; a
-# static `from benchmarks.synthetic import ...` would make it see that file twice. Import it here.
-synthetic = importlib.import_module("benchmarks.synthetic")
-AS_OF: date = synthetic.AS_OF
-make_organisation: Callable[..., None] = synthetic.make_organisation
 
 
 def test_a_small_synthetic_organisation_loads_and_checks_without_errors(tmp_path: Path) -> None:
