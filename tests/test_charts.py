@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from okrsite.load.repository import load_valid
 from okrsite.model.numbers import approximate, shown
 from okrsite.model.okrs import Bands, CheckIn, KeyResult, Objective, Org, Policy, Quarter, Unit
 from okrsite.model.scores import (
@@ -24,6 +26,7 @@ from okrsite.model.scores import (
     QuarterResult,
     UnitResult,
 )
+from okrsite.score.history import score_all
 from okrsite.site import charts as charts_module
 from okrsite.site.charts import (
     TITLE_LIMIT,
@@ -667,3 +670,22 @@ def test_any_title_gives_well_formed_inert_svg(title: str) -> None:
 )
 def test_projected_values_are_rounded_to_three_significant_figures(value: float, text: str) -> None:
     assert approximate(value) == text
+
+
+def test_a_kr_spec_from_its_template_is_the_spec_altair_gives_for_it() -> None:
+    # Every KR of the demo, each quarter, and the fixtures' KRs: filled-in templates must be
+    # Altair's own spec for the KR, key for key and in the same order.
+    root = Path(__file__).resolve().parent.parent
+    repository = load_valid(root)
+    results = score_all(repository, None, date(2026, 11, 27))
+    cases = [(kr, r.quarter) for r in results for kr in r.key_results()]
+    cases += [(METRIC, QUARTER), (GUARDRAIL, QUARTER), (METRIC, CLOSED)]
+    cases += [(kr_result(replace(LEAD_TIME, id="empty"), []), QUARTER)]
+    shapes = set()
+    for result, quarter in cases:
+        parts = charts_module._kr_parts(result, quarter)
+        shapes.add(parts.shape)
+        direct = charts_module.kr_altair_chart(parts, quarter).to_dict(validate=True)
+        templated = charts_module.kr_spec(parts, quarter)
+        assert json.dumps(templated) == json.dumps(direct), result.path
+    assert len(shapes) >= 5  # metrics, guardrails, milestones, with and without projections

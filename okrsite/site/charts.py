@@ -12,7 +12,9 @@ Vega computes; Vega escapes it when it writes the SVG.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import json
 import math
 import re
 from collections import Counter
@@ -172,6 +174,13 @@ def _chart(slug: str, title: str, description: str, chart: Any, table: Table) ->
     """Render an Altair chart once, in the light palette, themed for the dark one too, and
     without what an image never uses (svg.compact)."""
     spec = chart.to_dict(validate=VALIDATE_SPECS)
+    return _drawn_chart(slug, title, description, spec, table)
+
+
+def _drawn_chart(
+    slug: str, title: str, description: str, spec: dict[str, Any], table: Table
+) -> Chart:
+    """A Vega-Lite spec rendered as _chart renders an Altair chart's."""
     svg = compact(themed(render(spec, LIGHT, title, description)))
     return Chart(slug, title, description, svg=svg, table=table)
 
@@ -358,12 +367,42 @@ def _date_axis(quarter: Quarter) -> Any:
     return alt.Axis(title=None, format="%Y", tickCount={"interval": "year", "step": step})
 
 
-def _kr_layers(
-    kr: KeyResult, quarter: Quarter, rows: dict[str, list[Row]], domain: tuple[float, float]
-) -> list[Any]:
+@dataclass(frozen=True)
+class _KeyResultParts:
+    """What a KR chart shows: its rows by layer, value axis, axis title and legend entries."""
+
+    kind: str
+    rows: dict[str, list[Row]]  # "checkins", "rules", "drawn"
+    domain: tuple[float, float]
+    value_title: str
+    in_legend: tuple[str, ...]
+
+    @property
+    def shape(self) -> tuple[str, bool, bool, tuple[str, ...]]:
+        """What decides the chart's structure: its kind, which layers it has, its legend."""
+        return (self.kind, bool(self.rows["rules"]), bool(self.rows["drawn"]), self.in_legend)
+
+
+def _kr_parts(result: KeyResultResult, quarter: Quarter) -> _KeyResultParts:
+    """The figures of a KR's chart."""
+    kr = result.key_result
+    checkins, rules = _checkins(result), _rules(kr)
+    domain = _value_domain(kr, checkins + rules)
+    drawn = _visible(_projection(result, quarter), quarter, *domain)
+    if kr.kind == "milestone":
+        value_title = "% complete"
+    else:
+        value_title = shorten(kr.unit, 40) if kr.unit and clean_text(kr.unit) else "value"
+    every = checkins + rules + drawn
+    in_legend = tuple(n for n in KR_SERIES if any(r["series"] == n for r in every))
+    rows = {"checkins": checkins, "rules": rules, "drawn": drawn}
+    return _KeyResultParts(kr.kind, rows, domain, value_title, in_legend)
+
+
+def _kr_layers(parts: _KeyResultParts, quarter: Quarter) -> list[Any]:
     """The layers of a KR chart: reference rules, the projection, then the check-ins on top."""
-    checkins, rules, drawn = rows["checkins"], rows["rules"], rows["drawn"]
-    in_legend = [n for n in KR_SERIES if any(r["series"] == n for r in checkins + rules + drawn)]
+    checkins, rules, drawn = parts.rows["checkins"], parts.rows["rules"], parts.rows["drawn"]
+    in_legend = list(parts.in_legend)
     # Every series is in the scale so the palette's named range lines up; the legend lists
     # only those drawn.
     colour = alt.Color(
@@ -379,15 +418,11 @@ def _kr_layers(
         # A utc scale formats its labels in UTC too; formatType="utc" would drop the format.
         axis=_date_axis(quarter),
     )
-    if kr.kind == "milestone":
-        value_title = "% complete"
-    else:
-        value_title = shorten(kr.unit, 40) if kr.unit and clean_text(kr.unit) else "value"
     y = alt.Y(
         "value:Q",
         # Not nice: a rounded-out axis would let the projection run past the cut.
-        scale=alt.Scale(domain=list(domain), nice=False, zero=False),
-        axis=alt.Axis(title=value_title),
+        scale=alt.Scale(domain=list(parts.domain), nice=False, zero=False),
+        axis=alt.Axis(title=parts.value_title),
     )
     layers: list[Any] = []
     if rules:
@@ -397,7 +432,7 @@ def _kr_layers(
         line = alt.Chart(alt.InlineData(values=drawn)).mark_line(strokeDash=[2, 3])
         layers.append(line.encode(x=x, y=y, color=colour))
     points = alt.Chart(alt.InlineData(values=checkins))
-    if kr.kind == "guardrail":
+    if parts.kind == "guardrail":
         layers.append(points.mark_line(style=CONNECTOR_STYLE).encode(x=x, y=y))
         dots = points.mark_point(filled=True, size=60, opacity=1)
         layers.append(dots.encode(x=x, y=y, color=colour))
@@ -412,27 +447,92 @@ def key_result_chart(result: KeyResultResult, quarter: Quarter) -> Chart:
     its bounds (a guardrail) or 0 to 100 % (a milestone), with the projection to the end."""
     kr = result.key_result
     title = clean_text(kr.title)
-    checkins, rules = _checkins(result), _rules(kr)
+    parts = _kr_parts(result, quarter)
     projection = _projection(result, quarter)
-    domain = _value_domain(kr, checkins + rules)
-    drawn = _visible(projection, quarter, *domain)
-    layers = _kr_layers(kr, quarter, {"checkins": checkins, "rules": rules, "drawn": drawn}, domain)
-    # Sizes as alt.layer's keywords, not .properties(): that validates each value against the
-    # schema on every chart; the tests validate whole specs (VALIDATE_SPECS). No drawn title:
-    # the KR's heading stands right above the chart, with its measurement beside it, and the
-    # SVG's own <title> and <desc> name it for screen readers. Laying out a title costs a
-    # fifth of drawing a chart, and a unit page would say each title twice.
-    chart = alt.layer(*layers, width=WIDTH, height=HEIGHT)
-    rows = [(str(r["series"]), str(r["date"]), shown(float(r["value"]))) for r in checkins]
-    rows += [(str(r["series"]), "", shown(float(r["value"]))) for r in rules]
+    rows = [
+        (str(r["series"]), str(r["date"]), shown(float(r["value"]))) for r in parts.rows["checkins"]
+    ]
+    rows += [(str(r["series"]), "", shown(float(r["value"]))) for r in parts.rows["rules"]]
     rows += [(str(r["series"]), str(r["date"]), shown(float(r["value"]))) for r in projection]
-    return _chart(
+    return _drawn_chart(
         slug=_slug("kr", result.unit_id, result.objective_id, kr.id),
         title=title,
         description=_kr_description(result, quarter, title),
-        chart=chart,
+        spec=kr_spec(parts, quarter),
         table=(("Series", "Date", "Value"), *rows),
     )
+
+
+def kr_altair_chart(parts: _KeyResultParts, quarter: Quarter) -> Any:
+    """A KR's chart as Altair builds it."""
+    # Sizes as alt.layer's keywords, not .properties(): that validates each value against the
+    # schema on every chart; the tests validate whole specs (VALIDATE_SPECS). No drawn title:
+    # the KR's heading stands right above the chart, with its measurement beside it, and the
+    # SVG's own <title> and <desc> name it for screen readers; a unit page would otherwise
+    # say each title twice.
+    return alt.layer(*_kr_layers(parts, quarter), width=WIDTH, height=HEIGHT)
+
+
+# What stands for a KR's own figures in a KR chart's template (see kr_spec).
+_TEMPLATE_TITLE = "okrsite:value-title"
+_TEMPLATE_DOMAIN = [-9.87654321e299, 9.87654321e299]
+
+
+def kr_spec(parts: _KeyResultParts, quarter: Quarter) -> dict[str, Any]:
+    """A KR chart's Vega-Lite spec: Altair's, made once per shape of chart and quarter and
+    filled in with this KR's rows, value axis and axis title.
+
+    Building and serialising Altair's objects costs a third of drawing a chart, and a large
+    organisation's build draws thousands of KR charts of a few dozen shapes. The result is the
+    spec Altair gives for this KR, key for key (tests/test_charts.py compares them for every
+    KR of the demo and of the fixtures), so the SVG is the same.
+    """
+    template = json.loads(_kr_template(parts.shape, quarter.start, quarter.end))
+    names: dict[str, str] = {}
+    datasets: dict[str, list[Row]] = {}
+    for name, values in template["datasets"].items():
+        rows = parts.rows[values[0]["okrsite"]]
+        names[name] = _dataset_name(rows)
+        datasets.setdefault(names[name], rows)
+    spec: dict[str, Any] = _filled(template, names, parts)
+    spec["datasets"] = datasets  # in the place Altair gives it
+    return spec
+
+
+@functools.lru_cache(maxsize=1024)
+def _kr_template(shape: tuple[str, bool, bool, tuple[str, ...]], start: date, end: date) -> str:
+    """Altair's spec of a KR chart of this shape in a quarter with these dates, as JSON, with
+    placeholders for the figures of one KR."""
+    kind, has_rules, has_drawn, in_legend = shape
+    rows: dict[str, list[Row]] = {
+        name: [{"okrsite": name}] if present else []
+        for name, present in (("checkins", True), ("rules", has_rules), ("drawn", has_drawn))
+    }
+    domain = (_TEMPLATE_DOMAIN[0], _TEMPLATE_DOMAIN[1])
+    parts = _KeyResultParts(kind, rows, domain, _TEMPLATE_TITLE, in_legend)
+    quarter = Quarter(id="2000-Q1", start=start, end=end)  # a KR chart reads only its dates
+    return json.dumps(kr_altair_chart(parts, quarter).to_dict(validate=VALIDATE_SPECS))
+
+
+def _filled(value: Any, names: Mapping[str, str], parts: _KeyResultParts) -> Any:
+    """A template's value with the placeholders replaced by a KR's figures."""
+    if isinstance(value, dict):
+        if set(value) == {"name"} and value["name"] in names:
+            return {"name": names[value["name"]]}
+        return {k: _filled(v, names, parts) for k, v in value.items()}
+    if isinstance(value, list):
+        if value == _TEMPLATE_DOMAIN:
+            return list(parts.domain)
+        return [_filled(v, names, parts) for v in value]
+    if value == _TEMPLATE_TITLE:
+        return parts.value_title
+    return value
+
+
+def _dataset_name(rows: list[Row]) -> str:
+    """The name Altair gives inline data (altair.vegalite.v6.api._dataset_name)."""
+    text = json.dumps(rows, sort_keys=True, default=str)
+    return "data-" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 # --- Units and the org ----------------------------------------------------------------------
