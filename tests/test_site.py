@@ -424,7 +424,8 @@ def hostile_repo(write_repo: WriteRepo) -> Path:
     org = (
         f"name: {quoted}\nunits:\n"
         f"  - {{id: eng, name: {quoted}, kind: org, lead: {quoted}}}\n"
-        f"  - {{id: payments, name: {quoted}, kind: team, parent: eng, lead: {quoted}}}\n"
+        f"  - {{id: platform, name: {quoted}, kind: group, parent: eng, lead: {quoted}}}\n"
+        f"  - {{id: payments, name: {quoted}, kind: team, parent: platform, lead: {quoted}}}\n"
     )
     plan = (
         "objectives:\n"
@@ -495,6 +496,12 @@ def test_hostile_text_runs_nowhere(write_repo: WriteRepo, tmp_path: Path) -> Non
     # in headings and the table of contents: each reads as the text that was typed.
     assert "</title><script>alert(1)</script>" in shown.title
     assert shown.texts.count(HOSTILE[0]) >= 5
+    # The group's name titles its section of the navigation (MkDocs prints nav titles as they
+    # are: okrsite escapes them), read as typed on the team's page.
+    nav = unit[unit.index('<nav class="md-nav md-nav--primary"') :]
+    section = Text()
+    section.feed(nav[: nav.index('<div class="md-sidebar md-sidebar--secondary"')])
+    assert HOSTILE[0] in section.texts
     for index in sorted(site.rglob("search_index.json")):
         text = index.read_text(encoding="utf-8")
         json.loads(text)

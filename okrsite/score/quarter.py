@@ -19,6 +19,7 @@ from okrsite.model.okrs import (
     Unit,
 )
 from okrsite.model.scores import (
+    BANDS,
     Band,
     KeyResultResult,
     ObjectiveResult,
@@ -51,6 +52,19 @@ def band_of(score: float, bands: Bands) -> Band:
     if score < bands.green:
         return "yellow"
     return "green"
+
+
+def band_counts(result: QuarterResult) -> tuple[tuple[Band, int], ...]:
+    """How many counted KRs' final figures fall in each band of their objective, red to green:
+    final grades in a closed quarter, current scores in an open one."""
+    bands = [
+        band_of(kr.final, o.thresholds)
+        for u in result.units
+        for o in u.objectives
+        for kr in o.key_results
+        if not kr.dropped
+    ]
+    return tuple((band, bands.count(band)) for band in BANDS)
 
 
 def clamp(value: float) -> float:

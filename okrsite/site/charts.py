@@ -31,7 +31,7 @@ from okrsite.model.limits import MAX_QUARTER_DAYS
 from okrsite.model.numbers import approximate, shown, shown_score
 from okrsite.model.okrs import Bands, KeyResult, Org, Quarter, Unit, is_slug
 from okrsite.model.scores import BANDS, Band, KeyResultResult, QuarterResult, UnitResult
-from okrsite.score.quarter import band_of, holds
+from okrsite.score.quarter import band_counts, band_of, holds
 from okrsite.site.palettes import (
     BAND_RANGE,
     CONNECTOR_STYLE,
@@ -376,6 +376,7 @@ class _KeyResultParts:
     domain: tuple[float, float]
     value_title: str
     in_legend: tuple[str, ...]
+    projection: tuple[Row, ...] = ()  # the whole line, for the table; "drawn" is its visible part
 
     @property
     def shape(self) -> tuple[str, bool, bool, tuple[str, ...]]:
@@ -388,7 +389,8 @@ def _kr_parts(result: KeyResultResult, quarter: Quarter) -> _KeyResultParts:
     kr = result.key_result
     checkins, rules = _checkins(result), _rules(kr)
     domain = _value_domain(kr, checkins + rules)
-    drawn = _visible(_projection(result, quarter), quarter, *domain)
+    projection = _projection(result, quarter)
+    drawn = _visible(projection, quarter, *domain)
     if kr.kind == "milestone":
         value_title = "% complete"
     else:
@@ -396,7 +398,7 @@ def _kr_parts(result: KeyResultResult, quarter: Quarter) -> _KeyResultParts:
     every = checkins + rules + drawn
     in_legend = tuple(n for n in KR_SERIES if any(r["series"] == n for r in every))
     rows = {"checkins": checkins, "rules": rules, "drawn": drawn}
-    return _KeyResultParts(kr.kind, rows, domain, value_title, in_legend)
+    return _KeyResultParts(kr.kind, rows, domain, value_title, in_legend, tuple(projection))
 
 
 def _kr_layers(parts: _KeyResultParts, quarter: Quarter) -> list[Any]:
@@ -448,12 +450,11 @@ def key_result_chart(result: KeyResultResult, quarter: Quarter) -> Chart:
     kr = result.key_result
     title = clean_text(kr.title)
     parts = _kr_parts(result, quarter)
-    projection = _projection(result, quarter)
     rows = [
         (str(r["series"]), str(r["date"]), shown(float(r["value"]))) for r in parts.rows["checkins"]
     ]
     rows += [(str(r["series"]), "", shown(float(r["value"]))) for r in parts.rows["rules"]]
-    rows += [(str(r["series"]), str(r["date"]), shown(float(r["value"]))) for r in projection]
+    rows += [(str(r["series"]), str(r["date"]), shown(float(r["value"]))) for r in parts.projection]
     return _drawn_chart(
         slug=_slug("kr", result.unit_id, result.objective_id, kr.id),
         title=title,
@@ -768,15 +769,7 @@ def grade_distribution_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BA
     In a closed quarter these are the final grades; in an open one, the current scores.
     `bands` are the policy's thresholds (repository.org.policy.bands).
     """
-    graded = [
-        band_of(kr.final, o.thresholds)
-        for u in result.units
-        for o in u.objectives
-        for kr in o.key_results
-        if not kr.dropped
-    ]
-    finals = graded
-    counts = {band: graded.count(band) for band in BANDS}
+    counts = dict(band_counts(result))
     rows: list[Row] = [{"band": b, "count": counts[b], "text": str(counts[b])} for b in BANDS]
     quarter = result.quarter
     what = "final grades" if quarter.closed else "current scores"
@@ -800,7 +793,7 @@ def grade_distribution_chart(result: QuarterResult, *, bands: Bands = DEFAULT_BA
     )
 
     description = (
-        f"The {what} of {_plural(len(finals), 'key result')} in {quarter.title} by band,"
+        f"The {what} of {_plural(sum(counts.values()), 'key result')} in {quarter.title} by band,"
         " each against its objective's thresholds: "
         + ", ".join(f"{counts[b]} {b}" for b in BANDS)
         + f" (for a committed objective {', '.join(_band_range(b, bands) for b in BANDS)})."

@@ -25,7 +25,6 @@ from okrsite.model.numbers import shown_score
 from okrsite.model.okrs import Bands, Org, Quarter, previous_quarter_id
 from okrsite.model.problems import Problem
 from okrsite.model.scores import (
-    BANDS,
     CLOSED_STATUSES,
     OPEN_STATUSES,
     Band,
@@ -36,7 +35,7 @@ from okrsite.model.scores import (
 )
 from okrsite.score.export import dumps, export_quarter
 from okrsite.score.history import UnitHistory, review, unit_history
-from okrsite.score.quarter import band_of, in_setup
+from okrsite.score.quarter import band_counts, band_of, in_setup
 from okrsite.site import charts
 from okrsite.site.chart_cache import ChartCache
 from okrsite.site.charts import Chart
@@ -181,18 +180,6 @@ def _status_counts(result: QuarterResult) -> tuple[tuple[str, int], ...]:
     krs = result.key_results()
     statuses = CLOSED_STATUSES if result.quarter.closed else OPEN_STATUSES
     return tuple((s, sum(1 for kr in krs if kr.status == s)) for s in statuses)
-
-
-def _distribution(result: QuarterResult) -> tuple[tuple[Band, int], ...]:
-    """How many KRs' final figures fall in each band of their objective, red to green."""
-    grades = [
-        band_of(kr.final, o.thresholds)
-        for u in result.units
-        for o in u.objectives
-        for kr in o.key_results
-        if not kr.dropped
-    ]
-    return tuple((b, grades.count(b)) for b in BANDS)
 
 
 def kr_band(kr: KeyResultResult, objective: ObjectiveResult, setup: bool) -> Band | None:
@@ -371,7 +358,7 @@ def review_page(context: QuarterContext, pages: dict[str, str]) -> str:
         previous=previous,
         previous_rollups=previous_rollups,
         objectives=objectives,
-        distribution=_distribution(result),
+        distribution=band_counts(result),
         distribution_chart=_charts(
             pages,
             context.charts.chart(charts.grade_distribution_chart, result, bands=context.bands),

@@ -70,15 +70,6 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _file_sha256(path: Path) -> str:
-    """The hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 class QuarterCache:
     """Built quarters in folder/quarters/; with no folder, nothing is kept or reused."""
 
@@ -118,8 +109,9 @@ class QuarterCache:
                     relative = path.relative_to(built).as_posix()
                     target = fresh / SITE / relative
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(path, target)
-                    listed[relative] = [target.stat().st_size, _file_sha256(target)]
+                    data = path.read_bytes()  # read once: copied and digested alike
+                    target.write_bytes(data)
+                    listed[relative] = [len(data), hashlib.sha256(data).hexdigest()]
                 payload = json.dumps(
                     {"format": FORMAT, "key": key, "files": listed}, sort_keys=True
                 ).encode("utf-8")
