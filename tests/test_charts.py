@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import vl_convert
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -405,6 +406,7 @@ def test_the_dark_variant_equals_rendering_in_the_dark_palette(
 ) -> None:
     # Record each spec as the module renders it (the real renderer still runs), then render it
     # again in the dark palette: swapping colours must give exactly that, byte for byte.
+    # Every chart from its Vega-Lite spec (no compiled templates: tests below prove them equal).
     specs: list[tuple[dict[str, object], str, str]] = []
     render = charts_module.render
 
@@ -413,6 +415,7 @@ def test_the_dark_variant_equals_rendering_in_the_dark_palette(
         return str(render(spec, palette, title, text))  # type: ignore[arg-type]
 
     monkeypatch.setattr(charts_module, "render", recording)
+    monkeypatch.setattr(charts_module, "TEMPLATED", False)
     drawn = every_kind_of_chart()
     monkeypatch.undo()
     assert len(specs) == len(drawn)
@@ -459,14 +462,20 @@ def test_compact_svg_draws_what_vega_drew(monkeypatch: pytest.MonkeyPatch) -> No
     # element: same elements in the same order, the same attributes but those an image never
     # uses, numbers within 0.005 px, and the labels' font moved to the style sheet.
     rendered: list[str] = []
-    render = charts_module.render
+    render, render_vega = charts_module.render, charts_module.render_vega
 
     def recording(spec: dict[str, object], palette: object, title: str, text: str) -> str:
         svg = str(render(spec, palette, title, text))  # type: ignore[arg-type]
         rendered.append(svg)
         return svg
 
+    def recording_vega(spec: dict[str, object], title: str, text: str) -> str:
+        svg = str(render_vega(spec, title, text))  # type: ignore[arg-type]
+        rendered.append(svg)
+        return svg
+
     monkeypatch.setattr(charts_module, "render", recording)
+    monkeypatch.setattr(charts_module, "render_vega", recording_vega)
     drawn = every_kind_of_chart()
     monkeypatch.undo()
     unused = {"pointer-events", "opacity", "aria-hidden", "aria-roledescription", "font-family"}
@@ -675,17 +684,75 @@ def test_projected_values_are_rounded_to_three_significant_figures(value: float,
 def test_a_kr_spec_from_its_template_is_the_spec_altair_gives_for_it() -> None:
     # Every KR of the demo, each quarter, and the fixtures' KRs: filled-in templates must be
     # Altair's own spec for the KR, key for key and in the same order.
-    root = Path(__file__).resolve().parent.parent
-    repository = load_valid(root)
-    results = score_all(repository, None, date(2026, 11, 27))
-    cases = [(kr, r.quarter) for r in results for kr in r.key_results()]
-    cases += [(METRIC, QUARTER), (GUARDRAIL, QUARTER), (METRIC, CLOSED)]
-    cases += [(kr_result(replace(LEAD_TIME, id="empty"), []), QUARTER)]
     shapes = set()
-    for result, quarter in cases:
+    for result, quarter in _kr_cases():
         parts = charts_module._kr_parts(result, quarter)
         shapes.add(parts.shape)
         direct = charts_module.kr_altair_chart(parts, quarter).to_dict(validate=True)
         templated = charts_module.kr_spec(parts, quarter)
         assert json.dumps(templated) == json.dumps(direct), result.path
     assert len(shapes) >= 5  # metrics, guardrails, milestones, with and without projections
+
+
+def _kr_cases() -> list[tuple[KeyResultResult, Quarter]]:
+    """Every KR of the demo in each quarter, and the fixtures' KRs of every kind."""
+    root = Path(__file__).resolve().parent.parent
+    repository = load_valid(root)
+    results = score_all(repository, None, date(2026, 11, 27))
+    cases = [(kr, r.quarter) for r in results for kr in r.key_results()]
+    cases += [(METRIC, QUARTER), (GUARDRAIL, QUARTER), (METRIC, CLOSED)]
+    cases += [(kr_result(replace(LEAD_TIME, id="empty"), []), QUARTER)]
+    return cases
+
+
+def test_a_kr_chart_s_vega_from_its_template_is_what_vega_lite_compiles_for_it() -> None:
+    # The compiled template, filled in, must be the Vega that vl-convert compiles from the
+    # KR's own Vega-Lite spec, value for value; then vega_to_svg draws what vegalite_to_svg drew.
+    shapes = {}
+    for result, quarter in _kr_cases():
+        parts = charts_module._kr_parts(result, quarter)
+        description = f"what {result.path} shows"
+        drawn = charts_module.vega_lite(charts_module.kr_spec(parts, quarter), LIGHT, description)
+        direct = vl_convert.vegalite_to_vega(drawn)
+        templated = charts_module.kr_vega(parts, quarter, description)
+        # Equal as JSON values: JavaScript writes the float 14.0 back as 14.
+        assert templated == direct, result.path
+        shapes.setdefault(parts.shape, (drawn, templated))
+    assert len(shapes) >= 5
+    for drawn, templated in shapes.values():
+        text = str(drawn["description"])
+        spec = {k: v for k, v in drawn.items() if k not in ("config", "description")}
+        svg = charts_module.render_vega(templated, "title", text)
+        assert svg == charts_module.render(spec, LIGHT, "title", text)
+
+
+HISTORIES = [
+    ([("2026-Q1", 0.5), ("2026-Q2", 0.62), ("2026-Q3", 0.3), ("2026-Q4", 0.71)], None),
+    ([("2026-Q1", 0.5), ("2026-Q2", None), ("2026-Q3", 0.8)], None),
+    ([("2026-Q3", 0.4), ("2026-Q4", 0.1)], {"2026-Q3": "green", "2026-Q4": None}),
+    ([("2026-Q3", 0.4), ("2026-Q4", 0.1)], {"2026-Q3": None, "2026-Q4": None}),
+    ([("2026-Q4", 0.25)], None),
+    ([], None),
+]
+
+
+@pytest.mark.parametrize(("points", "point_bands"), HISTORIES)
+def test_a_history_chart_from_its_compiled_template_is_the_one_its_own_spec_draws(
+    monkeypatch: pytest.MonkeyPatch,
+    points: list[tuple[str, float | None]],
+    point_bands: dict[str, Band | None] | None,
+) -> None:
+    # Banded, neutral and mixed points, a gap, one quarter, none: the same SVG either way.
+    unit = Unit(id="payments", name="Payments <&> \"Core\"", kind="team", parent="eng")
+    org = Org(name="Acme & <Co>", units=(unit,))
+    bands = Bands(red=0.3, green=0.6)
+    templated = [
+        unit_history_chart(unit, points, bands=bands, point_bands=point_bands),
+        org_history_chart(org, points, point_bands=point_bands),
+    ]
+    monkeypatch.setattr(charts_module, "TEMPLATED", False)
+    direct = [
+        unit_history_chart(unit, points, bands=bands, point_bands=point_bands),
+        org_history_chart(org, points, point_bands=point_bands),
+    ]
+    assert templated == direct

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from okrsite.load import yaml_nodes
 from okrsite.load.repository import load
 from okrsite.load.text import MAX_BYTES
 from tests.conftest import MINIMAL, ORG_YAML, PAYMENTS_YAML, WriteRepo
@@ -143,3 +148,42 @@ def test_quarter_yaml_dates_and_status_are_read(write_repo: WriteRepo) -> None:
 
 def test_empty_unit_file_is_an_error_at_line_one(write_repo: WriteRepo) -> None:
     assert found(write_repo, {PAYMENTS: ""}) == [f"{PAYMENTS}:1:1 OKR012"]
+
+
+# --- libyaml and PyYAML's own loader read alike ---------------------------------------------
+
+PROJECT = Path(__file__).resolve().parent.parent
+YAML_FILES = sorted(
+    p for folder in ("okrs", "tests/fixtures") for p in (PROJECT / folder).rglob("*.yaml")
+)
+
+
+def test_libyaml_is_used_where_pyyaml_has_it() -> None:
+    assert len(yaml_nodes._LOADERS) == (2 if yaml.__with_libyaml__ else 1)
+    assert yaml_nodes._LOADERS[-1] is yaml_nodes._Loader
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(PROJECT)))
+def test_every_yaml_file_reads_the_same_with_libyaml_and_without(path: Path) -> None:
+    # The same nodes, values and locations, problems and all, from both loaders.
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for loader in yaml_nodes._LOADERS:
+        assert yaml_nodes._parse(text, "f.yaml", loader) == yaml_nodes.parse_yaml(text, "f.yaml")
+
+
+YAML_PIECES = st.sampled_from(
+    ["a", "b: ", "- ", "1", "1e3", "2026-02-30", "~", "&x ", "*x", "!!str ", "!x ", "'q'",
+     '"\\u00e9"', "{", "}", "[", "]", ", ", ": ", ":", "-", "'", '"', "\n", "  ", "\t", "#c",
+     " #c", "|", "|\n  t", ">", "? ", "---\n", "...", "%YAML 1.2\n", "key: value\n",
+     "  - x\n", "k:\n  a: 1\n", "é", "\x85", "\x07", "\ufeff"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(YAML_PIECES, max_size=24).map("".join))
+def test_any_text_reads_as_pyyaml_s_own_loader_reads_it(text: str) -> None:
+    # Valid or not: what parse_yaml reports (through libyaml where it can) is exactly what
+    # PyYAML's own Python loader gives, messages and locations included.
+    assert yaml_nodes.parse_yaml(text, "f.yaml") == yaml_nodes._parse(
+        text, "f.yaml", yaml_nodes._Loader
+    )

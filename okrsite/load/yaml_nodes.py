@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -70,19 +71,23 @@ class _Refused(Exception):
         self.message = message
 
 
-class _Loader(yaml.SafeLoader):
-    """A SafeLoader that refuses aliases and bounds nesting while composing."""
+class _Unsure(Exception):
+    """The fast loader would not read this file exactly as the reference does."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.depth = 0
+
+class _Bounded:
+    """A loader's composing that refuses aliases and bounds nesting."""
+
+    depth = 0
+    check_event: Any  # from the parser it is mixed with
+    peek_event: Any
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             # Aliases are how a small file expands into a huge one; plain data never needs them.
             raise _Refused(
                 "OKR005",
-                self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                self.peek_event().start_mark,
                 "uses a YAML alias (*name); write the value out in full",
             )
         self.depth += 1
@@ -90,20 +95,58 @@ class _Loader(yaml.SafeLoader):
             if self.depth > MAX_DEPTH:
                 raise _Refused(
                     "OKR007",
-                    self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                    self.peek_event().start_mark,
                     f"nests values more than {MAX_DEPTH} levels deep",
                 )
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc, no-any-return]
         finally:
             self.depth -= 1
 
 
-# YAML 1.1 wants a dot in a float's mantissa (1.0e6); YAML 1.2, and people, also write 1e6.
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+$"),
-    list("-+.0123456789"),
-)
+class _Loader(_Bounded, yaml.SafeLoader):
+    """PyYAML's own SafeLoader, in Python: the reference for every message and location."""
+
+
+_LOADERS: tuple[type[yaml.SafeLoader], ...] = (_Loader,)
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _FastLoader(
+        _Bounded,
+        yaml.composer.Composer,
+        CParser,
+        yaml.constructor.SafeConstructor,
+        yaml.resolver.Resolver,
+    ):
+        """_Loader's composing on libyaml's events: the same nodes, ten times as fast.
+
+        libyaml words some errors differently, so a file it cannot read is read again by
+        _Loader, whose problem is the one reported.
+        """
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+        def compose_scalar_node(self, anchor: Any) -> yaml.ScalarNode:
+            event = self.peek_event()
+            if event.value == "" and not event.style:  # plain: None, or "" from libyaml
+                # An empty value (`key:`): libyaml places it where the next token starts,
+                # often the next line; PyYAML right after the colon, where a person looks.
+                raise _Unsure
+            return super().compose_scalar_node(anchor)
+
+    _LOADERS = (_FastLoader, _Loader)  # type: ignore[assignment]
+
+for _loader in _LOADERS:
+    # YAML 1.1 wants a dot in a float's mantissa (1.0e6); YAML 1.2, and people, also write 1e6.
+    _loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+$"),
+        list("-+.0123456789"),
+    )
 
 
 def _location(mark: yaml.Mark | None, path: str) -> Location:
@@ -115,7 +158,7 @@ def _location(mark: yaml.Mark | None, path: str) -> Location:
 class _Builder:
     """Turns composed nodes into located Scalars, Mappings and Sequences, noting problems."""
 
-    def __init__(self, loader: _Loader, path: str) -> None:
+    def __init__(self, loader: yaml.SafeLoader, path: str) -> None:
         self.loader = loader
         self.path = path
         self.problems: list[Problem] = []
@@ -175,11 +218,40 @@ class _Builder:
         return Mapping(tuple(entries), location)
 
 
+_UNUSUAL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|[|>][-+0-9]*#")
+"""What libyaml reads otherwise than PyYAML: tabs, a byte-order mark past the start, NEL and
+Unicode line breaks, a block scalar's header run into a comment (`|#`: libyaml accepts it), and
+control characters (another message). A file with one is read by the reference loader alone;
+tests/test_load_yaml.py compares the two on random text."""
+
+
 def parse_yaml(text: str, path: str) -> tuple[Node | None, list[Problem]]:
     """The document in text as located nodes (an empty document is a null Scalar), or problems."""
-    loader: _Loader | None = None
+    *fast, reference = _LOADERS
+    if _UNUSUAL.search(text):
+        fast = []  # where the two differ in what they read: see _UNUSUAL
+    for loader_class in fast:
+        loader = loader_class(text)
+        try:
+            composed = loader.get_single_node()
+            if composed is None:
+                return Scalar(None, Location(path, 1, 1)), []
+            builder = _Builder(loader, path)
+            return builder.build(composed), builder.problems
+        except (_Refused, _Unsure, yaml.YAMLError):
+            pass  # read again, and reported as the reference loader words it
+        finally:
+            loader.dispose()
+    return _parse(text, path, reference)
+
+
+def _parse(
+    text: str, path: str, loader_class: type[yaml.SafeLoader]
+) -> tuple[Node | None, list[Problem]]:
+    """parse_yaml with one loader, its errors as located problems."""
+    loader: yaml.SafeLoader | None = None
     try:
-        loader = _Loader(text)
+        loader = loader_class(text)
         composed = loader.get_single_node()
         if composed is None:
             return Scalar(None, Location(path, 1, 1)), []

@@ -12,7 +12,6 @@ Vega computes; Vega escapes it when it writes the SVG.
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import json
 import math
@@ -32,6 +31,7 @@ from okrsite.model.numbers import approximate, shown, shown_score
 from okrsite.model.okrs import Bands, KeyResult, Org, Quarter, Unit, is_slug
 from okrsite.model.scores import BANDS, Band, KeyResultResult, QuarterResult, UnitResult
 from okrsite.score.quarter import band_counts, band_of, holds
+from okrsite.site import vega_templates as templates
 from okrsite.site.palettes import (
     BAND_RANGE,
     CONNECTOR_STYLE,
@@ -140,10 +140,23 @@ def _accessible(svg: str, title: str, description: str) -> str:
     return head + text + svg[root.end() :]
 
 
+def vega_lite(spec: dict[str, Any], palette: Palette, description: str) -> dict[str, Any]:
+    """A chart's Vega-Lite spec as it is drawn: in a palette, with its text alternative."""
+    return {**spec, "config": vega_config(palette), "description": description}
+
+
 def render(spec: dict[str, Any], palette: Palette, title: str, description: str) -> str:
     """A Vega-Lite spec as SVG in a palette: inline data only, no URL may be fetched."""
-    spec = {**spec, "config": vega_config(palette), "description": description}
+    drawn = vega_lite(spec, palette, description)
     svg = vlc.vegalite_to_svg(
+        drawn, allowed_base_urls=[], format_locale="en-US", time_format_locale="en-US"
+    )
+    return _accessible(str(svg), title, description)
+
+
+def render_vega(spec: dict[str, Any], title: str, description: str) -> str:
+    """A Vega spec compiled from vega_lite(...) as SVG, as render draws the Vega-Lite spec."""
+    svg = vlc.vega_to_svg(
         spec, allowed_base_urls=[], format_locale="en-US", time_format_locale="en-US"
     )
     return _accessible(str(svg), title, description)
@@ -153,6 +166,11 @@ VALIDATE_SPECS = False
 """Whether each spec is checked against Vega-Lite's schema as it is made. The tests turn it on
 (tests/conftest.py), so every chart kind they draw is validated; a build skips the check, which
 costs as much as drawing the chart and can only fail on a bug in this module."""
+
+
+TEMPLATED = True
+"""Whether KR and history charts are drawn from compiled templates (vega_templates); the tests
+turn it off to draw the same charts from Altair's spec of each, the reference they compare to."""
 
 
 def _checked_in_tests(draw: Callable[P, Chart]) -> Callable[P, Chart]:
@@ -182,6 +200,14 @@ def _drawn_chart(
 ) -> Chart:
     """A Vega-Lite spec rendered as _chart renders an Altair chart's."""
     svg = compact(themed(render(spec, LIGHT, title, description)))
+    return Chart(slug, title, description, svg=svg, table=table)
+
+
+def _drawn_vega(
+    slug: str, title: str, description: str, spec: dict[str, Any], table: Table
+) -> Chart:
+    """A Vega spec, compiled in the light palette, rendered as _drawn_chart renders its source."""
+    svg = compact(themed(render_vega(spec, title, description)))
     return Chart(slug, title, description, svg=svg, table=table)
 
 
@@ -455,13 +481,12 @@ def key_result_chart(result: KeyResultResult, quarter: Quarter) -> Chart:
     ]
     rows += [(str(r["series"]), "", shown(float(r["value"]))) for r in parts.rows["rules"]]
     rows += [(str(r["series"]), str(r["date"]), shown(float(r["value"]))) for r in parts.projection]
-    return _drawn_chart(
-        slug=_slug("kr", result.unit_id, result.objective_id, kr.id),
-        title=title,
-        description=_kr_description(result, quarter, title),
-        spec=kr_spec(parts, quarter),
-        table=(("Series", "Date", "Value"), *rows),
-    )
+    slug = _slug("kr", result.unit_id, result.objective_id, kr.id)
+    description = _kr_description(result, quarter, title)
+    table = (("Series", "Date", "Value"), *rows)
+    if not TEMPLATED:
+        return _chart(slug, title, description, kr_altair_chart(parts, quarter), table)
+    return _drawn_vega(slug, title, description, kr_vega(parts, quarter, description), table)
 
 
 def kr_altair_chart(parts: _KeyResultParts, quarter: Quarter) -> Any:
@@ -474,66 +499,50 @@ def kr_altair_chart(parts: _KeyResultParts, quarter: Quarter) -> Any:
     return alt.layer(*_kr_layers(parts, quarter), width=WIDTH, height=HEIGHT)
 
 
-# What stands for a KR's own figures in a KR chart's template (see kr_spec).
-_TEMPLATE_TITLE = "okrsite:value-title"
-_TEMPLATE_DOMAIN = [-9.87654321e299, 9.87654321e299]
+_VALUE_TITLE = "okrsite:value-title"
+"""A KR chart's value axis title in its template."""
 
 
 def kr_spec(parts: _KeyResultParts, quarter: Quarter) -> dict[str, Any]:
     """A KR chart's Vega-Lite spec: Altair's, made once per shape of chart and quarter and
-    filled in with this KR's rows, value axis and axis title.
+    filled in with this KR's rows, value axis and axis title (see vega_templates)."""
+    template = _kr_template(parts.shape, quarter.start, quarter.end)
+    texts = {_VALUE_TITLE: parts.value_title}
+    return templates.filled_vega_lite(template, parts.rows, texts, parts.domain)
 
-    Building and serialising Altair's objects costs a third of drawing a chart, and a large
-    organisation's build draws thousands of KR charts of a few dozen shapes. The result is the
-    spec Altair gives for this KR, key for key (tests/test_charts.py compares them for every
-    KR of the demo and of the fixtures), so the SVG is the same.
-    """
-    template = json.loads(_kr_template(parts.shape, quarter.start, quarter.end))
-    names: dict[str, str] = {}
-    datasets: dict[str, list[Row]] = {}
-    for name, values in template["datasets"].items():
-        rows = parts.rows[values[0]["okrsite"]]
-        names[name] = _dataset_name(rows)
-        datasets.setdefault(names[name], rows)
-    spec: dict[str, Any] = _filled(template, names, parts)
-    spec["datasets"] = datasets  # in the place Altair gives it
+
+def kr_vega(parts: _KeyResultParts, quarter: Quarter, description: str) -> dict[str, Any]:
+    """A KR chart's Vega spec: its template compiled once per shape and quarter, filled in."""
+    template = _kr_vega_template(parts.shape, quarter.start, quarter.end)
+    texts = {_VALUE_TITLE: parts.value_title, templates.DESCRIPTION: description}
+    spec = templates.filled_vega(template, parts.rows, texts, parts.domain)
+    if spec is None:
+        return dict(vlc.vegalite_to_vega(vega_lite(kr_spec(parts, quarter), LIGHT, description)))
     return spec
 
 
 @functools.lru_cache(maxsize=1024)
 def _kr_template(shape: tuple[str, bool, bool, tuple[str, ...]], start: date, end: date) -> str:
     """Altair's spec of a KR chart of this shape in a quarter with these dates, as JSON, with
-    placeholders for the figures of one KR."""
+    stand-ins for the figures of one KR."""
     kind, has_rules, has_drawn, in_legend = shape
     rows: dict[str, list[Row]] = {
-        name: [{"okrsite": name}] if present else []
+        name: [{templates.STAND_IN: name}] if present else []
         for name, present in (("checkins", True), ("rules", has_rules), ("drawn", has_drawn))
     }
-    domain = (_TEMPLATE_DOMAIN[0], _TEMPLATE_DOMAIN[1])
-    parts = _KeyResultParts(kind, rows, domain, _TEMPLATE_TITLE, in_legend)
+    domain = (templates.DOMAIN[0], templates.DOMAIN[1])
+    parts = _KeyResultParts(kind, rows, domain, _VALUE_TITLE, in_legend)
     quarter = Quarter(id="2000-Q1", start=start, end=end)  # a KR chart reads only its dates
     return json.dumps(kr_altair_chart(parts, quarter).to_dict(validate=VALIDATE_SPECS))
 
 
-def _filled(value: Any, names: Mapping[str, str], parts: _KeyResultParts) -> Any:
-    """A template's value with the placeholders replaced by a KR's figures."""
-    if isinstance(value, dict):
-        if set(value) == {"name"} and value["name"] in names:
-            return {"name": names[value["name"]]}
-        return {k: _filled(v, names, parts) for k, v in value.items()}
-    if isinstance(value, list):
-        if value == _TEMPLATE_DOMAIN:
-            return list(parts.domain)
-        return [_filled(v, names, parts) for v in value]
-    if value == _TEMPLATE_TITLE:
-        return parts.value_title
-    return value
-
-
-def _dataset_name(rows: list[Row]) -> str:
-    """The name Altair gives inline data (altair.vegalite.v6.api._dataset_name)."""
-    text = json.dumps(rows, sort_keys=True, default=str)
-    return "data-" + hashlib.sha256(text.encode()).hexdigest()[:32]
+@functools.lru_cache(maxsize=1024)
+def _kr_vega_template(
+    shape: tuple[str, bool, bool, tuple[str, ...]], start: date, end: date
+) -> str:
+    """Vega-Lite's compilation of a KR chart's template (_kr_template), as JSON."""
+    spec = json.loads(_kr_template(shape, start, end))
+    return templates.compiled(vega_lite(spec, LIGHT, templates.DESCRIPTION))
 
 
 # --- Units and the org ----------------------------------------------------------------------
@@ -681,36 +690,16 @@ def _history(
         for q, s in points
         if s is not None and math.isfinite(s)
     ]
-    order = [str(r["quarter"]) for r in rows]
+    order = tuple(str(r["quarter"]) for r in rows)
     title = f"{name} across quarters"
-
-    base = alt.Chart(alt.InlineData(values=rows)).encode(
-        x=alt.X("quarter:O", sort=order, axis=alt.Axis(title=None, labelAngle=0)),
-        y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(title="Roll-up")),
+    layers = _HistoryLayers(
+        rows=rows,
+        banded=[r for r in rows if r["band"] != NO_BAND],
+        neutral=[r for r in rows if r["band"] == NO_BAND],
+        order=order,
+        bands=bands,
+        title=(title, "Roll-up score per quarter") if titled else None,
     )
-    line = base.mark_line(style=CONNECTOR_STYLE)
-    banded = [r for r in rows if r["band"] != NO_BAND]
-    neutral = [r for r in rows if r["band"] == NO_BAND]
-    dots = (
-        [
-            base.mark_point(filled=True, size=80, opacity=1)
-            .encode(color=_band_colour())
-            .properties(data=alt.InlineData(values=banded))
-        ]
-        if banded or not neutral
-        else []
-    )
-    if neutral:
-        dots.append(
-            base.mark_point(filled=True, size=80, style=CONNECTOR_STYLE).properties(
-                data=alt.InlineData(values=neutral)
-            )
-        )
-    titles = {"title": _title(title, "Roll-up score per quarter")} if titled else {}
-    chart = alt.layer(
-        _threshold_rules(bands, "y"), line, *dots, width=WIDTH, height=HEIGHT, **titles
-    )
-
     if len(rows) == 1:
         description = (
             f"Roll-up score of {name} in 1 quarter, {order[0]}: {rows[0]['text']},"
@@ -723,8 +712,84 @@ def _history(
         )
     else:
         description = f"{name} has no scored quarter yet."
-    table = tuple((str(r["quarter"]), str(r["text"]), str(r["band"])) for r in rows)
-    return _chart(slug, title, description, chart, (("Quarter", "Roll-up", "Band"), *table))
+    numbers = tuple((str(r["quarter"]), str(r["text"]), str(r["band"])) for r in rows)
+    table = (("Quarter", "Roll-up", "Band"), *numbers)
+    if not TEMPLATED:
+        return _chart(slug, title, description, history_altair_chart(layers), table)
+    return _drawn_vega(slug, title, description, history_vega(layers, description), table)
+
+
+@dataclass(frozen=True)
+class _HistoryLayers:
+    """What a history chart draws: all its points, those with a band and those without, the
+    quarters in order, the thresholds' rules and its drawn title and subtitle, if any."""
+
+    rows: list[Row]
+    banded: list[Row]
+    neutral: list[Row]
+    order: tuple[str, ...]
+    bands: Bands
+    title: tuple[str, str] | None
+
+
+def history_altair_chart(layers: _HistoryLayers) -> Any:
+    """A history chart as Altair builds it."""
+    base = alt.Chart(alt.InlineData(values=layers.rows)).encode(
+        x=alt.X("quarter:O", sort=list(layers.order), axis=alt.Axis(title=None, labelAngle=0)),
+        y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(title="Roll-up")),
+    )
+    line = base.mark_line(style=CONNECTOR_STYLE)
+    dots = (
+        [
+            base.mark_point(filled=True, size=80, opacity=1)
+            .encode(color=_band_colour())
+            .properties(data=alt.InlineData(values=layers.banded))
+        ]
+        if layers.banded or not layers.neutral
+        else []
+    )
+    if layers.neutral:
+        dots.append(
+            base.mark_point(filled=True, size=80, style=CONNECTOR_STYLE).properties(
+                data=alt.InlineData(values=layers.neutral)
+            )
+        )
+    titles = {"title": _title(*layers.title)} if layers.title else {}
+    rules = _threshold_rules(layers.bands, "y")
+    return alt.layer(rules, line, *dots, width=WIDTH, height=HEIGHT, **titles)
+
+
+def history_vega(layers: _HistoryLayers, description: str) -> dict[str, Any]:
+    """A history chart's Vega spec: its template compiled once per shape, filled in."""
+    lists = {"rows": layers.rows, "banded": layers.banded, "neutral": layers.neutral}
+    # Rows Altair would name alike share a dataset, so they share a stand-in: the first's.
+    first: dict[str, str] = {}
+    for role, rows in lists.items():
+        if rows:
+            first.setdefault(templates.dataset_name(rows), role)
+    keys = tuple(first[templates.dataset_name(r)] if r else None for r in lists.values())
+    template = _history_template(keys, layers.order, layers.bands, layers.title)
+    stand_ins = {key: lists[key] for key in keys if key is not None}
+    spec = templates.filled_vega(template, stand_ins, {templates.DESCRIPTION: description})
+    if spec is None:
+        altair_spec = history_altair_chart(layers).to_dict(validate=VALIDATE_SPECS)
+        return dict(vlc.vegalite_to_vega(vega_lite(altair_spec, LIGHT, description)))
+    return spec
+
+
+@functools.lru_cache(maxsize=256)
+def _history_template(
+    keys: tuple[str | None, ...],
+    order: tuple[str, ...],
+    bands: Bands,
+    title: tuple[str, str] | None,
+) -> str:
+    """The compiled spec of a history chart whose rows, banded and neutral points are the
+    stand-ins keys name (None: no rows), as JSON."""
+    rows, banded, neutral = ([] if k is None else [{templates.STAND_IN: k}] for k in keys)
+    layers = _HistoryLayers(rows, banded, neutral, order, bands, title)  # type: ignore[arg-type]
+    spec = history_altair_chart(layers).to_dict(validate=VALIDATE_SPECS)
+    return templates.compiled(vega_lite(spec, LIGHT, templates.DESCRIPTION))
 
 
 @_checked_in_tests
