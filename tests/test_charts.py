@@ -233,13 +233,9 @@ def test_metric_chart_draws_checkins_baseline_target_and_projection(metric_chart
     assert "date: Oct 1; value: 11.72; series: Projection" in labels
     # No drawn title: the KR's heading stands above the chart on its page; <title> names it.
     assert texts(metric_chart.svg, "title-text") == []
-    assert not any(label.startswith("Symbol legend") for label in labels)
-    assert texts(metric_chart.svg, "legend-label") == [
-        "Check-ins",
-        "Baseline",
-        "Target",
-        "Projection",
-    ]
+    # Each line is labelled where it is drawn, with no legend to look aside to.
+    assert texts(metric_chart.svg, "legend-label") == []
+    assert sorted(texts(metric_chart.svg, "mark")) == ["Baseline 12", "Projection", "Target 5"]
 
 
 def test_metric_chart_table_holds_the_numbers(metric_chart: Chart) -> None:
@@ -262,6 +258,9 @@ def test_guardrail_chart_draws_bounds_and_held_or_breached_points(guardrail_char
     assert "date: Nov 1; value: 5.5; series: Breached" in labels
     assert "date: Nov 20; value: 4.6; series: Held" in labels
     assert not any("Projection" in label for label in labels)
+    # Its bounds are labelled on the lines; the legend says which colour of point held.
+    assert sorted(texts(guardrail_chart.svg, "mark")) == ["Baseline 4.2", "Max 5"]
+    assert texts(guardrail_chart.svg, "legend-label") == ["Held", "Breached"]
     assert "2 of 3 within the guardrail of at most 5 %" in guardrail_chart.description
     assert guardrail_chart.table[1:] == (
         ("Held", "2026-10-15", "4"),

@@ -421,24 +421,27 @@ def _kr_parts(result: KeyResultResult, quarter: Quarter) -> _KeyResultParts:
         value_title = "% complete"
     else:
         value_title = shorten(kr.unit, 40) if kr.unit and clean_text(kr.unit) else "value"
-    every = checkins + rules + drawn
-    in_legend = tuple(n for n in KR_SERIES if any(r["series"] == n for r in every))
-    rows = {"checkins": checkins, "rules": rules, "drawn": drawn}
+    # Lines are labelled where they are drawn; only a guardrail's point colours need a legend.
+    in_legend = tuple(n for n in ("Held", "Breached") if any(r["series"] == n for r in checkins))
+    rules = [{**r, "label": f"{r['series']} {shown(float(r['value']))}"} for r in rules]
+    end = [{**drawn[-1], "label": "Projection"}] if drawn else []
+    rows = {"checkins": checkins, "rules": rules, "drawn": drawn, "end": end}
     return _KeyResultParts(kr.kind, rows, domain, value_title, in_legend, tuple(projection))
 
 
 def _kr_layers(parts: _KeyResultParts, quarter: Quarter) -> list[Any]:
     """The layers of a KR chart: reference rules, the projection, then the check-ins on top."""
     checkins, rules, drawn = parts.rows["checkins"], parts.rows["rules"], parts.rows["drawn"]
-    in_legend = list(parts.in_legend)
-    # Every series is in the scale so the palette's named range lines up; the legend lists
-    # only those drawn.
-    colour = alt.Color(
-        "series:N",
-        scale=alt.Scale(domain=list(KR_SERIES), range=SERIES_RANGE),
+    # Every series is in the scale so the palette's named range lines up. Lines carry their
+    # own labels, read without a glance to the side (and a legend costs Vega a quarter of the
+    # chart's drawing); a guardrail's legend says which colour of point held.
+    legend = None
+    if parts.in_legend:
         # Vega's legend label would read out the whole domain (and ignores `description`):
         # hidden from screen readers, who get the marks' own labels and the description.
-        legend=alt.Legend(title=None, values=in_legend, aria=False),
+        legend = alt.Legend(title=None, values=list(parts.in_legend), aria=False)
+    colour = alt.Color(
+        "series:N", scale=alt.Scale(domain=list(KR_SERIES), range=SERIES_RANGE), legend=legend
     )
     x = alt.X(
         "date:T",
@@ -454,11 +457,16 @@ def _kr_layers(parts: _KeyResultParts, quarter: Quarter) -> list[Any]:
     )
     layers: list[Any] = []
     if rules:
-        rule = alt.Chart(alt.InlineData(values=rules)).mark_rule(strokeDash=[6, 4], strokeWidth=1.5)
-        layers.append(rule.encode(y=y, color=colour))
+        rule = alt.Chart(alt.InlineData(values=rules))
+        layers.append(rule.mark_rule(strokeDash=[6, 4], strokeWidth=1.5).encode(y=y, color=colour))
+        label = rule.mark_text(align="left", baseline="bottom", dx=4, dy=-3)
+        layers.append(label.encode(x=alt.value(0), y=y, text="label:N", color=colour))
     if drawn:
         line = alt.Chart(alt.InlineData(values=drawn)).mark_line(strokeDash=[2, 3])
         layers.append(line.encode(x=x, y=y, color=colour))
+        end = alt.Chart(alt.InlineData(values=parts.rows["end"]))
+        label = end.mark_text(align="right", baseline="bottom", dx=-2, dy=-6)
+        layers.append(label.encode(x=x, y=y, text="label:N", color=colour))
     points = alt.Chart(alt.InlineData(values=checkins))
     if parts.kind == "guardrail":
         layers.append(points.mark_line(style=CONNECTOR_STYLE).encode(x=x, y=y))
@@ -526,9 +534,9 @@ def _kr_template(shape: tuple[str, bool, bool, tuple[str, ...]], start: date, en
     """Altair's spec of a KR chart of this shape in a quarter with these dates, as JSON, with
     stand-ins for the figures of one KR."""
     kind, has_rules, has_drawn, in_legend = shape
+    present = {"checkins": True, "rules": has_rules, "drawn": has_drawn, "end": has_drawn}
     rows: dict[str, list[Row]] = {
-        name: [{templates.STAND_IN: name}] if present else []
-        for name, present in (("checkins", True), ("rules", has_rules), ("drawn", has_drawn))
+        name: [{templates.STAND_IN: name}] if there else [] for name, there in present.items()
     }
     domain = (templates.DOMAIN[0], templates.DOMAIN[1])
     parts = _KeyResultParts(kind, rows, domain, _VALUE_TITLE, in_legend)
