@@ -154,7 +154,15 @@ def test_the_golden_tree_covers_every_page_kind() -> None:
     tree = read_tree(GOLDEN)
     assert tree, f"tests/golden/site/ is empty; {ACCEPT}"
     for quarter in ("2026-Q3", "2026-Q4"):
-        for page in ("index.md", "alignment.md", "checks.md", "archive.md", "scores.json"):
+        for page in (
+            "index.md",
+            "blockers.md",
+            "owners.md",
+            "alignment.md",
+            "checks.md",
+            "archive.md",
+            "scores.json",
+        ):
             assert f"{quarter}/{page}" in tree
         units = {p for p in tree if p.startswith(f"{quarter}/units/")}
         assert units == {f"{quarter}/units/{unit}.md" for unit in UNITS}

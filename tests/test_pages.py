@@ -18,6 +18,7 @@ from okrsite.site.templating import STATUS_TONES
 from tests.conftest import MINIMAL, PAYMENTS_CSV, PAYMENTS_YAML, WriteRepo
 
 TODAY = date(2026, 11, 27)
+FIXTURE = Path(__file__).resolve().parent / "golden" / "fixture"
 
 CLOSED_Q3 = {
     "okrs/2026-Q3/quarter.yaml": "start: 2026-07-01\nend: 2026-09-30\nstatus: closed\n",
@@ -55,8 +56,10 @@ def test_an_open_quarter_has_the_documented_layout(write_repo: WriteRepo) -> Non
     assert sorted(p for p in pages if not p.startswith("charts/")) == [
         "alignment.md",
         "archive.md",
+        "blockers.md",
         "checks.md",
         "index.md",
+        "owners.md",
         "scores.json",
         "units/eng.md",
         "units/payments.md",
@@ -80,9 +83,21 @@ def test_scores_json_is_the_export(write_repo: WriteRepo) -> None:
 def test_overview_states_the_org_score(write_repo: WriteRepo) -> None:
     overview = pages_of(write_repo(MINIMAL), "2026-Q4", intro="Welcome, *readers*.")
     # lead-time (8 - 12) / (5 - 12) = 0.571; the guardrail held 1 of 1 = 1.0;
-    # the objective (0.571 + 1.0) / 2 = 0.786: green from 0.7.
+    # the objective (0.571 + 1.0) / 2 = 0.786: green from 0.7. Projected: lead-time reaches
+    # its target by the end (1.0), the guardrail's projection is its score (1.0).
     green = '<span class="okrsite-badge okrsite-green">green</span>'
-    assert f"| 2026 Q4 | open | 2026-11-27 | 0.79 | {green} |" in overview["index.md"]
+    # In one line a CTO reads in five seconds: score, band, projection, coverage; then where
+    # the quarter stands and when the next monthly check-in falls.
+    lines = overview["index.md"].splitlines()
+    assert (
+        f"**Org score 0.79** {green} · projected 1.00 · 2 of 2 key results checked in (100 %)"
+        in lines
+    )
+    assert (
+        # change-failure-rate's only check-in, 2026-10-15, was due again by 2026-11-14.
+        "Execution phase, week 9 of 13, as of 2026-11-27 · 1 check-in overdue"
+        " · next check-in due 2026-12-15." in lines
+    )
     assert "Welcome, *readers*." in overview["index.md"]  # content/index.md is the owner's text
     assert overview["index.md"].startswith('---\ntitle: "Overview"\n---\n')
 
@@ -216,7 +231,9 @@ def test_null_scores_and_bands_show_a_dash_and_new_statuses_their_tones(
     root = write_repo({**MINIMAL, "okrs/2026-Q4/payments.yaml": yaml,
                        "okrs/2026-Q4/payments.csv": csv_text})  # fmt: skip
     pages = pages_of(root, "2026-Q4")
-    assert "| 2026 Q4 | open | 2026-11-27 | — | — |" in pages["index.md"]
+    assert (
+        "**Org score —** — · projected — · 0 of 1 key result checked in (0 %)" in pages["index.md"]
+    )
     unit = pages["units/payments.md"]
     assert "| committed | delivery | — | — | — |" in unit
     assert '<span class="okrsite-badge okrsite-grey">dropped</span>' in unit
@@ -247,7 +264,8 @@ def test_a_closed_quarter_speaks_of_final_grades_and_never_of_projections(
             assert "projected" not in lowered, path
             assert "at this pace" not in lowered, path
             assert "when the quarter ends" not in lowered, path
-    assert "Own grade" in pages["index.md"]
+    assert "**Final grade 0.80**" in pages["index.md"]
+    assert "| Unit | Roll&#45;up grade | | Band | Graded |" in pages["index.md"]
 
 
 def test_a_kr_band_on_the_unit_page_is_by_its_objectives_thresholds(
@@ -306,3 +324,74 @@ def test_a_confidence_gap_is_marked(write_repo: WriteRepo) -> None:
     root = write_repo({**MINIMAL, "okrs/2026-Q4/payments.csv": csv_text})
     unit = pages_of(root, "2026-Q4")["units/payments.md"]
     assert unit.count("confidence gap</span>") == 1
+
+
+def test_overview_shows_the_unit_tree_with_a_bar_per_unit() -> None:
+    pages = pages_of(FIXTURE, "2026-Q4")
+    rows = [line for line in pages["index.md"].splitlines() if "okrsite-bar" in line]
+    # Depth first in org.yaml's order, indented by depth: eng > platform > payments, search.
+    names = [re.match(r"\| ((?:&emsp;)*)\[([^]]+)\]", row).groups() for row in rows]  # type: ignore[union-attr]
+    assert names == [
+        ("", "Lakeside Engineering"),
+        ("&emsp;", "Platform"),
+        ("&emsp;&emsp;", "Payments"),
+        ("&emsp;&emsp;", "Search"),
+    ]
+    # Search: roll-up 0.157, yellow by its projection; committed thresholds 0.40 and 0.70.
+    search = rows[3]
+    assert 'aria-label="score 0.16; yellow; red below 0.40, green from 0.70"' in search
+    assert '<span class="okrsite-fill okrsite-yellow" style="width: 15.7%"></span>' in search
+    assert search.count('class="okrsite-mark"') == 2
+    assert 'style="left: 40.0%"' in search and 'style="left: 70.0%"' in search
+
+
+def test_overview_lists_what_needs_a_conversation_in_order() -> None:
+    page = pages_of(FIXTURE, "2026-Q4")["index.md"]
+    section = page.split("## Needs a conversation\n\n")[1].split("\n\n")[0].splitlines()
+    assert [line.split("](")[1].split(")")[0] for line in section] == [
+        "units/search.md#freshness--p99-latency",
+        "units/eng.md#people--enps",
+        "units/payments.md#checkout-speed--error-rate",
+        "units/platform.md#self-service--ticketless-deploys",
+        "units/payments.md#checkout-speed--p95-latency",
+        "units/payments.md#checkout-speed--sca",
+        "units/search.md#freshness--index-delay",
+    ]
+    assert section[0].endswith(
+        '<span class="okrsite-badge okrsite-red">off-track</span> '
+        '<span class="okrsite-badge okrsite-yellow">confidence gap</span>'
+    )
+    # A closed quarter says where it ended, in the past tense, and asks for no conversation.
+    closed = pages_of(FIXTURE, "2026-Q3")["index.md"]
+    assert "## Needs a conversation" not in closed
+    assert "· 2026 Q3 closed on 2026-09-30." in closed
+
+
+def test_blockers_lists_every_open_blocker_by_unit_newest_first() -> None:
+    page = pages_of(FIXTURE, "2026-Q4")["blockers.md"]
+    assert "2 open blockers as of 2026-11-27, newest first." in page
+    rows = [line for line in page.splitlines() if line.startswith("| 2026-")]
+    assert [row.split(" | ")[0] for row in rows] == ["| 2026-11-23", "| 2026-11-09"]
+    # The owner's words, escaped: no tag, no table cell broken by their '|'.
+    assert rows[0].endswith(
+        "| Ana Silva | Waiting on &lt;b&gt;Bank A&lt;/b&gt; &amp; Bank B&#39;s sandbox "
+        "&#124; ETA&#58; 2026&#45;12&#45;05 |"
+    )
+    assert "## [Payments](units/payments.md)" in page
+    closed = pages_of(FIXTURE, "2026-Q3")["blockers.md"]
+    assert "when 2026 Q3 closed." in closed
+
+
+def test_owners_index_has_each_owner_s_krs_and_no_score_per_person() -> None:
+    page = pages_of(FIXTURE, "2026-Q4")["owners.md"]
+    owners = [line[3:] for line in page.splitlines() if line.startswith("## ")]
+    assert owners == sorted(owners, key=str.casefold)
+    assert "There is no score per person, on purpose" in page
+    headers = {line for line in page.splitlines() if line.startswith("| Key result |")}
+    assert headers == {"| Key result | Unit | Status | Last check-in | Next check-in due |"}
+    # index-delay was last checked in on 2026-10-05: due 30 days later, overdue by 2026-11-27.
+    assert (
+        '| 2026-10-05 | <span class="okrsite-badge okrsite-yellow">overdue</span>'
+        " since 2026-11-04 |" in page
+    )
+    assert "| 2026-11-23 | 2026-12-23 |" in page  # sca, checked in on 2026-11-23

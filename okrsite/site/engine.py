@@ -117,6 +117,7 @@ def nav(plan: QuarterPlan, org: Org, content: Sequence[tuple[str, Path]]) -> lis
     """The navigation: the generated pages in a fixed order, then content/'s pages."""
     pages = plan.pages
     entries: list[Any] = [{"Overview": "index.md"}, {"Units": unit_tree(org, pages)}]
+    entries += [{"Blockers": "blockers.md"}, {"Owners": "owners.md"}]
     entries += [{"Alignment": "alignment.md"}, {"Checks": "checks.md"}]
     if "review.md" in pages:
         entries.append({"Quarter in review": "review.md"})

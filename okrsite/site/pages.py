@@ -2,8 +2,10 @@
 
 Layout of a quarter (docs_dir):
 
-    index.md                    overview: org score, units, status counts, attention, stale
+    index.md                    overview: org score and phase, unit tree, conversations, statuses
     units/<unit>.md             a page per unit of org.yaml
+    blockers.md                 every open blocker, by unit, newest first
+    owners.md                   who owns which KRs: status and next check-in, no score per person
     alignment.md                the alignment tree
     checks.md                   the check's findings for the quarter's files and org.yaml
     review.md                   the quarter in review (closed quarters only)
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from markupsafe import Markup
@@ -33,6 +36,8 @@ from okrsite.model.scores import (
     QuarterResult,
     UnitResult,
 )
+from okrsite.score.attention import Blocker, conversations, open_blockers
+from okrsite.score.calendar import checkin_due, checkins_due, phase, week
 from okrsite.score.export import dumps, export_quarter
 from okrsite.score.history import UnitHistory, review, unit_history
 from okrsite.score.quarter import band_counts, band_of, in_setup
@@ -51,16 +56,15 @@ __all__ = [
     "add_page",
     "alignment_page",
     "archive_page",
+    "blockers_page",
     "checks_page",
     "kr_anchor",
     "overview_page",
+    "owners_page",
     "quarter_pages",
     "review_page",
     "unit_page",
 ]
-
-ATTENTION = ("at-risk", "off-track")
-"""Statuses the overview lists as needing attention."""
 
 
 @dataclass(frozen=True)
@@ -251,18 +255,54 @@ def _aligned_to(objectives: Iterable[ObjectiveResult]) -> dict[str, list[Objecti
     return aligned
 
 
+CONVERSATIONS_SHOWN = 12
+"""The most KRs the overview lists as needing a conversation; the rest are counted."""
+
+
+def unit_tree(org: Org, result: QuarterResult) -> list[tuple[UnitResult, int]]:
+    """Every unit's result with its depth in the org chart, in the order of org.forest()."""
+    by_id = {u.unit.id: u for u in result.units}
+    depths: dict[str, int] = {}
+    ordered: list[tuple[UnitResult, int]] = []
+    for unit, parent in org.forest():
+        depths[unit.id] = depths[parent] + 1 if parent in depths else 0
+        if unit.id in by_id:
+            ordered.append((by_id[unit.id], depths[unit.id]))
+    return ordered
+
+
+def _counted(result: QuarterResult) -> tuple[int, int]:
+    """The org's KRs counted (checked in; all, when closed) and not dropped."""
+    objectives = _objectives(result)
+    return sum(o.counted for o in objectives), sum(o.total for o in objectives)
+
+
 def overview_page(context: QuarterContext, pages: dict[str, str]) -> str:
-    """index.md: the org score, the units, the status counts, what needs attention or is stale."""
-    result, policy = context.result, context.site.org.policy
-    krs = result.key_results()
+    """index.md: the org's score, band, coverage and phase in two lines, the unit tree with a
+    bar per unit, the KRs that need a conversation, the status counts and a chart."""
+    result, org = context.result, context.site.org
+    policy = org.policy
+    root = org.root()
+    root_result = result.unit(root.id) if root is not None else None
+    found = conversations(result)
+    counted, total = _counted(result)
+    overdue, next_due = checkins_due(result.key_results(), result.quarter, result.as_of)
     return render(
         "overview.md.j2",
         **context.base(),
         intro=Markup(context.site.intro),
         policy=policy,
+        projected=root_result.projected if root_result is not None else None,
+        counted=counted,
+        total=total,
+        phase=phase(result.quarter, result.as_of, policy),
+        week=week(result.quarter, result.as_of),
+        overdue=overdue,
+        next_due=next_due,
+        tree=unit_tree(org, result),
         status_counts=_status_counts(result),
-        attention=[kr for kr in krs if kr.status in ATTENTION],
-        stale=[kr for kr in krs if kr.stale],
+        conversations=found[:CONVERSATIONS_SHOWN],
+        more=len(found) - CONVERSATIONS_SHOWN,
         setup=context.setup,
         units_chart=_charts(
             pages,
@@ -271,6 +311,29 @@ def overview_page(context: QuarterContext, pages: dict[str, str]) -> str:
             ),
         ),
     )
+
+
+def blockers_page(context: QuarterContext) -> str:
+    """blockers.md: every open blocker, by unit (the newest first), newest first within it."""
+    by_unit: dict[str, list[Blocker]] = {}
+    for found in open_blockers(context.result):  # newest first
+        by_unit.setdefault(found.key_result.unit_id, []).append(found)
+    units = {u.unit.id: u.unit for u in context.result.units}
+    groups = [(units[unit_id], found) for unit_id, found in by_unit.items()]
+    count = sum(len(found) for found in by_unit.values())
+    return render("blockers.md.j2", **context.base(), groups=groups, count=count)
+
+
+def owners_page(context: QuarterContext) -> str:
+    """owners.md: who owns which KRs, with each one's status and next check-in; no score per
+    person. Owners in alphabetical order, their KRs in org.yaml's order."""
+    result = context.result
+    by_owner: dict[str, list[tuple[KeyResultResult, date | None]]] = {}
+    for kr in result.key_results():
+        due = checkin_due(kr, result.quarter)
+        by_owner.setdefault(kr.key_result.owner, []).append((kr, due))
+    owners = sorted(by_owner.items(), key=lambda item: (item[0].casefold(), item[0]))
+    return render("owners.md.j2", **context.base(), owners=owners)
 
 
 def unit_page(context: QuarterContext, pages: dict[str, str], unit_result: UnitResult) -> str:
@@ -411,6 +474,8 @@ def quarter_pages(
     for unit_result in context.result.units:
         add_page(pages, f"units/{unit_result.unit.id}.md", unit_page(context, pages, unit_result))
         done()
+    add_page(pages, "blockers.md", blockers_page(context))
+    add_page(pages, "owners.md", owners_page(context))
     add_page(pages, "alignment.md", alignment_page(context))
     add_page(pages, "checks.md", checks_page(context))
     if context.result.quarter.closed:

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from okrsite.model.numbers import shown, shown_score
-from okrsite.model.okrs import Retro
+from okrsite.model.okrs import Bands, Retro
 from okrsite.model.scores import Band, KeyResultResult, ObjectiveResult
 from okrsite.score.quarter import band_of
 from okrsite.site.markup import html_text, md_text, note_html
@@ -126,6 +126,47 @@ def _coverage(result: ObjectiveResult) -> Markup:
     return Markup(f"{result.counted} of {result.total} {noun} checked in.")
 
 
+def _bar(score: float | None, band: Band | None, thresholds: Bands | None) -> Markup:
+    """A score from 0 to 1 as a bar in its band's colour, its thresholds marked on it; the
+    number is printed beside it, and its label reads both out to a screen reader."""
+    width = 0.0 if score is None else min(max(score, 0.0), 1.0) * 100
+    words = [f"score {shown_score(score)}" if score is not None else "no score yet"]
+    words += [band] if band else []
+    marks = ""
+    if thresholds is not None:
+        words.append(
+            f"red below {shown_score(thresholds.red)}, green from {shown_score(thresholds.green)}"
+        )
+        marks = "".join(
+            f'<span class="okrsite-mark" style="left: {min(t, 1.0) * 100:.1f}%"></span>'
+            for t in (thresholds.red, thresholds.green)
+        )
+    tone = band or "grey"
+    fill = f'<span class="okrsite-fill okrsite-{tone}" style="width: {width:.1f}%"></span>'
+    label = html_text("; ".join(words))
+    return Markup(f'<span class="okrsite-bar" role="img" aria-label="{label}">{fill}{marks}</span>')
+
+
+REASON_TONES = {
+    "off-track": "red",
+    "at-risk": "yellow",
+    "confidence gap": "yellow",
+    "blocked": "red",
+    "stale": "grey",
+    "overdue": "yellow",
+}
+
+
+def _reason_badge(reason: str) -> Markup:
+    """Why a KR needs a conversation, as a badge."""
+    return _badge(REASON_TONES.get(reason, "grey"), reason)
+
+
+def _percent(fraction: float | None) -> Markup:
+    """A share as a whole percentage, or a dash."""
+    return Markup("—" if fraction is None else f"{round(fraction * 100)} %")
+
+
 def _severity_badge(severity: str) -> Markup:
     """A finding's severity as a badge: errors red, warnings yellow."""
     return _badge("red" if severity == "error" else "yellow", severity)
@@ -208,7 +249,10 @@ def environment() -> jinja2.Environment:
         severity_badge=_severity_badge,
         gap_badge=_gap_badge,
         coverage=_coverage,
+        reason_badge=_reason_badge,
+        percent=_percent,
     )
+    env.globals.update(bar=_bar)
     return env
 
 
