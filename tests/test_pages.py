@@ -395,3 +395,43 @@ def test_owners_index_has_each_owner_s_krs_and_no_score_per_person() -> None:
         " since 2026-11-04 |" in page
     )
     assert "| 2026-11-23 | 2026-12-23 |" in page  # sca, checked in on 2026-11-23
+
+
+def test_a_unit_page_opens_with_one_row_per_kr() -> None:
+    page = pages_of(FIXTURE, "2026-Q4")["units/payments.md"]
+    header = (
+        "| Key result | Owner | Progress | Latest → target | Status | Confidence | Last check-in |"
+    )
+    rows = page.split(header + "\n| --- | --- | --- | --- | --- | --- | --- |\n")[1]
+    rows = rows.split("\n\n")[0].splitlines()
+    assert len(rows) == 3  # every KR of the unit, before the first objective's section
+    assert page.index(header) < page.index("## Make paying feel instant")
+    p95 = rows[0]
+    assert p95.startswith(
+        "| [Cut p95 payment latency from 610 ms to 400 ms]"
+        "(../units/payments.md#checkout-speed--p95-latency) | Sam Lee | "
+    )
+    # (520 - 610) / (400 - 610) = 0.43, yellow by its objective's thresholds.
+    assert 'aria-label="score 0.43; yellow; red below 0.40, green from 0.70"' in p95
+    assert p95.endswith(
+        '| 520 ms → 400 ms | <span class="okrsite-badge okrsite-green">on-track</span>'
+        " | high (0.70) | 2026-11-09 |"
+    )
+    assert "| — | 2026-11-09 |" in rows[1]  # error-rate gave no confidence
+
+
+def test_a_group_page_shows_its_units_roll_ups() -> None:
+    page = pages_of(FIXTURE, "2026-Q4")["units/platform.md"]
+    section = page.split("## Units below\n\n")[1].split("\n\n")[0].splitlines()[2:]
+    assert [row.split("](")[0] for row in section] == ["| [Payments", "| [Search"]
+    assert 'aria-label="score 0.16; yellow; red below 0.40, green from 0.70"' in section[1]
+    assert section[1].endswith("| 100 % |")
+
+
+def test_every_kr_shows_its_check_in_history_newest_first() -> None:
+    page = pages_of(FIXTURE, "2026-Q4")["units/payments.md"]
+    history = page.split("**Check-ins**, newest first:\n\n")[1].split("\n\n")[0].splitlines()
+    assert history[0] == "| Date | Value | Confidence | Note | Blockers |"
+    assert history[2].startswith("| 2026-11-09 | 520 ms | high (0.70) | Connection pooling")
+    assert history[2].endswith("| Card network sandbox is down on Mondays |")
+    assert history[3] == "| 2026-10-12 | 580 ms | medium (0.60) | — | — |"

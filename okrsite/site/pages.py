@@ -351,7 +351,10 @@ def unit_page(context: QuarterContext, pages: dict[str, str], unit_result: UnitR
         **{**context.base(), "result": unit_result},
         unit=unit,
         parent=org.unit(unit.parent) if unit.parent else None,
-        children=org.children(unit.id),
+        children=[
+            child for u in org.children(unit.id) if (child := context.result.unit(u.id)) is not None
+        ],
+        key_results=[(o, kr) for o in unit_result.objectives for kr in o.key_results],
         aligned_to={k: [f"{o.unit_id}/{o.objective.id}" for o in v] for k, v in aligned_to.items()},
         kr_charts=kr_charts,
         kr_bands={

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from okrsite.model.numbers import shown, shown_score
 from okrsite.model.okrs import Bands, Retro
 from okrsite.model.scores import Band, KeyResultResult, ObjectiveResult
-from okrsite.score.quarter import band_of
+from okrsite.score.quarter import GAP_HIGH, GAP_LOW, band_of
 from okrsite.site.markup import html_text, md_text, note_html
 
 STATUS_TONES: Mapping[str, str] = {
@@ -78,6 +78,21 @@ def _latest_value(result: KeyResultResult) -> Markup:
     """A KR's latest counted value with its unit; a milestone's is a percentage."""
     kr = result.key_result
     return _number(result.value, "%" if kr.kind == "milestone" else kr.unit)
+
+
+def _measured(value: float, result: KeyResultResult) -> Markup:
+    """A value of a KR's check-in with the KR's unit; a milestone's is a percentage."""
+    kr = result.key_result
+    return _number(value, "%" if kr.kind == "milestone" else kr.unit)
+
+
+def _confidence(value: float | None) -> Markup:
+    """An owner's confidence as a word, the number beside it: high from 0.7, low below 0.4
+    (the confidence gap's thresholds), medium between."""
+    if value is None:
+        return Markup("—")
+    word = "high" if value >= GAP_HIGH else "low" if value < GAP_LOW else "medium"
+    return Markup(f"{word} ({shown_score(value)})")
 
 
 def _iso(day: date) -> Markup:
@@ -250,6 +265,8 @@ def environment() -> jinja2.Environment:
         gap_badge=_gap_badge,
         coverage=_coverage,
         reason_badge=_reason_badge,
+        measured=_measured,
+        confidence=_confidence,
         percent=_percent,
     )
     env.globals.update(bar=_bar)
