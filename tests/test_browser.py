@@ -122,6 +122,12 @@ def first_table(page: Page) -> dict[str, str]:
     return dict(zip(headers, cells, strict=True))
 
 
+def first_column(page: Page, header: str) -> list[str]:
+    """The cells of the first table whose first header is `header`, top to bottom."""
+    table = page.locator(f".md-content table:has(thead th:first-child:text-is('{header}'))").first
+    return table.locator("tbody tr td:first-child").all_inner_texts()
+
+
 def shoot(page: Page, name: str) -> None:
     """Save the visible viewport as test-output/browser/NAME.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -146,7 +152,19 @@ def test_reader_walks_the_demo_site(site_url: str) -> None:
             page.goto(site_url)
             page.wait_for_url(f"{site_url}{CURRENT}/")
             page.wait_for_load_state("networkidle")
-            assert first_table(page)["Org score"] == expected_score
+            headline = page.locator(".md-content p strong").first.inner_text()
+            assert headline == f"Org score {expected_score}"
+            # The unit tree: a bar per unit, drawn (not a zero-size span), filled in its band's
+            # colour and with its two thresholds marked.
+            bars = page.locator(".md-content .okrsite-bar")
+            assert bars.count() == len(first_column(page, "Unit"))
+            box = bars.first.bounding_box()
+            assert box is not None and box["width"] > 50 and box["height"] > 5
+            fill = bars.first.locator(".okrsite-fill").evaluate(
+                "e => getComputedStyle(e).backgroundColor"
+            )
+            assert fill not in ("rgba(0, 0, 0, 0)", "transparent")
+            assert bars.first.locator(".okrsite-mark").count() == 2
             light = visible_images(page, "charts/unit-scores.")
             assert [(i["src"], i["naturalWidth"] > 0) for i in light] == [
                 ("charts/unit-scores.svg#only-light", True)

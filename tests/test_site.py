@@ -318,8 +318,8 @@ def test_quarters_built_in_processes_match_a_serial_build(write_repo: WriteRepo)
     # The progress display says what happens, and each quarter in order once it is ready.
     assert lines == [
         "building 2 quarters' pages and charts in 2 processes",
-        "building 2026-Q3 (1/2): 8 pages, 8 charts",
-        "building 2026-Q4 (2/2): 7 pages, 7 charts",
+        "building 2026-Q3 (1/2): 10 pages, 8 charts",
+        "building 2026-Q4 (2/2): 9 pages, 7 charts",
     ]
     # Pages: overview, 3 units, alignment, checks, archive, and the closed 2026-Q3's review.
     # Charts: 2 KRs, 3 unit histories, unit scores, org history, and 2026-Q3's grade spread.
@@ -566,8 +566,8 @@ def test_build_command_reports_progress_on_stderr(write_repo: WriteRepo) -> None
     assert [line for line in lines if line.startswith("building ")] == [
         *(side_by_side if workers > 1 else []),
         # 2026-Q3: overview, alignment, checks, review, archive and 3 unit pages; Q4 has no review.
-        "building 2026-Q3 (1/2): 8 pages, 8 charts",
-        "building 2026-Q4 (2/2): 7 pages, 7 charts",
+        "building 2026-Q3 (1/2): 10 pages, 8 charts",
+        "building 2026-Q4 (2/2): 9 pages, 7 charts",
     ]
     # Each quarter goes to MkDocs as soon as its pages are made, while the next is being made.
     assert lines.index("rendering 2026-Q3 (1/2) with MkDocs") < lines.index(
