@@ -755,3 +755,11 @@ def test_a_history_chart_from_its_compiled_template_is_the_one_its_own_spec_draw
         org_history_chart(org, points, point_bands=point_bands),
     ]
     assert templated == direct
+
+
+def test_a_milestone_on_pace_to_pass_100_percent_is_complete_before_the_end() -> None:
+    # 55 % by 2026-11-20 projects past 100 % by 2026-12-31: a milestone cannot reach 117 %.
+    fast = replace(MILESTONE, projection=Projection(slope=1.3, intercept=0.0, end_value=117.0))
+    chart = key_result_chart(fast, QUARTER)
+    assert chart.description.endswith("at this pace it is complete before the quarter ends.")
+    assert "117" not in chart.description

@@ -435,3 +435,16 @@ def test_every_kr_shows_its_check_in_history_newest_first() -> None:
     assert history[2].startswith("| 2026-11-09 | 520 ms | high (0.70) | Connection pooling")
     assert history[2].endswith("| Card network sandbox is down on Mondays |")
     assert history[3] == "| 2026-10-12 | 580 ms | medium (0.60) | — | — |"
+
+
+def test_archives_mark_an_open_quarter_s_figures_as_so_far() -> None:
+    pages = pages_of(FIXTURE, "2026-Q4")
+    archive = pages["archive.md"]
+    assert "| [2026 Q3](../../2026-Q3/) | closed | 2026-09-30 | 0.84 |" in archive
+    assert "| [2026 Q4](../../2026-Q4/) | open | 2026-11-27 | 0.43 so far |" in archive
+    # The charts label the open quarter provisional, beside the closed quarters' grades.
+    org_chart = pages["charts/org-history.svg"]
+    assert "2026-Q4 (so far)" in org_chart and "2026-Q3 (so far)" not in org_chart
+    assert "2026-Q4 (so far)" in pages["charts/unit-payments-history.svg"]
+    # Seen from the closed quarter's own site, nothing is provisional.
+    assert "so far" not in pages_of(FIXTURE, "2026-Q3")["charts/org-history.svg"]

@@ -359,10 +359,14 @@ def _kr_description(result: KeyResultResult, quarter: Quarter, title: str) -> st
         held = sum(1 for c in counted if holds(kr, c.value))
         parts.append(f", {held} of {len(counted)} within the guardrail {_bounds(kr, unit)}")
     if result.projection is not None and kr.kind != "guardrail" and not quarter.closed:
-        parts.append(
-            f"; at this pace it reaches about {approximate(result.projection.end_value)}{unit}"
-            f" when the quarter ends"
-        )
+        end = result.projection.end_value
+        if kr.kind == "milestone" and end >= 100:
+            # A milestone cannot pass 100 % complete: say when the pace gets there instead.
+            parts.append("; at this pace it is complete before the quarter ends")
+        else:
+            parts.append(
+                f"; at this pace it reaches about {approximate(end)}{unit} when the quarter ends"
+            )
     return "".join(parts) + "."
 
 

@@ -224,14 +224,27 @@ def _charts(pages: dict[str, str], chart: Chart) -> Chart:
     return chart
 
 
-def _points(history: UnitHistory) -> tuple[tuple[str, float | None], ...]:
-    """A history as (quarter id, roll-up) points for a chart."""
-    return tuple((p.quarter_id, p.rollup) for p in history.points)
+PROVISIONAL = " (so far)"
+"""What a quarter's label carries in a history chart while the quarter is open: its figure is
+progress so far, not a grade, and must not read as one beside the closed quarters' grades."""
 
 
-def _bands(history: UnitHistory) -> dict[str, Band | None]:
-    """A history's own band in each quarter, by quarter id."""
-    return {p.quarter_id: p.band for p in history.points}
+def _label(quarter_id: str, results: Sequence[QuarterResult]) -> str:
+    """A quarter's label in a history chart: its id, marked provisional while it is open."""
+    closed = next((r.quarter.closed for r in results if r.quarter.id == quarter_id), True)
+    return quarter_id if closed else quarter_id + PROVISIONAL
+
+
+def _points(
+    history: UnitHistory, results: Sequence[QuarterResult]
+) -> tuple[tuple[str, float | None], ...]:
+    """A history as (quarter label, roll-up) points for a chart."""
+    return tuple((_label(p.quarter_id, results), p.rollup) for p in history.points)
+
+
+def _bands(history: UnitHistory, results: Sequence[QuarterResult]) -> dict[str, Band | None]:
+    """A history's own band in each quarter, by quarter label."""
+    return {_label(p.quarter_id, results): p.band for p in history.points}
 
 
 def add_page(pages: dict[str, str], path: str, text: str) -> None:
@@ -367,9 +380,9 @@ def unit_page(context: QuarterContext, pages: dict[str, str], unit_result: UnitR
             context.charts.chart(
                 charts.unit_history_chart,
                 unit,
-                _points(history),
+                _points(history, context.through),
                 bands=context.bands,
-                point_bands=_bands(history),
+                point_bands=_bands(history, context.through),
             ),
         ),
     )
@@ -455,8 +468,8 @@ def archive_page(context: QuarterContext, pages: dict[str, str]) -> str:
             context.charts.chart(
                 charts.org_history_chart,
                 org,
-                _points(org_history) if org_history else (),
-                point_bands=_bands(org_history) if org_history else None,
+                _points(org_history, results) if org_history else (),
+                point_bands=_bands(org_history, results) if org_history else None,
             ),
         ),
     )
