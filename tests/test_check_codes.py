@@ -8,7 +8,7 @@ from pathlib import Path
 from okrsite.model.problems import CODES
 
 ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "content" / "reference" / "check-codes.md"
+DOC = ROOT / "content" / "help" / "check-codes.md"
 
 
 def documented() -> dict[str, str]:
@@ -19,9 +19,16 @@ def documented() -> dict[str, str]:
 
 def test_every_code_has_a_section_with_a_fix() -> None:
     sections = documented()
-    assert list(sections) == list(CODES)
-    for code, section in sections.items():
-        assert "Fix:" in section, code
+    assert [heading.split(":")[0] for heading in sections] == list(CODES)
+    for heading, section in sections.items():
+        assert "Fix:" in section, heading
+
+
+def test_every_code_heading_carries_its_name_and_a_stable_anchor() -> None:
+    # The checks page links each finding's code to #okrNNN; the heading says what it means.
+    for heading, code in zip(documented(), CODES.values(), strict=True):
+        name = code.name[0].upper() + code.name[1:]
+        assert heading == f"{code.code}: {name} {{: #{code.code.lower()} }}"
 
 
 def test_every_code_is_asserted_by_a_test() -> None:

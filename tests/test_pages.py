@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -448,3 +449,17 @@ def test_archives_mark_an_open_quarter_s_figures_as_so_far() -> None:
     assert "2026-Q4 (so far)" in pages["charts/unit-payments-history.svg"]
     # Seen from the closed quarter's own site, nothing is provisional.
     assert "so far" not in pages_of(FIXTURE, "2026-Q3")["charts/org-history.svg"]
+
+
+def test_check_codes_link_to_their_help_section_where_the_site_has_it(
+    write_repo: WriteRepo,
+) -> None:
+    root = write_repo(MINIMAL)
+    repository = load_valid(root)
+    results = score_all(repository, None, TODAY)
+    finding = Problem(Location("okrs/org.yaml", 3, 1), "OKR203", "warning", "an <b>owner</b>")
+    site = QuarterSite(repository.org, through(results, "2026-Q4"), "2026-Q4", (finding,))
+    plain = quarter_pages(site)["checks.md"]
+    assert "| okrs/org&#46;yaml&#58;3&#58;1 | OKR203 |" in plain  # no help page, no link
+    linked = quarter_pages(replace(site, codes_page="help/check-codes.md"))["checks.md"]
+    assert "| okrs/org&#46;yaml&#58;3&#58;1 | [OKR203](help/check-codes.md#okr203) |" in linked

@@ -11,5 +11,8 @@ QUARTER_FILE = "quarter.yaml"
 """A quarter's optional dates, status and digest, beside its unit files."""
 
 CONTENT_DIR = "content"
+CODES_PAGE = "help/check-codes.md"
+"""content/'s reference of the check codes, one section per code anchored #okrNNN: the checks
+page links each finding's code to its section when the repository has it."""
 THEME_DIR = "theme"
 CONFIG_FILE = "mkdocs.yml"

@@ -77,6 +77,7 @@ class QuarterSite:
     quarter_id: str
     problems: tuple[Problem, ...] = ()  # the check's findings for this quarter
     intro: str = ""  # content/index.md: Markdown the site's owner wrote, shown on the overview
+    codes_page: str = ""  # content/'s page documenting the check codes (CODES_PAGE), if it has it
     directory_urls: bool = True  # mkdocs.yml's use_directory_urls: where a page's HTML lands
     later: tuple[tuple[str, str], ...] = ()  # (id, title) of each later quarter, oldest first
 
@@ -415,6 +416,7 @@ def checks_page(context: QuarterContext) -> str:
         "checks.md.j2",
         **context.base(),
         problems=problems,
+        codes_page=context.site.codes_page,
         errors=sum(1 for p in problems if p.severity == "error"),
         warnings=sum(1 for p in problems if p.severity == "warning"),
     )

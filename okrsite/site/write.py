@@ -37,7 +37,7 @@ from typing import Any
 from okrsite.load.schemas import render, schemas
 from okrsite.load.tree import write_reason
 from okrsite.model.errors import OkrsiteError
-from okrsite.model.layout import CONTENT_DIR
+from okrsite.model.layout import CODES_PAGE, CONTENT_DIR
 from okrsite.model.okrs import Quarter, Repository
 from okrsite.model.problems import Problem, about
 from okrsite.model.scores import QuarterResult
@@ -73,6 +73,8 @@ def quarter_sites(
     quarters by name only (see pages.archive_page), the check's findings for it, the intro."""
     intro_path = root / CONTENT_DIR / INTRO_PAGE
     intro = intro_path.read_text(encoding="utf-8") if intro_path.is_file() else ""
+    # The checks page links each code to its section where the site carries the check codes.
+    codes = CODES_PAGE if (root / CONTENT_DIR / CODES_PAGE).is_file() else ""
     urls_are_folders = directory_urls(root, scratch)
     ordered = tuple(results)
     return tuple(
@@ -82,6 +84,7 @@ def quarter_sites(
             quarter_id=result.quarter.id,
             problems=about(problems, result.quarter.id),
             intro=intro,
+            codes_page=codes,
             directory_urls=urls_are_folders,
             later=tuple((r.quarter.id, r.quarter.title) for r in ordered[index + 1 :]),
         )
