@@ -76,6 +76,12 @@ class QuarterCache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder / QUARTERS if folder is not None else None
 
+    def has(self, quarter_id: str, key: str) -> bool:
+        """Whether an entry for key is kept (its manifest whole): restore still checks each file."""
+        return self.folder is not None and (
+            _manifest(self.folder / quarter_id / MANIFEST, key) is not None
+        )
+
     def restore(self, quarter_id: str, key: str, target: Path) -> bool:
         """Copy the quarter built for key into target (which must not exist); False, with
         target absent, when there is no such entry or it is not whole."""
