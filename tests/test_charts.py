@@ -742,7 +742,7 @@ def test_a_history_chart_from_its_compiled_template_is_the_one_its_own_spec_draw
     point_bands: dict[str, Band | None] | None,
 ) -> None:
     # Banded, neutral and mixed points, a gap, one quarter, none: the same SVG either way.
-    unit = Unit(id="payments", name="Payments <&> \"Core\"", kind="team", parent="eng")
+    unit = Unit(id="payments", name='Payments <&> "Core"', kind="team", parent="eng")
     org = Org(name="Acme & <Co>", units=(unit,))
     bands = Bands(red=0.3, green=0.6)
     templated = [
