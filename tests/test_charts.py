@@ -469,7 +469,7 @@ def test_compact_svg_draws_what_vega_drew(monkeypatch: pytest.MonkeyPatch) -> No
         return svg
 
     def recording_vega(spec: dict[str, object], title: str, text: str) -> str:
-        svg = str(render_vega(spec, title, text))  # type: ignore[arg-type]
+        svg = str(render_vega(spec, title, text))
         rendered.append(svg)
         return svg
 
@@ -707,7 +707,7 @@ def _kr_cases() -> list[tuple[KeyResultResult, Quarter]]:
 def test_a_kr_chart_s_vega_from_its_template_is_what_vega_lite_compiles_for_it() -> None:
     # The compiled template, filled in, must be the Vega that vl-convert compiles from the
     # KR's own Vega-Lite spec, value for value; then vega_to_svg draws what vegalite_to_svg drew.
-    shapes = {}
+    shapes: dict[tuple[object, ...], tuple[dict[str, object], dict[str, object]]] = {}
     for result, quarter in _kr_cases():
         parts = charts_module._kr_parts(result, quarter)
         description = f"what {result.path} shows"

@@ -403,8 +403,8 @@ def test_a_unit_page_opens_with_one_row_per_kr() -> None:
     header = (
         "| Key result | Owner | Progress | Latest → target | Status | Confidence | Last check-in |"
     )
-    rows = page.split(header + "\n| --- | --- | --- | --- | --- | --- | --- |\n")[1]
-    rows = rows.split("\n\n")[0].splitlines()
+    table = page.split(header + "\n| --- | --- | --- | --- | --- | --- | --- |\n")[1]
+    rows = table.split("\n\n")[0].splitlines()
     assert len(rows) == 3  # every KR of the unit, before the first objective's section
     assert page.index(header) < page.index("## Make paying feel instant")
     p95 = rows[0]
