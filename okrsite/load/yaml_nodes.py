@@ -233,16 +233,21 @@ def parse_yaml(text: str, path: str) -> tuple[Node | None, list[Problem]]:
     for loader_class in fast:
         loader = loader_class(text)
         try:
-            composed = loader.get_single_node()
-            if composed is None:
-                return Scalar(None, Location(path, 1, 1)), []
-            builder = _Builder(loader, path)
-            return builder.build(composed), builder.problems
+            return _built(loader, path)
         except (_Refused, _Unsure, yaml.YAMLError):
             pass  # read again, and reported as the reference loader words it
         finally:
             loader.dispose()
     return _parse(text, path, reference)
+
+
+def _built(loader: yaml.SafeLoader, path: str) -> tuple[Node, list[Problem]]:
+    """The loader's document as located nodes (an empty document is a null Scalar)."""
+    composed = loader.get_single_node()
+    if composed is None:
+        return Scalar(None, Location(path, 1, 1)), []
+    builder = _Builder(loader, path)
+    return builder.build(composed), builder.problems
 
 
 def _parse(
@@ -252,11 +257,7 @@ def _parse(
     loader: yaml.SafeLoader | None = None
     try:
         loader = loader_class(text)
-        composed = loader.get_single_node()
-        if composed is None:
-            return Scalar(None, Location(path, 1, 1)), []
-        builder = _Builder(loader, path)
-        return builder.build(composed), builder.problems
+        return _built(loader, path)
     except _Refused as refused:
         return None, [problem(refused.code, _location(refused.mark, path), refused.message)]
     except yaml.reader.ReaderError as error:

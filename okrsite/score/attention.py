@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -56,14 +55,11 @@ def conversations(result: QuarterResult) -> tuple[Conversation, ...]:
     if result.quarter.closed:
         return ()
     found = [Conversation(kr, why) for kr in result.key_results() if (why := reasons(kr))]
-    order = {id(c): i for i, c in enumerate(found)}
-    return tuple(
-        sorted(found, key=lambda c: (REASONS.index(c.reasons[0]), -len(c.reasons), order[id(c)]))
-    )
+    # sorted is stable: KRs alike in both keep org.yaml's order.
+    return tuple(sorted(found, key=lambda c: (REASONS.index(c.reasons[0]), -len(c.reasons))))
 
 
 def open_blockers(result: QuarterResult) -> tuple[Blocker, ...]:
     """Every open blocker of the quarter, newest first, then in org.yaml's order."""
-    found: Sequence[Blocker] = [b for kr in result.key_results() if (b := blocker(kr))]
-    order = {id(b): i for i, b in enumerate(found)}
-    return tuple(sorted(found, key=lambda b: (-b.since.toordinal(), order[id(b)])))
+    found = [b for kr in result.key_results() if (b := blocker(kr))]
+    return tuple(sorted(found, key=lambda b: b.since, reverse=True))  # stable, as above

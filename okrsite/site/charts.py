@@ -402,7 +402,7 @@ class _KeyResultParts:
     """What a KR chart shows: its rows by layer, value axis, axis title and legend entries."""
 
     kind: str
-    rows: dict[str, list[Row]]  # "checkins", "rules", "drawn"
+    rows: dict[str, list[Row]]  # "checkins", "rules", "drawn", "end" (the projection's label)
     domain: tuple[float, float]
     value_title: str
     in_legend: tuple[str, ...]
@@ -774,12 +774,12 @@ def history_altair_chart(layers: _HistoryLayers) -> Any:
 def history_vega(layers: _HistoryLayers, description: str) -> dict[str, Any]:
     """A history chart's Vega spec: its template compiled once per shape, filled in."""
     lists = {"rows": layers.rows, "banded": layers.banded, "neutral": layers.neutral}
+    names = {role: templates.dataset_name(rows) for role, rows in lists.items() if rows}
     # Rows Altair would name alike share a dataset, so they share a stand-in: the first's.
     first: dict[str, str] = {}
-    for role, rows in lists.items():
-        if rows:
-            first.setdefault(templates.dataset_name(rows), role)
-    keys = tuple(first[templates.dataset_name(r)] if r else None for r in lists.values())
+    for role, name in names.items():
+        first.setdefault(name, role)
+    keys = tuple(first[names[role]] if role in names else None for role in lists)
     template = _history_template(keys, layers.order, layers.bands, layers.title)
     stand_ins = {key: lists[key] for key in keys if key is not None}
     spec = templates.filled_vega(template, stand_ins, {templates.DESCRIPTION: description})

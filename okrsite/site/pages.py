@@ -273,7 +273,7 @@ CONVERSATIONS_SHOWN = 12
 """The most KRs the overview lists as needing a conversation; the rest are counted."""
 
 
-def unit_tree(org: Org, result: QuarterResult) -> list[tuple[UnitResult, int]]:
+def units_by_depth(org: Org, result: QuarterResult) -> list[tuple[UnitResult, int]]:
     """Every unit's result with its depth in the org chart, in the order of org.forest()."""
     by_id = {u.unit.id: u for u in result.units}
     depths: dict[str, int] = {}
@@ -313,7 +313,7 @@ def overview_page(context: QuarterContext, pages: dict[str, str]) -> str:
         week=week(result.quarter, result.as_of),
         overdue=overdue,
         next_due=next_due,
-        tree=unit_tree(org, result),
+        tree=units_by_depth(org, result),
         status_counts=_status_counts(result),
         conversations=found[:CONVERSATIONS_SHOWN],
         more=len(found) - CONVERSATIONS_SHOWN,

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from okrsite.model.numbers import shown, shown_score
 from okrsite.model.okrs import Bands, Retro
 from okrsite.model.scores import Band, KeyResultResult, ObjectiveResult
-from okrsite.score.quarter import GAP_HIGH, GAP_LOW, band_of
+from okrsite.score.quarter import GAP_HIGH, GAP_LOW, band_of, clamp
 from okrsite.site.markup import html_text, md_text, note_html
 
 STATUS_TONES: Mapping[str, str] = {
@@ -74,16 +74,15 @@ def _target(result: KeyResultResult) -> Markup:
     return _number(kr.target, kr.unit)
 
 
-def _latest_value(result: KeyResultResult) -> Markup:
-    """A KR's latest counted value with its unit; a milestone's is a percentage."""
-    kr = result.key_result
-    return _number(result.value, "%" if kr.kind == "milestone" else kr.unit)
-
-
-def _measured(value: float, result: KeyResultResult) -> Markup:
-    """A value of a KR's check-in with the KR's unit; a milestone's is a percentage."""
+def _measured(value: float | None, result: KeyResultResult) -> Markup:
+    """A value of a KR with the KR's unit; a milestone's is a percentage."""
     kr = result.key_result
     return _number(value, "%" if kr.kind == "milestone" else kr.unit)
+
+
+def _latest_value(result: KeyResultResult) -> Markup:
+    """A KR's latest counted value with its unit."""
+    return _measured(result.value, result)
 
 
 def _confidence(value: float | None) -> Markup:
@@ -144,7 +143,7 @@ def _coverage(result: ObjectiveResult) -> Markup:
 def _bar(score: float | None, band: Band | None, thresholds: Bands | None) -> Markup:
     """A score from 0 to 1 as a bar in its band's colour, its thresholds marked on it; the
     number is printed beside it, and its label reads both out to a screen reader."""
-    width = 0.0 if score is None else min(max(score, 0.0), 1.0) * 100
+    width = 0.0 if score is None else clamp(score) * 100
     words = [f"score {shown_score(score)}" if score is not None else "no score yet"]
     words += [band] if band else []
     marks = ""
@@ -153,7 +152,7 @@ def _bar(score: float | None, band: Band | None, thresholds: Bands | None) -> Ma
             f"red below {shown_score(thresholds.red)}, green from {shown_score(thresholds.green)}"
         )
         marks = "".join(
-            f'<span class="okrsite-mark" style="left: {min(t, 1.0) * 100:.1f}%"></span>'
+            f'<span class="okrsite-mark" style="left: {clamp(t) * 100:.1f}%"></span>'
             for t in (thresholds.red, thresholds.green)
         )
     tone = band or "grey"
