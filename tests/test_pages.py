@@ -42,14 +42,20 @@ def through(results: tuple[QuarterResult, ...], quarter_id: str) -> tuple[Quarte
     return results[: ids.index(quarter_id) + 1]
 
 
+_TIME = re.compile(r'<time datetime="(\d{4}-\d\d-\d\d)">\1</time>')
+
+
 def pages_of(
     root: Path, quarter_id: str, problems: tuple[Problem, ...] = (), intro: str = ""
 ) -> dict[str, str]:
+    """A quarter's pages with each date as a reader sees it: the <time> element around it
+    (test_dates_are_time_elements) taken off, so the tests read like the page."""
     repository = load_valid(root)
     results = score_all(repository, None, TODAY)
-    return quarter_pages(
+    pages = quarter_pages(
         QuarterSite(repository.org, through(results, quarter_id), quarter_id, problems, intro)
     )
+    return {p: _TIME.sub(r"\1", text) if p.endswith(".md") else text for p, text in pages.items()}
 
 
 def test_an_open_quarter_has_the_documented_layout(write_repo: WriteRepo) -> None:
@@ -123,7 +129,10 @@ def test_every_key_result_embeds_its_chart_in_both_schemes(write_repo: WriteRepo
     for kr in ("lead-time", "change-failure-rate"):
         for scheme in ("light", "dark"):
             assert f"(../charts/kr-payments.delivery.{kr}.svg#only-{scheme})" in page
-    assert page.count('??? note "Data"') == 3  # two KR charts and the history chart
+    assert page.count('??? note "Chart data"') == 3  # two KR charts and the history chart
+    # Each chart scrolls sideways on a phone, keeping its text's size, and takes the focus
+    # for a keyboard to scroll it.
+    assert page.count('{: .okrsite-chart tabindex="0" }') == 3
 
 
 def test_a_closed_quarter_has_its_review(write_repo: WriteRepo) -> None:
@@ -179,9 +188,10 @@ def test_notes_are_sanitised(write_repo: WriteRepo) -> None:
     page = pages_of(write_repo({**MINIMAL, "okrs/2026-Q4/payments.csv": csv}), "2026-Q4")[
         "units/payments.md"
     ]
+    # In its check-in's row, on one line: the table cell holds it, the theme gives it room.
     assert (
-        '<div class="okrsite-note"><p>\'See <a rel="noopener noreferrer nofollow">x</a> '
-        "and <strong>&lt;script&gt;</strong>'</p></div>"
+        '| <span class="okrsite-note">\'See <a rel="noopener noreferrer nofollow">x</a> '
+        "and <strong>&lt;script&gt;</strong>'</span> |"
     ) in page
 
 
@@ -236,7 +246,9 @@ def test_null_scores_and_bands_show_a_dash_and_new_statuses_their_tones(
         "**Org score —** — · projected — · 0 of 1 key result checked in (0 %)" in pages["index.md"]
     )
     unit = pages["units/payments.md"]
-    assert "| committed | delivery | — | — | — |" in unit
+    assert (
+        "**Score —** — · projected — · committed · delivery · 0 of 1 key result checked in." in unit
+    )
     assert '<span class="okrsite-badge okrsite-grey">dropped</span>' in unit
     assert '<span class="okrsite-badge okrsite-grey">no-data</span>' in unit
     assert "[Payments](units/payments.md), —\n" in pages["alignment.md"]
@@ -256,8 +268,12 @@ def test_a_closed_quarter_speaks_of_final_grades_and_never_of_projections(
 ) -> None:
     pages = pages_of(write_repo({**MINIMAL, **CLOSED_Q3}), "2026-Q3")
     unit = pages["units/payments.md"]
-    assert "| Type | Domain | Owner | Final grade | Band |" in unit
-    assert "| Kind | Owner | Score | Final grade | Band | Status | Trend |" in unit
+    yellow, green = (
+        f'<span class="okrsite-badge okrsite-{b}">{b}</span>' for b in ("yellow", "green")
+    )
+    # The objective: the mean of 0.6 and 1.0; the KR: graded 0.6, scored 0.57 by its values.
+    assert f"**Final grade 0.80** {green} · committed · delivery\n" in unit
+    assert f"**Final grade 0.60** {yellow} · score 0.57 · " in unit
     assert '<span class="okrsite-badge okrsite-yellow">partial</span>' in unit  # 0.6 of 0.7
     for path, text in pages.items():
         if path.endswith((".md", ".svg")):
@@ -266,7 +282,7 @@ def test_a_closed_quarter_speaks_of_final_grades_and_never_of_projections(
             assert "at this pace" not in lowered, path
             assert "when the quarter ends" not in lowered, path
     assert "**Final grade 0.80**" in pages["index.md"]
-    assert "| Unit | Roll&#45;up grade | | Band | Graded |" in pages["index.md"]
+    assert "| Unit | Roll&#45;up grade | Band | Graded |" in pages["index.md"]
 
 
 def test_a_kr_band_on_the_unit_page_is_by_its_objectives_thresholds(
@@ -282,9 +298,9 @@ def test_a_kr_band_on_the_unit_page_is_by_its_objectives_thresholds(
                        "okrs/2026-Q4/payments.csv": csv_text})  # fmt: skip
     unit = pages_of(root, "2026-Q4")["units/payments.md"]
     green = '<span class="okrsite-badge okrsite-green">green</span>'
-    assert f"| metric | Sam Lee | 0.55 | {green} |" in unit
+    assert f"**Score 0.55** {green} · projected " in unit
     # The guardrail has no check-in: it is not counted and shows no band.
-    assert "| guardrail | Sam Lee | 0.00 | — |" in unit
+    assert "**Score 0.00** — · projected — · " in unit
     assert "1 of 2 key results checked in" in unit
 
 
@@ -312,7 +328,7 @@ def test_a_dropped_kr_shows_its_reason_and_no_band(write_repo: WriteRepo) -> Non
     unit = pages_of(root, "2026-Q4")["units/payments.md"]
     assert "**Dropped:** The &lt;b&gt;tracker&lt;/b&gt; was retired" in unit
     dropped = '<span class="okrsite-badge okrsite-grey">dropped</span>'
-    assert f"| guardrail | Sam Lee | 1.00 | — | {dropped} |" in unit
+    assert f"**Score 1.00** — · projected 1.00 · {dropped}" in unit
     assert "1 of 1 key result checked in" in unit
 
 
@@ -331,12 +347,15 @@ def test_overview_shows_the_unit_tree_with_a_bar_per_unit() -> None:
     pages = pages_of(FIXTURE, "2026-Q4")
     rows = [line for line in pages["index.md"].splitlines() if "okrsite-bar" in line]
     # Depth first in org.yaml's order, indented by depth: eng > platform > payments, search.
-    names = [re.match(r"\| ((?:&emsp;)*)\[([^]]+)\]", row).groups() for row in rows]  # type: ignore[union-attr]
+    names = [
+        re.match(r'\| (?:<span [^>]*padding-left: ([0-9.]+)em">)?\[([^]]+)\]', row).groups()
+        for row in rows
+    ]  # type: ignore[union-attr]
     assert names == [
-        ("", "Lakeside Engineering"),
-        ("&emsp;", "Platform"),
-        ("&emsp;&emsp;", "Payments"),
-        ("&emsp;&emsp;", "Search"),
+        (None, "Lakeside Engineering"),
+        ("1.2", "Platform"),
+        ("2.4", "Payments"),
+        ("2.4", "Search"),
     ]
     # Search: roll-up 0.157, yellow by its projection; committed thresholds 0.40 and 0.70.
     search = rows[3]
@@ -400,25 +419,23 @@ def test_owners_index_has_each_owner_s_krs_and_no_score_per_person() -> None:
 
 def test_a_unit_page_opens_with_one_row_per_kr() -> None:
     page = pages_of(FIXTURE, "2026-Q4")["units/payments.md"]
-    header = (
-        "| Key result | Owner | Progress | Latest → target | Status | Confidence | Last check-in |"
-    )
-    table = page.split(header + "\n| --- | --- | --- | --- | --- | --- | --- |\n")[1]
+    header = "| Key result, owner | Progress | Status, confidence | Last check-in |"
+    table = page.split(header + "\n| --- | --- | --- | --- |\n")[1]
     rows = table.split("\n\n")[0].splitlines()
     assert len(rows) == 3  # every KR of the unit, before the first objective's section
     assert page.index(header) < page.index("## Make paying feel instant")
     p95 = rows[0]
     assert p95.startswith(
         "| [Cut p95 payment latency from 610 ms to 400 ms]"
-        "(../units/payments.md#checkout-speed--p95-latency) | Sam Lee | "
+        "(../units/payments.md#checkout-speed--p95-latency)<br>Sam Lee | "
     )
     # (520 - 610) / (400 - 610) = 0.43, yellow by its objective's thresholds.
     assert 'aria-label="score 0.43; yellow; red below 0.40, green from 0.70"' in p95
     assert p95.endswith(
-        '| 520 ms → 400 ms | <span class="okrsite-badge okrsite-green">on-track</span>'
-        " | high (0.70) | 2026-11-09 |"
+        '<br>0.43 · 520 ms → 400 ms | <span class="okrsite-badge okrsite-green">on-track</span>'
+        "<br>high confidence | 2026-11-09 |"
     )
-    assert "| — | 2026-11-09 |" in rows[1]  # error-rate gave no confidence
+    assert "</span> | 2026-11-09 |" in rows[1]  # error-rate gave no confidence
 
 
 def test_a_group_page_shows_its_units_roll_ups() -> None:
@@ -431,11 +448,15 @@ def test_a_group_page_shows_its_units_roll_ups() -> None:
 
 def test_every_kr_shows_its_check_in_history_newest_first() -> None:
     page = pages_of(FIXTURE, "2026-Q4")["units/payments.md"]
-    history = page.split("**Check-ins**, newest first:\n\n")[1].split("\n\n")[0].splitlines()
-    assert history[0] == "| Date | Value | Confidence | Note | Blockers |"
-    assert history[2].startswith("| 2026-11-09 | 520 ms | high (0.70) | Connection pooling")
-    assert history[2].endswith("| Card network sandbox is down on Mondays |")
-    assert history[3] == "| 2026-10-12 | 580 ms | medium (0.60) | — | — |"
+    header = "| Check-in | Value | Confidence | Note | Blockers |"
+    history = page.split(header + "\n")[1].split("\n\n")[0].splitlines()
+    assert history[1].startswith(
+        '| 2026-11-09 | 520 ms | high (0.70) | <span class="okrsite-note">Connection pooling'
+    )
+    assert history[1].endswith(
+        '| <span class="okrsite-note">Card network sandbox is down on Mondays</span> |'
+    )
+    assert history[2] == "| 2026-10-12 | 580 ms | medium (0.60) | — | — |"
 
 
 def test_archives_mark_an_open_quarter_s_figures_as_so_far() -> None:
@@ -463,3 +484,28 @@ def test_check_codes_link_to_their_help_section_where_the_site_has_it(
     assert "| okrs/org&#46;yaml&#58;3&#58;1 | OKR203 |" in plain  # no help page, no link
     linked = quarter_pages(replace(site, codes_page="help/check-codes.md"))["checks.md"]
     assert "| okrs/org&#46;yaml&#58;3&#58;1 | [OKR203](help/check-codes.md#okr203) |" in linked
+
+
+def test_dates_are_time_elements(write_repo: WriteRepo) -> None:
+    # A <time> element, which the theme keeps on one line: a date never breaks at its hyphens
+    # in a narrow table column.
+    repository = load_valid(write_repo(MINIMAL))
+    results = score_all(repository, None, TODAY)
+    page = quarter_pages(QuarterSite(repository.org, results, "2026-Q4"))["units/payments.md"]
+    assert '| <time datetime="2026-11-15">2026-11-15</time> | 8 days |' in page
+
+
+def test_a_note_in_the_check_in_table_keeps_its_row_whole(write_repo: WriteRepo) -> None:
+    # Two lines and a '|' in a link's address: one cell, one line, the pipe an entity.
+    note = '"First **part**.\n\nThen [the doc](https://example.com/a|b), done."'
+    csv = PAYMENTS_CSV.replace("Review latency is the bottleneck", note)
+    page = pages_of(write_repo({**MINIMAL, "okrs/2026-Q4/payments.csv": csv}), "2026-Q4")[
+        "units/payments.md"
+    ]
+    row = next(line for line in page.splitlines() if "First <strong>part</strong>" in line)
+    assert row.endswith(
+        '| <span class="okrsite-note">First <strong>part</strong>&#46; Then '
+        '<a href="https://example.com/a&#124;b" rel="noopener noreferrer nofollow">the doc</a>, '
+        "done&#46;</span> | — |"
+    )
+    assert row.count(" | ") == 4  # five cells, none split by the note

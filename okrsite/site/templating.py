@@ -85,18 +85,24 @@ def _latest_value(result: KeyResultResult) -> Markup:
     return _measured(result.value, result)
 
 
-def _confidence(value: float | None) -> Markup:
-    """An owner's confidence as a word, the number beside it: high from 0.7, low below 0.4
-    (the confidence gap's thresholds), medium between."""
+def _confidence_word(value: float | None) -> Markup:
+    """An owner's confidence as a word: high from 0.7, low below 0.4 (the confidence gap's
+    thresholds), medium between; a dash when none was given."""
     if value is None:
         return Markup("—")
-    word = "high" if value >= GAP_HIGH else "low" if value < GAP_LOW else "medium"
-    return Markup(f"{word} ({shown_score(value)})")
+    return Markup("high" if value >= GAP_HIGH else "low" if value < GAP_LOW else "medium")
+
+
+def _confidence(value: float | None) -> Markup:
+    """An owner's confidence as a word with the number beside it."""
+    if value is None:
+        return Markup("—")
+    return Markup(f"{_confidence_word(value)} ({shown_score(value)})")
 
 
 def _iso(day: date) -> Markup:
-    """A date as YYYY-MM-DD."""
-    return Markup(day.isoformat())
+    """A date as YYYY-MM-DD in a <time> element, which the theme keeps on one line."""
+    return Markup(f'<time datetime="{day.isoformat()}">{day.isoformat()}</time>')
 
 
 def _yaml_title(title: str) -> Markup:
@@ -105,11 +111,15 @@ def _yaml_title(title: str) -> Markup:
     return Markup(json.dumps(html_text(title)))
 
 
-def _note(text: str) -> Markup:
-    """A check-in's note as sanitised HTML, or nothing when it is empty."""
-    # A block of its own line: Python-Markdown passes block HTML through untouched.
+def _note_cell(text: str) -> Markup:
+    """A note as sanitised HTML on one line for a table cell, or a dash when it is empty."""
     clean = note_html(text)
-    return Markup(f'<div class="okrsite-note">{clean}</div>') if clean else Markup("")
+    if not clean:
+        return Markup("—")
+    # Paragraphs become line breaks: a cell is one block. A pipe left in a link's address would
+    # end the cell; as an entity the browser reads it back unchanged.
+    flat = re.sub(r"</p>\s*<p>", "<br>", clean).removeprefix("<p>").removesuffix("</p>")
+    return Markup(f'<span class="okrsite-note">{flat.replace("|", "&#124;")}</span>')
 
 
 def _badge(tone: str, text: str) -> Markup:
@@ -159,6 +169,19 @@ def _bar(score: float | None, band: Band | None, thresholds: Bands | None) -> Ma
     fill = f'<span class="okrsite-fill okrsite-{tone}" style="width: {width:.1f}%"></span>'
     label = html_text("; ".join(words))
     return Markup(f'<span class="okrsite-bar" role="img" aria-label="{label}">{fill}{marks}</span>')
+
+
+def _indent(depth: int) -> Markup:
+    """Opens a unit's name indented by its depth in the org chart: a block of its own, so a
+    name that wraps on a phone stays indented on its second line too."""
+    if not depth:
+        return Markup("")
+    return Markup(f'<span class="okrsite-indent" style="padding-left: {depth * 1.2:.1f}em">')
+
+
+def _indent_end(depth: int) -> Markup:
+    """Closes what _indent opened."""
+    return Markup("</span>" if depth else "")
 
 
 REASON_TONES = {
@@ -248,7 +271,7 @@ def environment() -> jinja2.Environment:
         score=_score,
         iso=_iso,
         yaml_title=_yaml_title,
-        note=_note,
+        note_cell=_note_cell,
         baseline=_baseline,
         target=_target,
         latest_value=_latest_value,
@@ -266,9 +289,10 @@ def environment() -> jinja2.Environment:
         reason_badge=_reason_badge,
         measured=_measured,
         confidence=_confidence,
+        confidence_word=_confidence_word,
         percent=_percent,
     )
-    env.globals.update(bar=_bar)
+    env.globals.update(bar=_bar, indent=_indent, indent_end=_indent_end)
     return env
 
 
