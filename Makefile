@@ -16,8 +16,12 @@ $(SITE_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $(SITE_STAMP)
 
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
+# axe-core, the browser test's accessibility checker, comes from the npm registry at the version
+# tests/axe/package-lock.json pins; the test injects it into each page from disk.
+$(TEST_STAMP): pyproject.toml tests/axe/package-lock.json | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/axe --no-audit --no-fund --silent; \
+	else echo "npm not found: the browser tests' accessibility check will be skipped (install Node.js)"; fi
 	touch $(SITE_STAMP) $(TEST_STAMP)
 
 site: $(SITE_STAMP)
@@ -47,7 +51,8 @@ golden: $(TEST_STAMP)
 	$(BIN)/python scripts/regenerate_golden.py
 
 clean:
-	rm -rf site .okrsite-cache .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis test-output
+	rm -rf site .okrsite-cache .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis test-output \
+		tests/axe/node_modules
 
 # Pin every runtime dependency with its hashes for the workflows (run after changing pyproject.toml).
 lock: $(BIN)/python

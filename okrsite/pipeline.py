@@ -58,12 +58,14 @@ def build_site(
     workers: int | None = None,
     cache: Path | None = None,
     tick: Tick | None = None,
+    site_url: str | None = None,
 ) -> Tally:
     """Load, score and check the repository at root, then write its versioned site to out.
 
     workers: processes building quarters side by side (see site.write.plan_quarters); 1 for none.
     cache: the folder keeping drawn charts and built quarters between builds; None for none.
-    tick: told (done, total) as the build goes, for a progress bar.
+    tick: told (done, total) as the build goes, for a progress bar. site_url: the address the
+    site is published at (`--site-url`), over mkdocs.yml's site_url; None for mkdocs.yml's.
     """
     today = today if today is not None else clock.today()
     loaded = load(root)  # read once: the scores, the checks and the pages share it
@@ -85,6 +87,7 @@ def build_site(
         workers=workers,
         cache=cache,
         tick=tick,
+        site_url=site_url,
     )
 
 

@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
-from playwright.sync_api import ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, ViewportSize, sync_playwright
 
 from okrsite.cli import main
 from okrsite.pipeline import build_site
 from okrsite.site.palettes import DARK, LIGHT
-from scripts.browser import CHROMIUM, launch, served
+from scripts.browser import AXE, CHROMIUM, launch, served
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +40,16 @@ def require_chromium() -> None:
     if CHROMIUM.is_file():
         return
     reason = f"{CHROMIUM} is missing; install Debian's chromium package to run the browser test"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def require_axe() -> None:
+    """Skip without axe-core (tests/axe, installed by `make test` with npm) locally; fail in CI."""
+    if AXE.is_file():
+        return
+    reason = f"{AXE} is missing; `make test` installs it with npm (npm ci --prefix tests/axe)"
     if os.environ.get("CI") == "true":
         pytest.fail(reason)
     pytest.skip(reason)
@@ -219,3 +229,183 @@ def test_reader_walks_the_demo_site(site_url: str) -> None:
     assert traffic.errors == []
     assert traffic.foreign() == []
     assert any(url.endswith("/versions.json") for url in traffic.requests)
+
+
+# The pages a reader meets: every kind the site builds, in the open and the closed quarter.
+READ_PAGES = (
+    f"{CURRENT}/",
+    f"{CURRENT}/units/{UNIT}/",
+    f"{CURRENT}/units/platform/",
+    f"{CURRENT}/blockers/",
+    f"{CURRENT}/owners/",
+    f"{CURRENT}/alignment/",
+    f"{CURRENT}/checks/",
+    f"{CURRENT}/archive/",
+    f"{CURRENT}/help/check-codes/",
+    f"{ARCHIVED}/",
+    f"{ARCHIVED}/review/",
+)
+PHONE = ViewportSize(width=390, height=844)
+DESKTOP = ViewportSize(width=1400, height=900)
+AXE_SERIOUS = ("serious", "critical")
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the loaded page, one line each."""
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, targets: v.nodes.map(n => n.target.join(' '))}))"
+    )
+    return [
+        f"{v['impact']} {v['id']}: {', '.join(v['targets'][:3])}"
+        for v in found
+        if v["impact"] in AXE_SERIOUS
+    ]
+
+
+# Every kind of page in the light scheme at a desktop's width; in the dark scheme and at a
+# phone's width, the pages whose colours and layout differ most (badges, bars, banner, wide
+# tables), which keeps the four passes to about a minute on two cores.
+AXE_PASSES = [
+    ("light", DESKTOP, READ_PAGES),
+    ("dark", DESKTOP, (f"{CURRENT}/", f"{CURRENT}/units/{UNIT}/", f"{ARCHIVED}/review/")),
+    ("light", PHONE, (f"{CURRENT}/", f"{CURRENT}/units/{UNIT}/", f"{CURRENT}/owners/")),
+    ("dark", PHONE, (f"{CURRENT}/units/platform/", f"{CURRENT}/blockers/", f"{ARCHIVED}/")),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("scheme", "viewport", "paths"),
+    AXE_PASSES,
+    ids=["light-desktop", "dark-desktop", "light-phone", "dark-phone"],
+)
+def test_pages_pass_axe(
+    site_url: str, scheme: str, viewport: ViewportSize, paths: tuple[str, ...]
+) -> None:
+    """axe-core finds no serious or critical violation: every kind of page, both schemes, a
+    desktop's and a phone's width."""
+    require_axe()
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            context = browser.new_context(viewport=viewport, color_scheme=scheme)  # type: ignore[arg-type]
+            context.set_default_timeout(TIMEOUT_MS)
+            page = context.new_page()
+            found = {}
+            for path in paths:
+                page.goto(f"{site_url}{path}")
+                page.wait_for_load_state("networkidle")
+                expected = "slate" if scheme == "dark" else "default"
+                assert page.locator("body").get_attribute("data-md-color-scheme") == expected
+                if violations := axe_violations(page):
+                    found[path] = violations
+            width = "phone" if viewport is PHONE else "desktop"
+            shoot(page, f"axe-last-{scheme}-{width}")
+        finally:
+            browser.close()
+    assert found == {}
+
+
+def overflow(page: Page, selector: str) -> list[dict[str, float]]:
+    """Each visible element matching selector: its drawn and scrollable widths."""
+    sizes: list[dict[str, float]] = page.eval_on_selector_all(
+        selector,
+        """els => els.filter(e => e.checkVisibility()).map(e => ({
+            client: e.clientWidth, scroll: e.scrollWidth, tabindex: e.tabIndex}))""",
+    )
+    return sizes
+
+
+def test_a_phone_reads_the_team_page_at_full_size(site_url: str) -> None:
+    """At 390 px: the page never scrolls sideways; wide tables and charts scroll inside their own
+    keyboard-focusable boxes; charts keep their drawn size (text at 11 px, not half that); the
+    header spells out the org's name."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            context = browser.new_context(viewport=PHONE)
+            context.set_default_timeout(TIMEOUT_MS)
+            page = context.new_page()
+            page.goto(f"{site_url}{CURRENT}/units/{UNIT}/")
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+            # The org's name, on two lines if need be, never cut to "North…".
+            name = page.locator(".md-header__topic").first.locator(".md-ellipsis")
+            assert name.inner_text().split() == ["Northwind", "Engineering"]
+            assert name.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
+            # The check-in tables are wider than the phone: each scrolls in its own box, which
+            # the keyboard can reach.
+            boxes = overflow(page, ".md-typeset__scrollwrap")
+            assert boxes and all(b["tabindex"] == 0 for b in boxes)
+            assert any(b["scroll"] > b["client"] for b in boxes)
+            # Every chart at its natural width, so its 11 px text is drawn at 11 px; the
+            # paragraph holding it scrolls and takes the focus.
+            charts: list[dict[str, float]] = page.eval_on_selector_all(
+                "p.okrsite-chart img",
+                """els => els.filter(e => e.checkVisibility()).map(e => ({
+                    drawn: e.getBoundingClientRect().width, natural: e.naturalWidth}))""",
+            )
+            assert charts and all(c["drawn"] >= c["natural"] > PHONE["width"] for c in charts)
+            holders = overflow(page, "p.okrsite-chart")
+            assert all(h["scroll"] > h["client"] and h["tabindex"] == 0 for h in holders)
+            label = page.locator(".md-header__topic").first
+            shoot(page, "unit-phone")
+            assert label.is_visible()
+        finally:
+            browser.close()
+
+
+def test_the_new_pages_show_what_a_leader_looks_for(site_url: str) -> None:
+    """The team page opens with a row per KR (bar, status, confidence word, last check-in), each
+    KR has its check-in history; blockers and owners list theirs; both schemes."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            for scheme in ("light", "dark"):
+                context = browser.new_context(viewport=DESKTOP, color_scheme=scheme)
+                context.set_default_timeout(TIMEOUT_MS)
+                page = context.new_page()
+                page.goto(f"{site_url}{CURRENT}/units/{UNIT}/")
+                page.wait_for_load_state("networkidle")
+                summary = page.locator(".md-content table").first
+                headers = summary.locator("thead th").all_inner_texts()
+                assert headers == [
+                    "Key result, owner",
+                    "Progress",
+                    "Status, confidence",
+                    "Last check-in",
+                ]
+                rows = summary.locator("tbody tr")
+                assert rows.count() == summary.locator(".okrsite-bar").count() > 0
+                first = rows.first.locator("td").all_inner_texts()
+                assert first[2].split("\n")[1] in {
+                    "high confidence",
+                    "medium confidence",
+                    "low confidence",
+                }
+                assert date.fromisoformat(first[3]) <= AS_OF
+                histories = page.locator(
+                    ".md-content table:has(thead th:first-child:text-is('Check-in'))"
+                )
+                assert histories.count() == rows.count()  # every KR of the demo is checked in
+                # A date is never broken across lines in its narrow column.
+                cell = histories.first.locator("tbody td time").first
+                assert cell.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+                shoot(page, f"unit-{scheme}")
+
+                page.goto(f"{site_url}{CURRENT}/blockers/")
+                page.wait_for_load_state("networkidle")
+                since = first_column(page, "Since")
+                assert since and since == sorted(since, reverse=True)
+                shoot(page, f"blockers-{scheme}")
+
+                page.goto(f"{site_url}{CURRENT}/owners/")
+                page.wait_for_load_state("networkidle")
+                assert "no score per person" in page.locator(".md-content").inner_text()
+                owners = page.locator(".md-content h2").all_inner_texts()
+                assert owners and owners == sorted(owners, key=str.casefold)
+                context.close()
+        finally:
+            browser.close()

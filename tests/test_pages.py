@@ -347,10 +347,9 @@ def test_overview_shows_the_unit_tree_with_a_bar_per_unit() -> None:
     pages = pages_of(FIXTURE, "2026-Q4")
     rows = [line for line in pages["index.md"].splitlines() if "okrsite-bar" in line]
     # Depth first in org.yaml's order, indented by depth: eng > platform > payments, search.
-    names = [
-        re.match(r'\| (?:<span [^>]*padding-left: ([0-9.]+)em">)?\[([^]]+)\]', row).groups()
-        for row in rows
-    ]  # type: ignore[union-attr]
+    unit = re.compile(r'\| (?:<span [^>]*padding-left: ([0-9.]+)em">)?\[([^]]+)\]')
+    names = [match.groups() for row in rows if (match := unit.match(row))]
+    assert len(names) == len(rows)
     assert names == [
         (None, "Lakeside Engineering"),
         ("1.2", "Platform"),

@@ -106,10 +106,10 @@ class Poll:
 
 @contextmanager
 def serving(
-    folder: Path, live: LiveReload | None, poll_seconds: float = 600
+    folder: Path, live: LiveReload | None, poll_seconds: float = 600, base_path: str = "/"
 ) -> Iterator[ThreadingHTTPServer]:
-    """A server for folder on an ephemeral port while the block runs."""
-    server = start_server(folder, 0, live=live, poll_seconds=poll_seconds)
+    """A server for folder (under base_path) on an ephemeral port while the block runs."""
+    server = start_server(folder, 0, live=live, poll_seconds=poll_seconds, base_path=base_path)
     try:
         yield server
     finally:
@@ -355,3 +355,60 @@ def test_a_page_gone_mid_answer_is_not_reported(
         except BrokenPipeError:
             server.handle_error(client, ("127.0.0.1", 1))
     assert capsys.readouterr().err == ""
+
+
+NOT_FOUND_PAGE = b"<html><body><h1>404 - Not found</h1></body></html>\n"
+
+
+@pytest.mark.parametrize("live", [None, LiveReload()], ids=["plain", "live"])
+def test_a_missing_path_gets_the_sites_404_page_as_github_pages_does(
+    site: Path, live: LiveReload | None
+) -> None:
+    (site / "404.html").write_bytes(NOT_FOUND_PAGE)
+    with serving(site, live) as server:
+        answer = request(server.server_port, "/2026-Q4/no/such/page/")
+        head = request(server.server_port, "/2026-Q4/no/such/page/", method="HEAD")
+    assert answer.status == head.status == 404
+    assert answer.headers["content-type"] == "text/html; charset=utf-8"
+    assert int(answer.headers["content-length"]) == len(answer.body)
+    assert head.headers["content-length"] == answer.headers["content-length"]
+    assert head.body == b""
+    if live is None:
+        assert answer.body == NOT_FOUND_PAGE
+    else:  # it reloads after a rebuild like every other page
+        assert answer.body.startswith(b"<html><body><h1>404 - Not found</h1><script>")
+
+
+def test_without_a_404_page_a_missing_path_gets_the_servers_own(site: Path) -> None:
+    with serving(site, None) as server:
+        answer = request(server.server_port, "/no/such/page/")
+    assert answer.status == 404
+    assert b"File not found" in answer.body
+
+
+def test_the_site_is_served_under_its_base_path_as_mkdocs_serve_does(site: Path) -> None:
+    (site / "404.html").write_bytes(NOT_FOUND_PAGE)
+    (site.parent / "secret.html").write_text("<p>secret</p>", "utf-8")
+    with serving(site, None, base_path="/okrs/") as server:
+        port = server.server_port
+        root = request(port, "/")
+        page = request(port, "/okrs/index.html")
+        quarter = request(port, "/okrs/2026-Q4/")
+        bare = request(port, "/okrs")
+        outside = [request(port, path) for path in ("/index.html", "/okrsx/index.html")]
+        escape = request(port, "/okrs/../secret.html")
+    assert (root.status, root.headers["location"]) == (302, "/okrs/")
+    assert (page.status, page.body) == (200, PAGE)
+    assert quarter.body == b"<html><BODY>quarter</BODY></html>"
+    assert (bare.status, bare.headers["location"]) == (301, "/okrs/")
+    for answer in [*outside, escape]:
+        assert (answer.status, answer.body) == (404, NOT_FOUND_PAGE)
+
+
+def test_live_reload_is_asked_at_the_servers_root_under_a_base_path(site: Path) -> None:
+    live = LiveReload()
+    with serving(site, live, base_path="/okrs/") as server:
+        page = request(server.server_port, "/okrs/index.html")
+        poll = request(server.server_port, f"{LIVERELOAD_PATH}?since=-1")
+    assert f'"{LIVERELOAD_PATH}?since="'.encode() in page.body
+    assert poll.json() == {"build": 0, "good": 0, "error": None}

@@ -267,7 +267,7 @@ def test_closed_quarters_carry_the_archive_banner(demo: Path) -> None:
             if path.name == "404.html":
                 continue
             text = path.read_text(encoding="utf-8")
-            assert ("okrsite-archive" in text) == archived, path
+            assert ('class="okrsite-archive"' in text) == archived, path
             if archived:
                 assert "/../latest/" in text
 

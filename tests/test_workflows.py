@@ -17,11 +17,14 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 from tests.conftest import MINIMAL, WriteRepo
+from tests.test_site import small_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 BIN = Path(sys.executable).parent
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+PUBLISH_BUILD = 'okrsite build --out site --site-url "$SITE_URL"'
+"""The publish workflow's build: the Pages address from the environment, never inline."""
 
 
 def _workflow(name: str) -> dict[Any, Any]:
@@ -100,9 +103,10 @@ def test_publish_workflow_deploys_only_after_a_good_build() -> None:
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
-    assert "permissions" not in build
+    # Read-only: configure-pages only reads the Pages site's settings.
+    assert build["permissions"] == {"contents": "read", "pages": "read"}
     runs = [s.get("run", "") for s in build["steps"]]
-    assert runs.index("okrsite check --format github") < runs.index("okrsite build --out site")
+    assert runs.index("okrsite check --format github") < runs.index(PUBLISH_BUILD)
     setup = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/setup-python@"))
     assert setup["with"]["cache"] == "pip"
     assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in deploy["steps"])
@@ -170,14 +174,18 @@ def _step(workflow: dict[Any, Any], name: str) -> dict[str, Any]:
     return next(step for step in _steps(workflow) if step.get("name") == name)
 
 
-def _run_step(script: str, cwd: Path, summary: Path) -> subprocess.CompletedProcess[str]:
-    """A `run:` script as GitHub runs it: bash -eo pipefail, okrsite on the PATH."""
+def _run_step(
+    script: str, cwd: Path, summary: Path, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A `run:` script as GitHub runs it: bash -eo pipefail, okrsite on the PATH; extra: the
+    step's env."""
     env = {
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "GITHUB_STEP_SUMMARY": str(summary),
         "BASE_REF": "main",
         "SOURCE_DATE_EPOCH": str(int(datetime(2026, 11, 27, tzinfo=UTC).timestamp())),
+        **(extra or {}),
     }
     return subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
@@ -265,3 +273,33 @@ def test_the_build_cache_is_restored_before_the_build_and_saved_per_commit(name:
     # Entries never change once saved: each commit saves its own, restoring the newest before.
     assert settings["key"].endswith("-${{ github.sha }}")
     assert settings["key"].startswith(settings["restore-keys"].strip())
+
+
+def test_publish_builds_for_the_address_configure_pages_reads() -> None:
+    steps = _workflow("publish.yml")["jobs"]["build"]["steps"]
+    names = [step.get("name") for step in steps]
+    pages = _step(_workflow("publish.yml"), "Find the Pages address")
+    assert pages["uses"].startswith("actions/configure-pages@")
+    # Enabling Pages would need a token that can administer the repository: never asked for.
+    assert "with" not in pages
+    build = _step(_workflow("publish.yml"), "Build the site")
+    assert names.index("Find the Pages address") < names.index("Build the site")
+    # Through env, so the address is data to the shell, never script (zizmor's template-injection).
+    assert build["env"] == {"SITE_URL": f"${{{{ steps.{pages['id']}.outputs.base_url }}}}"}
+    assert build["run"] == PUBLISH_BUILD
+
+
+def test_publish_build_step_runs_as_written(write_repo: WriteRepo, tmp_path: Path) -> None:
+    root = small_repo(write_repo)
+    # configure-pages gives the address without its trailing slash.
+    script = _step(_workflow("publish.yml"), "Build the site")["run"]
+    address = "https://octocat.github.io/my-repo"
+    built = _run_step(script, root, tmp_path / "summary.md", {"SITE_URL": address})
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "no site_url" not in built.stderr
+    sitemap = (root / "site/2026-Q4/sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{address}/2026-Q4/units/payments/</loc>" in sitemap
+    # A Pages site that cannot be read leaves the address empty: the build fails, never guesses.
+    empty = _run_step(script, root, tmp_path / "summary.md", {"SITE_URL": ""})
+    assert empty.returncode == 2
+    assert empty.stderr.startswith("okrsite: error: --site-url '' is empty;")

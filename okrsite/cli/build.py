@@ -12,6 +12,7 @@ from okrsite.cli.common import F, common_options, get_context, out_option
 from okrsite.cli.progress import display
 from okrsite.model.clock import parse_date, today
 from okrsite.pipeline import build_site
+from okrsite.site.site_url import EXAMPLE, OPTION, check_site_url, url_path
 from okrsite.site.write import Tally, recover_site
 
 DEFAULT_OUT = Path("site")
@@ -41,6 +42,24 @@ def cache_options(command: F) -> F:
     )(command)
 
 
+def site_url_option(command: F) -> F:
+    """--site-url URL: where the site is published, over mkdocs.yml's site_url."""
+    return click.option(
+        OPTION,
+        "site_url",
+        metavar="URL",
+        default=None,
+        help=f"The address the site is published at, such as {EXAMPLE} (default: site_url in "
+        "mkdocs.yml). With it, each quarter's sitemap.xml lists its pages, so the version "
+        "selector keeps the reader on the same page, and the 404 pages are styled.",
+    )(command)
+
+
+def checked_site_url(value: str | None) -> str | None:
+    """--site-url checked before any work is done: a bad one is a one-line error."""
+    return None if value is None else check_site_url(value, OPTION)
+
+
 @click.command("build")
 @out_option(DEFAULT_OUT, "the site")
 @click.option(
@@ -50,11 +69,15 @@ def cache_options(command: F) -> F:
     default=None,
     help="Score the current quarter as of this date (default: today, clamped into it).",
 )
+@site_url_option
 @cache_options
 @common_options
-def build(out: Path, as_of_text: str | None, cache: Path, no_cache: bool) -> None:
+def build(
+    out: Path, as_of_text: str | None, site_url: str | None, cache: Path, no_cache: bool
+) -> None:
     """Build the site: each quarter with MkDocs, versions.json, latest/ and index.html."""
     as_of = parse_date(as_of_text, "--as-of") if as_of_text is not None else None
+    site_url = checked_site_url(site_url)
     root = get_context().root
     started = time.monotonic()
     # A build killed in its swap is repaired even if this one stops at the data's errors.
@@ -68,11 +91,16 @@ def build(out: Path, as_of_text: str | None, cache: Path, no_cache: bool) -> Non
             progress=shown.line,
             cache=None if no_cache else root / cache,
             tick=shown.tick,
+            site_url=site_url,
         )
     seconds = time.monotonic() - started
     report(f"{summary(tally)} in {seconds:.1f} s into {root / out}")
     # The version selector reads versions.json over HTTP, so a file:// view would lack it.
-    report(f"view it with `{serve_command(root, out)}` and open http://127.0.0.1:8000/")
+    # serve puts the site under site_url's path, where its 404 pages' links lead.
+    report(
+        f"view it with `{serve_command(root, out, site_url)}` and open "
+        f"http://127.0.0.1:8000{url_path(tally.site_url)}"
+    )
 
 
 def summary(tally: Tally) -> str:
@@ -86,12 +114,14 @@ def summary(tally: Tally) -> str:
     return line
 
 
-def serve_command(root: Path, out: Path) -> str:
-    """The serve command for this build, with its --root and --out where they are not the
-    defaults: serve builds into its own folder, so without them it would show another site."""
+def serve_command(root: Path, out: Path, site_url: str | None = None) -> str:
+    """The serve command for this build, with its --root, --out and --site-url where given:
+    serve builds again into its own folder, so without them it would show another site."""
     words = ["okrsite", "serve"]
     if root.resolve() != Path.cwd().resolve():
         words += ["--root", str(root)]
     if out != DEFAULT_OUT:
         words += ["--out", str(out)]
+    if site_url is not None:
+        words += [OPTION, site_url]
     return shlex.join(words)

@@ -25,6 +25,7 @@ from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONFIG_FILE, CONTENT_DIR
 from okrsite.model.okrs import Org, Quarter, Repository, Unit
 from okrsite.site.markup import html_text
+from okrsite.site.not_found import write_plain_not_found
 from okrsite.site.sanitise import SANITISED_FILES, SanitiseContent, content_trust
 
 Progress = Callable[[str], None]
@@ -81,7 +82,9 @@ def directory_urls(root: Path, scratch: Path | None = None) -> bool:
     with tempfile.TemporaryDirectory(prefix="okrsite-config-", dir=scratch) as folder:
         docs = Path(folder) / "docs"
         docs.mkdir()
-        return bool(load_config_file(root, docs, Path(folder) / "site").use_directory_urls)
+        # site_url is okrsite's to check (site_url.py): MkDocs is not asked to check it again.
+        config = load_config_file(root, docs, Path(folder) / "site", site_url="")
+        return bool(config.use_directory_urls)
 
 
 def content_files(root: Path) -> list[tuple[str, Path]]:
@@ -242,6 +245,7 @@ def build_quarter(
     *,
     current: Quarter,
     built_page: Callable[[], None] = lambda: None,
+    site_url: str | None = None,
 ) -> None:
     """Write the quarter's pages and content/ into a docs folder and build it with MkDocs.
 
@@ -249,7 +253,8 @@ def build_quarter(
     writer gives its own temporary folder, which the next build clears if this one is killed.
     current: the site's current quarter, chosen once for the whole site by the site writer,
     named by a closed quarter's archive banner. built_page: called as MkDocs writes each unit
-    page, for a progress display.
+    page, for a progress display. site_url: where this quarter is published (site_url.py's
+    quarter_url); without one its 404.html is the plain page, MkDocs' own being broken.
     """
     content = content_files(root)
     with tempfile.TemporaryDirectory(prefix="okrsite-docs-", dir=scratch) as docs_name:
@@ -263,6 +268,8 @@ def build_quarter(
             # `| e` in a few; Markup keeps `| e` from escaping it a second time.
             site_name=Markup(html_text(repository.org.name)),
             nav=nav(plan, repository.org, content),
+            # Checked already; "" rather than None, which MkDocs would read as "the file's".
+            site_url=site_url or "",
         )
         settings = config.extra.get("okrsite")
         if content_trust(config.extra) == "sanitised":
@@ -291,5 +298,7 @@ def build_quarter(
                 raise OkrsiteError(
                     f"theme/: template error building {plan.quarter.id}: {error}"
                 ) from error
+        if site_url is None:
+            write_plain_not_found(site_dir, repository.org.name)
         for message in messages:
             progress(f"warning: {plan.quarter.id}: {message}")

@@ -1,9 +1,10 @@
 """Built quarters kept on disk between builds, reused whole while nothing they show changed.
 
 A quarter's site is a function of its QuarterSite (pages.py), its as-of date, the quarter the
-site leads with, the site's configuration, theme and content, and the code and libraries that
-build it. quarter_key digests all of them; a closed quarter's key stays the same through every
-check-in of a later quarter, so its site is built once, as mike builds each version once.
+site leads with, the address it is published at (site_url), the site's configuration, theme and
+content, and the code and libraries that build it. quarter_key digests all of them; a closed
+quarter's key stays the same through every check-in of a later quarter, so its site is built
+once, as mike builds each version once.
 
 An entry is folder/quarters/<quarter id>/: manifest.json (the key and every file's size and
 SHA-256, under a checksum line) and site/, the built quarter. Restoring copies only the files
@@ -49,11 +50,13 @@ def quarter_key(
     as_of: date,
     current: Quarter,
     archive: bool,
+    site_url: str | None,
 ) -> str:
     """The digest of everything a quarter's built site depends on.
 
     Every field of site is in it (its results by their digests), so a field added to
-    QuarterSite is keyed without anyone remembering to; then the rest build_quarter reads.
+    QuarterSite is keyed without anyone remembering to; then the rest build_quarter reads,
+    the quarter's site_url included: `--site-url` changes it without changing mkdocs.yml.
     """
     parts = [FORMAT, site_fingerprint]
     for field in fields(site):
@@ -62,6 +65,7 @@ def quarter_key(
             value = [(r.quarter.id, digests[r.quarter.id]) for r in value]
         parts.append(f"{field.name}={value!r}")
     parts += [f"as_of={as_of.isoformat()}", f"current={current.id!r}", f"archive={archive}"]
+    parts.append(f"site_url={site_url!r}")
     return _sha256("\0".join(parts))
 
 

@@ -1,5 +1,10 @@
 """`okrsite serve`'s machinery: the built site over HTTP on localhost, rebuilt on changes, and
-pages that reload themselves after a rebuild or show why it failed."""
+pages that reload themselves after a rebuild or show why it failed.
+
+Like GitHub Pages, the server answers a missing path with the site's root 404.html; and, like
+`mkdocs serve`, it serves the site under site_url's path (`/okrs/` for
+https://example.github.io/okrs/), where the 404 pages' links from the server's root lead.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from typing import Any, BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
 from okrsite.model.errors import OkrsiteError
+from okrsite.site.not_found import NOT_FOUND
 
 WATCHED = ("okrs", "content", "theme", "mkdocs.yml")
 """What a rebuild follows, relative to the root."""
@@ -28,6 +34,9 @@ POLL_SECONDS = 30.0
 """How long a long-poll waits before answering with no news, so connections do not pile up."""
 
 Fingerprint = tuple[tuple[str, int, int], ...]
+
+NO_FILE = ".okrsite-outside-the-base-path"
+"""What a path outside the base path translates to: a name no built site holds."""
 
 # Inline, with no network: the page asks its own server for news and reloads once a newer good
 # build is on disk. PAGE_BUILD is replaced by the good build the page was served from.
@@ -163,8 +172,10 @@ def inject_script(html: bytes, good: int) -> bytes:
     return html[:end] + tag + html[end:]
 
 
-class _Server(ThreadingHTTPServer):
-    """The HTTP server, with the live-reload state its handlers read, if live reload is on."""
+class SiteServer(ThreadingHTTPServer):
+    """The HTTP server, with the live-reload state its handlers read, if live reload is on, and
+    the path the site is served under (`/` or site_url's path, such as `/okrs/`), which a
+    rebuild for another site_url may change."""
 
     daemon_threads = True  # a waiting long-poll never keeps the process alive
 
@@ -174,9 +185,11 @@ class _Server(ThreadingHTTPServer):
         handler: Callable[..., SimpleHTTPRequestHandler],
         live: LiveReload | None,
         poll_seconds: float,
+        base_path: str = "/",
     ) -> None:
         self.live = live
         self.poll_seconds = poll_seconds
+        self.base_path = base_path
         super().__init__(address, handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -200,7 +213,19 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
     def _live(self) -> LiveReload | None:
         """The server's live-reload state, or None when live reload is off."""
-        return self.server.live if isinstance(self.server, _Server) else None
+        return self.server.live if isinstance(self.server, SiteServer) else None
+
+    def _base_path(self) -> str:
+        """The path the site is served under: `/`, or site_url's path such as `/okrs/`."""
+        return self.server.base_path if isinstance(self.server, SiteServer) else "/"
+
+    def translate_path(self, path: str) -> str:
+        """The file a path under the base path names; outside it, a path to no file."""
+        base = self._base_path()
+        url_path = urlsplit(path).path
+        if base != "/" and not f"{url_path}/".startswith(base):
+            return str(Path(self.directory) / NO_FILE)
+        return super().translate_path(path[len(base) - 1 :])
 
     def end_headers(self) -> None:
         """With live reload, have browsers check every file again: a rebuild may change any."""
@@ -213,12 +238,50 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         live = self._live()
         if live is not None and urlsplit(self.path).path == LIVERELOAD_PATH:
             self._answer_poll(live)
-        else:
+        elif not self._sent_to_base():
             super().do_GET()
+
+    def do_HEAD(self) -> None:
+        """The headers of the file asked for."""
+        if not self._sent_to_base():
+            super().do_HEAD()
+
+    def _sent_to_base(self) -> bool:
+        """Whether the request was for `/` with the site under another path, and was sent there,
+        as `mkdocs serve` does."""
+        base = self._base_path()
+        if base == "/" or urlsplit(self.path).path != "/":
+            return False
+        self.send_response(HTTPStatus.FOUND)
+        self.send_header("Location", base)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing path gets the site's 404.html, as GitHub Pages answers; else the base's."""
+        page = Path(self.directory) / NOT_FOUND
+        if code != HTTPStatus.NOT_FOUND or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        try:
+            body = page.read_bytes()
+        except OSError:
+            super().send_error(code, message, explain)
+            return
+        live = self._live()
+        if live is not None:
+            body = inject_script(body, live.state.good)
+        self.send_response(HTTPStatus.NOT_FOUND)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _answer_poll(self, live: LiveReload) -> None:
         """Answer ?since=N once the build differs from N, or after the poll timeout."""
-        assert isinstance(self.server, _Server)
+        assert isinstance(self.server, SiteServer)
         values = parse_qs(urlsplit(self.path).query).get("since", [])
         try:
             since = int(values[-1])
@@ -287,15 +350,17 @@ def start_server(
     *,
     live: LiveReload | None = None,
     poll_seconds: float = POLL_SECONDS,
-) -> ThreadingHTTPServer:
+    base_path: str = "/",
+) -> SiteServer:
     """An HTTP server for directory on localhost, answering in a daemon thread.
 
     With live, every HTML page served carries a script that reloads it after each good rebuild
-    and shows a failed rebuild's error over it.
+    and shows a failed rebuild's error over it. base_path: the path the site is served under,
+    `/` or site_url's path (see site_url.url_path); `/` is then sent there.
     """
     handler = functools.partial(_QuietHandler, directory=str(directory))
     try:
-        server = _Server(("127.0.0.1", port), handler, live, poll_seconds)
+        server = SiteServer(("127.0.0.1", port), handler, live, poll_seconds, base_path)
     except OSError as error:
         raise OkrsiteError(f"cannot listen on port {port}: {error.strerror}") from error
     # shutdown() waits for the loop's next look at its flag: a short interval makes it prompt.

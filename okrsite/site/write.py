@@ -1,4 +1,5 @@
-"""The versioned site: every quarter built with MkDocs, versions.json, latest/ and index.html.
+"""The versioned site: every quarter built with MkDocs, versions.json, latest/, index.html and
+404.html, for the site_url it is published at (site_url.py).
 
 The one place that writes the output folder. Everything is built into a sibling temporary folder,
 then swapped in, so a failed build leaves the previous site as it was. A quarter whose inputs are
@@ -45,8 +46,10 @@ from okrsite.site.chart_cache import ChartCache
 from okrsite.site.engine import INTRO_PAGE, Progress, QuarterPlan, build_quarter, directory_urls
 from okrsite.site.fingerprint import site_fingerprint
 from okrsite.site.markup import html_text
+from okrsite.site.not_found import write_root_not_found
 from okrsite.site.pages import QuarterSite, quarter_pages
 from okrsite.site.quarter_cache import QuarterCache, quarter_key, result_digests
+from okrsite.site.site_url import MISSING, quarter_url, resolve_site_url
 
 if sys.platform != "win32":
     import fcntl
@@ -120,7 +123,8 @@ def plan_quarters(
 @dataclass
 class Tally:
     """What a build did, for its closing line: quarters built and reused, charts drawn and
-    taken from the cache, and how many unit pages are done out of all, for a progress bar."""
+    taken from the cache, how many unit pages are done out of all, for a progress bar, and the
+    site_url it was built for (None without one)."""
 
     built: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
@@ -129,6 +133,7 @@ class Tally:
     done: int = 0
     total: int = 0
     tick: Tick | None = None
+    site_url: str | None = None
 
     def advance(self, steps: int) -> None:
         """Count steps done and tell the progress display."""
@@ -336,12 +341,14 @@ def write_site(
     workers: int | None = None,
     cache: Path | None = None,
     tick: Tick | None = None,
+    site_url: str | None = None,
 ) -> Tally:
     """Build every quarter into a temporary sibling of out, then swap it in.
 
     today: the run's today, which picks the current quarter (see plan_quarters). cache: the
     folder keeping drawn charts and built quarters between builds (None: build everything).
-    tick: told (done, total) as unit pages are made and built, for a progress bar.
+    tick: told (done, total) as unit pages are made and built, for a progress bar. site_url:
+    where the site is published (`--site-url`), over mkdocs.yml's own.
 
     Holds out's lock throughout, waiting for another build of out to finish first. Any
     OSError (a folder that cannot be written, a full disk) is an OkrsiteError naming out.
@@ -349,7 +356,7 @@ def write_site(
     if not results:
         raise OkrsiteError("okrs/ has no quarter folder (such as okrs/2026-Q4/) to publish")
     out = _absolute(out)
-    tally = Tally(tick=tick)
+    tally = Tally(tick=tick, site_url=resolve_site_url(root, site_url))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         _check_replaceable(out)  # before any leftover beside it is touched
@@ -367,6 +374,8 @@ def write_site(
         raise OkrsiteError(
             f"cannot build the site into {out}: {write_reason(error, out)}"
         ) from error
+    if tally.site_url is None:  # after the build: a failed one says only why it failed
+        progress(MISSING)
     progress(f"wrote {out}")
     return tally
 
@@ -383,7 +392,7 @@ def _build(
     tally: Tally,
 ) -> None:
     """The whole site in work/site: every quarter (reused from the cache where unchanged, else
-    planned and built with MkDocs), latest/, versions.json, index.html, schemas."""
+    planned and built with MkDocs), latest/, 404.html, versions.json, index.html, schemas."""
     staging = work / STAGED
     staging.mkdir()
     quarters = [site.results[-1].quarter for site in sites]
@@ -407,6 +416,7 @@ def _build(
                 as_of=result.as_of,
                 current=current,
                 archive=quarter.closed and quarter.id != current.id,
+                site_url=quarter_url(tally.site_url, quarter.id),
             )
             if kept.has(quarter.id, keys[quarter.id]):
                 target = staging / quarter.id
@@ -432,6 +442,7 @@ def _build(
         _build_quarters(root, staging, work, damaged, repository, current, progress, workers,
                         cache, tally, keys, kept)  # fmt: skip
     write_latest(staging, current)
+    write_root_not_found(staging, current.id, repository.org.name, tally.site_url)
     (staging / "versions.json").write_text(versions_json(quarters, current), encoding="utf-8")
     (staging / "index.html").write_text(redirect_html(current), encoding="utf-8")
     # Editors can point at the published schemas.
@@ -469,6 +480,7 @@ def _build_quarters(
             scratch=work,
             current=current,
             built_page=lambda: tally.advance(1),
+            site_url=quarter_url(tally.site_url, plan.quarter.id),
         )
         kept.store(plan.quarter.id, keys[plan.quarter.id], staging / plan.quarter.id)
         tally.built.append(plan.quarter.id)
