@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -89,3 +92,42 @@ def write_repo(tmp_path: Path) -> WriteRepo:
         return base
 
     return write
+
+
+PROJECT = Path(__file__).resolve().parent.parent
+DEMO_AS_OF = date(2026, 11, 27)
+DEMO_SITE_URL = "https://example.github.io/okrs/"
+
+
+def require_chromium() -> None:
+    """Skip without Debian's Chromium locally; in CI its absence is a failure, never a skip."""
+    from scripts.browser import CHROMIUM
+
+    if CHROMIUM.is_file():
+        return
+    reason = f"{CHROMIUM} is missing; install Debian's chromium package to run the browser test"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def demo_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo built once for DEMO_SITE_URL as of DEMO_AS_OF and served under its path on
+    127.0.0.1, for every browser test: the first xdist worker to need it builds it, under a
+    lock, into the folder the run's workers share; the others serve the same files."""
+    from okrsite.pipeline import build_site
+    from okrsite.site.site_url import url_path
+    from scripts.browser import served
+
+    require_chromium()
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # this run's folder, above each worker's own
+    out = shared / "demo-site"
+    with (shared / "demo-site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "versions.json").is_file():
+            build_site(PROJECT, out, as_of=DEMO_AS_OF, today=DEMO_AS_OF, site_url=DEMO_SITE_URL)
+    with served(out, url_path(DEMO_SITE_URL)) as url:
+        yield url

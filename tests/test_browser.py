@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,29 +19,19 @@ from click.testing import CliRunner
 from playwright.sync_api import ConsoleMessage, Page, ViewportSize, sync_playwright
 
 from okrsite.cli import main
-from okrsite.pipeline import build_site
 from okrsite.site.palettes import DARK, LIGHT
-from scripts.browser import AXE, CHROMIUM, launch, served
+from scripts.browser import AXE, launch
+from tests.conftest import DEMO_AS_OF
 
 pytestmark = pytest.mark.browser
 
 PROJECT = Path(__file__).resolve().parent.parent
-AS_OF = date(2026, 11, 27)
+AS_OF = DEMO_AS_OF
 SCREENSHOTS = PROJECT / "test-output" / "browser"
 ARCHIVED = "2026-Q3"
 CURRENT = "2026-Q4"  # latest/ redirects each page to the same page of this quarter
 UNIT = "payments"
 TIMEOUT_MS = 10_000
-
-
-def require_chromium() -> None:
-    """Skip without Debian's Chromium locally; in CI its absence is a failure, never a skip."""
-    if CHROMIUM.is_file():
-        return
-    reason = f"{CHROMIUM} is missing; install Debian's chromium package to run the browser test"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 def require_axe() -> None:
@@ -55,14 +44,10 @@ def require_axe() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo built once as of AS_OF and served on an ephemeral port of 127.0.0.1."""
-    require_chromium()
-    out = tmp_path_factory.mktemp("browser") / "site"
-    build_site(PROJECT, out, as_of=AS_OF, today=AS_OF)
-    with served(out) as url:
-        yield url
+@pytest.fixture
+def site_url(demo_site_url: str) -> str:
+    """The demo as of AS_OF, built once for all browser tests (conftest.demo_site_url)."""
+    return demo_site_url
 
 
 def exported_org_score() -> str:

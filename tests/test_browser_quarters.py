@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,17 +16,15 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 
 from okrsite.pipeline import build_site
-from okrsite.site.site_url import url_path
 from scripts.browser import launch, served
-from tests.conftest import WriteRepo
-from tests.test_browser import require_chromium
+from tests.conftest import DEMO_AS_OF, DEMO_SITE_URL, WriteRepo, require_chromium
 from tests.test_site import small_repo
 
 pytestmark = pytest.mark.browser
 
 PROJECT = Path(__file__).resolve().parent.parent
-AS_OF = date(2026, 11, 27)
-SITE_URL = "https://example.github.io/okrs/"
+AS_OF = DEMO_AS_OF
+SITE_URL = DEMO_SITE_URL
 CURRENT = "2026-Q4"
 ARCHIVED = "2026-Q3"
 UNIT = "payments"
@@ -46,14 +43,10 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo built for SITE_URL as of AS_OF, served under its path on 127.0.0.1."""
-    require_chromium()
-    out = tmp_path_factory.mktemp("quarters") / "site"
-    build_site(PROJECT, out, as_of=AS_OF, today=AS_OF, site_url=SITE_URL)
-    with served(out, url_path(SITE_URL)) as url:
-        yield url
+@pytest.fixture
+def demo_url(demo_site_url: str) -> str:
+    """The demo built for SITE_URL as of AS_OF, served under its path (conftest.demo_site_url)."""
+    return demo_site_url
 
 
 @dataclass
