@@ -8,9 +8,11 @@ shown beside it never read the data at two different dates.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from okrsite.check.rules import check_loaded
 from okrsite.load.git_revision import materialise
@@ -18,14 +20,18 @@ from okrsite.load.repository import Loaded, load, load_valid
 from okrsite.model import clock
 from okrsite.model.errors import DataError, OkrsiteError
 from okrsite.model.layout import OKRS
-from okrsite.model.okrs import Repository
+from okrsite.model.okrs import Quarter, Repository
 from okrsite.model.problems import Problem, errors, quote
 from okrsite.model.scores import QuarterResult
 from okrsite.score.diff import QuarterDiff, diff_results
+from okrsite.score.due import DueList, due_list
 from okrsite.score.history import score_all
 from okrsite.score.quarter import score_quarter
 from okrsite.site.engine import Progress
 from okrsite.site.write import Tally, Tick, write_site
+
+if TYPE_CHECKING:
+    from okrsite.collect.run import Collection
 
 
 @dataclass(frozen=True)
@@ -97,19 +103,36 @@ def export(root: Path, quarter_id: str | None, as_of: date | None, today: date) 
     The current quarter is chosen by `today`, never by `as_of` (README, "Readings of the contract").
     """
     repository = load_valid(root)
+    quarter = _chosen_quarter(repository, quarter_id, today, "export")
+    return score_quarter(repository, quarter, as_of, today)
+
+
+def _chosen_quarter(
+    repository: Repository, quarter_id: str | None, today: date, verb: str
+) -> Quarter:
+    """The quarter --quarter names, else the one current today; an error naming the known ones."""
     if quarter_id is None:
         quarter = repository.current_quarter(today)
         if quarter is None:
-            raise OkrsiteError(f"there is no quarter to export: {OKRS}/ has no YYYY-Qn folder")
-    else:
-        found = repository.quarter(quarter_id)
-        if found is None:
-            known = ", ".join(q.id for q in repository.quarters) or "none"
-            raise OkrsiteError(
-                f"--quarter {quarter_id!r} is not a quarter in {OKRS}/ (known: {known})"
-            )
-        quarter = found
-    return score_quarter(repository, quarter, as_of, today)
+            raise OkrsiteError(f"there is no quarter to {verb}: {OKRS}/ has no YYYY-Qn folder")
+        return quarter
+    found = repository.quarter(quarter_id)
+    if found is None:
+        known = ", ".join(q.id for q in repository.quarters) or "none"
+        raise OkrsiteError(f"--quarter {quarter_id!r} is not a quarter in {OKRS}/ (known: {known})")
+    return found
+
+
+def due(root: Path, quarter_id: str | None, as_of: date | None, today: date) -> DueList:
+    """`okrsite due`: the quarter's KRs whose check-in is due, scored as of as_of (else today,
+    not kept within the quarter: a check-in due on its last day is overdue the day after).
+
+    The quarter is chosen as `okrsite export` chooses it: --quarter, else the current one.
+    """
+    repository = load_valid(root)
+    quarter = _chosen_quarter(repository, quarter_id, today, "list")
+    when = as_of if as_of is not None else today
+    return due_list(score_quarter(repository, quarter, when, today), repository.org)
 
 
 def _base_repository(root: Path, base: str) -> Repository:
@@ -132,3 +155,32 @@ def diff(root: Path, base: str, quarter_id: str | None, today: date) -> tuple[Qu
     before = score_all(_base_repository(root, base), None, today)
     after = score_all(load_valid(root), None, today)
     return diff_results(before, after, quarter_id)
+
+
+def collect(
+    root: Path,
+    day: date,
+    env: Mapping[str, str],
+    *,
+    today: date,
+    unit_ids: Sequence[str] = (),
+    dry_run: bool = False,
+    quarter_id: str | None = None,
+    progress: Progress = _quiet,
+) -> Collection:
+    """Read the valid repository, then append a check-in row for each KR whose source answers."""
+    # Imported here: the sources' HTTP and GitHub clients are loaded only by a collection.
+    from okrsite.collect.run import collect as collect_values
+
+    repository = load_valid(root)
+    return collect_values(
+        root,
+        repository,
+        day,
+        env,
+        today=today,
+        unit_ids=unit_ids,
+        dry_run=dry_run,
+        quarter_id=quarter_id,
+        progress=progress,
+    )

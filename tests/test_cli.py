@@ -35,7 +35,9 @@ ARGUMENTS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("check",): (),
     ("checkin",): ("payments", "delivery/lead-time", "7", "--date", "2026-11-20"),
     ("close",): ("2026-Q4",),
+    ("collect",): ("--date", "2026-11-20"),
     ("diff",): ("ROOT",),  # the root itself as the base folder
+    ("due",): (),
     ("export",): (),
     ("new", "quarter"): ("2027-Q1",),
     ("reopen",): ("2026-Q4",),

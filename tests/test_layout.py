@@ -14,7 +14,17 @@ from pathlib import Path
 
 import pytest
 
-STAGES: tuple[str, ...] = ("model", "load", "check", "score", "site", "edit", "pipeline", "cli")
+STAGES: tuple[str, ...] = (
+    "model",
+    "load",
+    "check",
+    "score",
+    "site",
+    "edit",
+    "collect",
+    "pipeline",
+    "cli",
+)
 """The stages of okrsite in dependency order: a module may import its own and earlier stages only.
 
 The model is the vocabulary every stage shares, with no I/O, so it comes first. Loading turns the

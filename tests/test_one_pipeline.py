@@ -137,7 +137,12 @@ def test_root_and_debug_say_the_same_before_and_after_the_command() -> None:
 
 
 # Distribution name -> the module it is imported as, where the two differ.
-IMPORT_NAMES = {"pyyaml": "yaml", "vl-convert-python": "vl_convert", "mkdocs-material": None}
+IMPORT_NAMES = {
+    "pyyaml": "yaml",
+    "vl-convert-python": "vl_convert",
+    "mkdocs-material": None,
+    "pygithub": "github",
+}
 
 
 def test_every_declared_dependency_is_imported() -> None:

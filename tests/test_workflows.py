@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -62,7 +64,14 @@ def test_zizmor_passes_offline(persona: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("name", ["pull-request.yml", "publish.yml", "test.yml"])
+ALL_WORKFLOWS = ["pull-request.yml", "publish.yml", "test.yml", "collect.yml", "due.yml"]
+
+
+def test_every_workflow_is_tested() -> None:
+    assert sorted(p.name for p in WORKFLOWS.glob("*.y*ml")) == sorted(ALL_WORKFLOWS)
+
+
+@pytest.mark.parametrize("name", ALL_WORKFLOWS)
 def test_every_action_is_pinned_by_commit_and_checkout_drops_credentials(name: str) -> None:
     for step in _steps(_workflow(name)):
         if "uses" in step:
@@ -71,7 +80,7 @@ def test_every_action_is_pinned_by_commit_and_checkout_drops_credentials(name: s
             assert step["with"]["persist-credentials"] is False
 
 
-@pytest.mark.parametrize("name", ["pull-request.yml", "publish.yml", "test.yml"])
+@pytest.mark.parametrize("name", ALL_WORKFLOWS)
 def test_no_expression_inside_a_run_script(name: str) -> None:
     for step in _steps(_workflow(name)):
         assert "${{" not in step.get("run", ""), step
@@ -303,3 +312,432 @@ def test_publish_build_step_runs_as_written(write_repo: WriteRepo, tmp_path: Pat
     empty = _run_step(script, root, tmp_path / "summary.md", {"SITE_URL": ""})
     assert empty.returncode == 2
     assert empty.stderr.startswith("okrsite: error: --site-url '' is empty;")
+
+
+# The Collect and Check-ins due workflows: scheduled, least privilege, their scripts run with
+# stand-ins for `gh` (and for `okrsite collect`, whose own tests are elsewhere).
+
+LOCKED_INSTALL = [
+    "python -m pip install --require-hashes -r requirements.lock",
+    "python -m pip install --no-deps .",
+]
+BOT = "github-actions[bot]|41898282+github-actions[bot]@users.noreply.github.com"
+
+GH_STUB = """\
+#!{python}
+# A stand-in for the gh CLI: logs its arguments; `... list --jq EXPR` filters $GH_JSON with jq.
+import json, os, subprocess, sys
+args = sys.argv[1:]
+with open(os.environ["GH_LOG"], "a", encoding="utf-8") as log:
+    log.write(json.dumps(args) + "\\n")
+if len(args) > 1 and args[1] == "list":
+    expression = args[args.index("--jq") + 1]
+    found = subprocess.run(
+        ["jq", "-r", expression], input=os.environ["GH_JSON"], text=True,
+        capture_output=True, check=True,
+    )
+    sys.stdout.write(found.stdout)
+"""
+
+OKRSITE_STUB = """\
+#!/usr/bin/env bash
+# A stand-in for `okrsite collect`: one line per KR, a failure on stderr, the exit status asked.
+printf '%s\\n' "$*" > "$STUB_ARGS"
+echo "payments delivery/lead-time 6 (github: lead-time)"
+echo "failed payments/delivery/change-failure-rate (github): HTTP 502 ~~~ \\`\\`\\` @everyone" >&2
+exit "$STUB_STATUS"
+"""
+
+
+@pytest.fixture
+def stubs(tmp_path: Path) -> Path:
+    """A folder holding the stand-in `gh` and `okrsite`, to put first on the PATH."""
+    if shutil.which("jq") is None:  # on GitHub's runners, as gh's --jq is in gh itself
+        if os.environ.get("CI") == "true":
+            pytest.fail("jq is missing: the workflow tests need it to stand in for gh --jq")
+        pytest.skip("jq is missing: install Debian's jq to run the workflow scripts' tests")
+    folder = tmp_path / "stubs"
+    folder.mkdir()
+    (folder / "gh").write_text(GH_STUB.replace("{python}", sys.executable), encoding="utf-8")
+    (folder / "okrsite").write_text(OKRSITE_STUB, encoding="utf-8")
+    for stub in folder.iterdir():
+        stub.chmod(0o755)
+    return folder
+
+
+def _gh_calls(log: Path) -> list[list[str]]:
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+def _with_stubs(stubs: Path, **extra: str) -> dict[str, str]:
+    path = f"{stubs}{os.pathsep}{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+    return {"PATH": path, "GH_LOG": str(stubs.parent / "gh.log"), **extra}
+
+
+def _outputs(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines)
+
+
+@pytest.mark.parametrize("name", ["collect.yml", "due.yml"])
+def test_scheduled_workflows_grant_only_their_job_what_it_needs(name: str) -> None:
+    workflow = _workflow(name)
+    assert workflow["permissions"] == {}  # nothing by default: each job asks for its own
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    triggers = workflow[True]
+    assert set(triggers) == {"schedule", "workflow_dispatch"}
+    (job,) = workflow["jobs"].values()
+    assert job["timeout-minutes"] <= 20
+    # A schedule's payload has no repository: it always runs on the default branch.
+    assert job["if"] == (
+        "github.event_name == 'schedule' || "
+        "github.ref_name == github.event.repository.default_branch"
+    )
+    # Write access only where the job writes; collect also reads what `github` sources read.
+    expected = (
+        {
+            "contents": "write",
+            "pull-requests": "write",
+            "actions": "read",
+            "deployments": "read",
+            "issues": "read",
+        }
+        if name == "collect.yml"
+        else {"contents": "read", "issues": "write"}
+    )
+    assert job["permissions"] == expected
+    install = _step(workflow, "Install okrsite")
+    assert install["run"].split("\n")[:2] == LOCKED_INSTALL
+    # No pip cache in a job that can write: it restores nothing another run saved.
+    setup = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python@"))
+    assert "cache" not in setup["with"]
+
+
+def test_the_pinned_actions_are_the_ones_publish_uses() -> None:
+    published = {s["uses"] for s in _steps(_workflow("publish.yml")) if "uses" in s}
+    for name in ("collect.yml", "due.yml"):
+        used = {s["uses"] for s in _steps(_workflow(name)) if "uses" in s}
+        assert used and used <= published, name
+
+
+def test_collect_runs_monthly_or_by_hand_for_a_date() -> None:
+    workflow = _workflow("collect.yml")
+    triggers = workflow[True]
+    assert triggers["schedule"] == [{"cron": "0 6 1 * *"}]
+    date_input = triggers["workflow_dispatch"]["inputs"]["date"]
+    assert date_input["required"] is False and date_input["type"] == "string"
+    collect = _step(workflow, "Collect the values")
+    assert 'okrsite collect --date "$DATE"' in collect["run"]
+    assert collect["env"]["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
+    assert collect["env"]["DATE"] == "${{ steps.date.outputs.date }}"
+    propose = _step(workflow, "Open or update the pull request")
+    assert propose["env"]["GH_TOKEN"] == (
+        "${{ secrets.OKRSITE_COLLECT_TOKEN || secrets.GITHUB_TOKEN }}"
+    )
+    # The GITHUB_TOKEN caveat is spelled out where a maintainer reads it.
+    text = (WORKFLOWS / "collect.yml").read_text(encoding="utf-8")
+    assert "starts no other" in text and "OKRSITE_COLLECT_TOKEN" in text
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("2026-12-01", "2026-12-01"), ("", datetime.now(UTC).strftime("%Y-%m-%d"))],
+)
+def test_collect_date_step_takes_the_input_or_today(
+    tmp_path: Path, given: str, expected: str
+) -> None:
+    script = _step(_workflow("collect.yml"), "Choose the check-in date")["run"]
+    output = tmp_path / "output"
+    extra = {"INPUT_DATE": given, "GITHUB_OUTPUT": str(output)}
+    result = _run_step(script, tmp_path, tmp_path / "summary.md", extra)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _outputs(output) == {"date": expected}
+
+
+@pytest.mark.parametrize("given", ["2026-12-1", "$(touch pwned)", "2026-12-01\nevil=1"])
+def test_collect_date_step_refuses_anything_but_a_date(tmp_path: Path, given: str) -> None:
+    script = _step(_workflow("collect.yml"), "Choose the check-in date")["run"]
+    output = tmp_path / "output"
+    extra = {"INPUT_DATE": given, "GITHUB_OUTPUT": str(output)}
+    result = _run_step(script, tmp_path, tmp_path / "summary.md", extra)
+    assert result.returncode == 2
+    assert "::error::the date must be written YYYY-MM-DD" in result.stdout
+    assert not output.exists() and not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize(("status", "code", "outputs"), [(0, 0, "0"), (1, 0, "1"), (2, 2, None)])
+def test_collect_step_goes_on_after_failed_sources_only(
+    tmp_path: Path, stubs: Path, status: int, code: int, outputs: str | None
+) -> None:
+    script = _step(_workflow("collect.yml"), "Collect the values")["run"]
+    runner = tmp_path / "runner"
+    runner.mkdir()
+    output = tmp_path / "output"
+    extra = _with_stubs(
+        stubs,
+        DATE="2026-12-01",
+        RUNNER_TEMP=str(runner),
+        GITHUB_OUTPUT=str(output),
+        STUB_STATUS=str(status),
+        STUB_ARGS=str(tmp_path / "args"),
+    )
+    result = _run_step(script, tmp_path, tmp_path / "summary.md", extra)
+    assert result.returncode == code, result.stdout + result.stderr
+    assert (tmp_path / "args").read_text(encoding="utf-8") == "collect --date 2026-12-01\n"
+    assert "payments delivery/lead-time 6" in result.stdout  # shown in the log
+    assert "HTTP 502" in result.stderr
+    assert _outputs(output) == ({"status": outputs} if outputs is not None else {})
+
+
+def _collected(runner: Path, failed: str = "") -> None:
+    runner.mkdir(exist_ok=True)
+    (runner / "collected.txt").write_text(
+        "payments delivery/lead-time 6 (github: lead-time)\n", encoding="utf-8"
+    )
+    (runner / "failed.txt").write_text(failed, encoding="utf-8")
+
+
+def _propose(
+    clone: Path, stubs: Path, runner: Path, *, status: str, gh_json: str, own: str = "false"
+) -> subprocess.CompletedProcess[str]:
+    script = _step(_workflow("collect.yml"), "Open or update the pull request")["run"]
+    extra = _with_stubs(
+        stubs,
+        DATE="2026-12-01",
+        STATUS=status,
+        BASE="main",
+        GH_REPO="acme/okrs",
+        GH_TOKEN="not-a-real-token",
+        OWN_TOKEN=own,
+        GH_JSON=gh_json,
+        RUNNER_TEMP=str(runner),
+    )
+    return _run_step(script, clone, clone.parent / "summary.md", extra)
+
+
+def _branch_head(upstream: Path, ref: str = "okrsite/collect-2026-12-01") -> list[str]:
+    shown = subprocess.run(
+        ["git", "log", "-1", "--format=%an|%ae%n%s%n%P", ref],
+        cwd=upstream,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return shown.stdout.splitlines()
+
+
+def test_collect_opens_a_pull_request_with_the_failures(
+    pull_request: Path, tmp_path: Path, stubs: Path
+) -> None:
+    upstream = tmp_path / "upstream"
+    with (pull_request / "okrs/2026-Q4/payments.csv").open("a", encoding="utf-8") as stream:
+        stream.write("2026-12-01,delivery/lead-time,6,,Collected from github,\n")
+    runner = tmp_path / "runner"
+    hostile = "failed payments/delivery/change-failure-rate (github): ~~~\n```\n@everyone\n"
+    _collected(runner, hostile)
+    result = _propose(pull_request, stubs, runner, status="1", gh_json="[]")
+    assert result.returncode == 0, result.stdout + result.stderr
+    author, subject, parent = _branch_head(upstream)
+    assert author == BOT
+    assert subject == "Check-ins collected on 2026-12-01"
+    main = subprocess.run(
+        ["git", "rev-parse", "main"], cwd=upstream, capture_output=True, text=True, check=True
+    )
+    assert parent == main.stdout.strip()  # one commit on the default branch
+    changed = subprocess.run(
+        ["git", "diff", "--name-only", "main", "okrsite/collect-2026-12-01"],
+        cwd=upstream,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert changed == ["okrs/2026-Q4/payments.csv"]
+    calls = _gh_calls(tmp_path / "gh.log")
+    assert calls[0] == [
+        "pr",
+        "list",
+        "--head",
+        "okrsite/collect-2026-12-01",
+        "--state",
+        "open",
+        "--json",
+        "number",
+        "--jq",
+        ".[0].number // empty",
+    ]
+    assert calls[1][:-1] == [
+        "pr",
+        "create",
+        "--base",
+        "main",
+        "--head",
+        "okrsite/collect-2026-12-01",
+        "--title",
+        "Check-ins collected on 2026-12-01",
+        "--body-file",
+    ]
+    body = Path(calls[1][-1]).read_text(encoding="utf-8")
+    assert "\n    payments delivery/lead-time 6 (github: lead-time)\n" in body
+    assert "**Some sources failed**" in body
+    # Every failure line is indented: a code block, so fences and mentions stay text.
+    assert (
+        "\n    failed payments/delivery/change-failure-rate (github): ~~~\n    ```\n    @everyone\n"
+        in body
+    )
+    assert "close and reopen this pull request" in body
+    # The token is never written into the repository's configuration or the body.
+    assert "not-a-real-token" not in (pull_request / ".git" / "config").read_text("utf-8")
+    assert "not-a-real-token" not in body
+
+
+def test_collect_updates_its_pull_request_and_replaces_the_branch(
+    pull_request: Path, tmp_path: Path, stubs: Path
+) -> None:
+    upstream = tmp_path / "upstream"
+    for run, value in enumerate(("6", "7")):
+        clone = tmp_path / f"run-{run}"
+        subprocess.run(["git", "clone", "-q", str(upstream), str(clone)], check=True)
+        with (clone / "okrs/2026-Q4/payments.csv").open("a", encoding="utf-8") as stream:
+            stream.write(f"2026-12-01,delivery/lead-time,{value},,,\n")
+        _collected(tmp_path / "runner")
+        gh_json = "[]" if run == 0 else '[{"number": 7}]'
+        result = _propose(
+            clone, stubs, tmp_path / "runner", status="0", gh_json=gh_json, own="true"
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    calls = _gh_calls(tmp_path / "gh.log")
+    assert [call[:2] for call in calls] == [
+        ["pr", "list"],
+        ["pr", "create"],
+        ["pr", "list"],
+        ["pr", "edit"],
+    ]
+    assert calls[3][2:4] == ["7", "--body-file"]
+    body = Path(calls[3][-1]).read_text(encoding="utf-8")
+    assert "Some sources failed" not in body
+    assert "close and reopen" not in body  # its own token: the checks run
+    # The second run's branch replaced the first's: one commit on main, holding value 7.
+    shown = subprocess.run(
+        ["git", "show", "okrsite/collect-2026-12-01:okrs/2026-Q4/payments.csv"],
+        cwd=upstream,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert shown.endswith("2026-12-01,delivery/lead-time,7,,,\n")
+    assert "lead-time,6" not in shown
+
+
+def test_collect_without_changes_opens_nothing(
+    pull_request: Path, tmp_path: Path, stubs: Path
+) -> None:
+    _collected(tmp_path / "runner")
+    result = _propose(pull_request, stubs, tmp_path / "runner", status="0", gh_json="[]")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Nothing collected on 2026-12-01: no pull request." in result.stdout
+    assert _gh_calls(tmp_path / "gh.log") == []
+
+
+@pytest.mark.parametrize(("status", "code"), [("0", 0), ("1", 1)])
+def test_collect_fails_the_run_after_proposing_when_a_source_failed(
+    tmp_path: Path, status: str, code: int
+) -> None:
+    workflow = _workflow("collect.yml")
+    names = [step.get("name") for step in _steps(workflow)]
+    assert names[-2:] == ["Open or update the pull request", "Fail when a source failed"]
+    script = _step(workflow, "Fail when a source failed")["run"]
+    result = _run_step(script, tmp_path, tmp_path / "summary.md", {"STATUS": status})
+    assert result.returncode == code
+
+
+def test_due_runs_on_the_first_and_before_the_month_ends() -> None:
+    workflow = _workflow("due.yml")
+    crons = [entry["cron"] for entry in workflow[True]["schedule"]]
+    assert sorted(crons) == ["0 7 1 * *", "0 7 25 * *"]
+    assert "okrsite due --format markdown" in _step(workflow, "List the check-ins due")["run"]
+    issue = _step(workflow, "Open or update the month's issue")
+    assert issue["env"]["GH_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
+
+
+def test_due_list_step_writes_the_markdown_and_the_json(
+    write_repo: WriteRepo, tmp_path: Path
+) -> None:
+    root = write_repo(MINIMAL)
+    runner = tmp_path / "runner"
+    runner.mkdir()
+    script = _step(_workflow("due.yml"), "List the check-ins due")["run"]
+    summary = tmp_path / "summary.md"
+    result = _run_step(script, root, summary, {"RUNNER_TEMP": str(runner)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    markdown = (runner / "due.md").read_text(encoding="utf-8")
+    assert markdown.startswith("## Check-ins due in 2026 Q4, as of 2026-11-27\n")
+    assert summary.read_text(encoding="utf-8") == markdown
+    data = json.loads((runner / "due.json").read_text(encoding="utf-8"))
+    assert data["as_of"] == "2026-11-27" and data["quarter"] == "2026-Q4"
+
+
+def _due_files(runner: Path, count: int) -> None:
+    runner.mkdir(exist_ok=True)
+    (runner / "due.md").write_text("## Check-ins due\n", encoding="utf-8")
+    key_results = [{"unit": "payments"}] * count
+    owners = [{"owner": "Sam Lee", "github": "sam-lee", "key_results": key_results}]
+    data = {"as_of": "2026-11-27", "quarter": "2026-Q4", "owners": owners if count else []}
+    (runner / "due.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+def _issue_calls(
+    tmp_path: Path, stubs: Path, count: int, issues: list[dict[str, Any]]
+) -> list[list[str]]:
+    runner = tmp_path / "runner"
+    _due_files(runner, count)
+    script = _step(_workflow("due.yml"), "Open or update the month's issue")["run"]
+    extra = _with_stubs(
+        stubs,
+        GH_REPO="acme/okrs",
+        GH_TOKEN="not-a-real-token",
+        GH_JSON=json.dumps(issues),
+        RUNNER_TEMP=str(runner),
+    )
+    result = _run_step(script, tmp_path, tmp_path / "summary.md", extra)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return _gh_calls(tmp_path / "gh.log")
+
+
+TITLE = f"Check-ins due {datetime.now(UTC):%Y-%m}"
+
+
+def test_due_opens_the_months_issue(tmp_path: Path, stubs: Path) -> None:
+    lookalike = {"number": 3, "title": f"{TITLE} (draft)", "state": "OPEN"}
+    calls = _issue_calls(tmp_path, stubs, 2, [lookalike])
+    assert calls[0][:5] == ["issue", "list", "--state", "all", "--search"]
+    assert calls[0][5] == f'"{TITLE}" in:title'
+    body = str(tmp_path / "runner" / "due.md")
+    assert calls[1:] == [["issue", "create", "--title", TITLE, "--body-file", body]]
+
+
+def test_due_updates_the_months_issue(tmp_path: Path, stubs: Path) -> None:
+    issues = [{"number": 9, "title": TITLE, "state": "OPEN"}]
+    body = str(tmp_path / "runner" / "due.md")
+    assert _issue_calls(tmp_path, stubs, 2, issues)[1:] == [
+        ["issue", "edit", "9", "--body-file", body]
+    ]
+
+
+def test_due_reopens_a_closed_issue_when_check_ins_are_due(tmp_path: Path, stubs: Path) -> None:
+    issues = [{"number": 9, "title": TITLE, "state": "CLOSED"}]
+    calls = _issue_calls(tmp_path, stubs, 1, issues)
+    assert [call[:3] for call in calls[1:]] == [["issue", "edit", "9"], ["issue", "reopen", "9"]]
+
+
+def test_due_opens_no_issue_when_nothing_is_due(tmp_path: Path, stubs: Path) -> None:
+    calls = _issue_calls(tmp_path, stubs, 0, [])
+    assert [call[:2] for call in calls] == [["issue", "list"]]
+    # An issue already open for the month is brought up to date, and left closed if closed.
+    closed = [{"number": 4, "title": TITLE, "state": "CLOSED"}]
+    (tmp_path / "gh.log").unlink()
+    calls = _issue_calls(tmp_path, stubs, 0, closed)
+    assert [call[:3] for call in calls[1:]] == [["issue", "edit", "4"]]

@@ -7,6 +7,7 @@ tests/test_lint_corpus.py (precision and recall per lint, in README.md).
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -248,6 +249,35 @@ def lint(
         found.extend(_health_domains(quarter))
         if (result := scored.get(quarter.id)) is not None:
             found.extend(_scored_warnings(repository, quarter, result, scored))
+    found.extend(idle_owners(repository))
+    return found
+
+
+def idle_owners(repository: Repository) -> list[Problem]:
+    """OKR215: a name in org.yaml's owners: that owns no key result in any quarter, most often a
+    misspelling of the name the KRs give, which would leave its owner unmentioned."""
+    names = {
+        kr.owner
+        for quarter in repository.quarters
+        for plan in quarter.plans
+        for objective in plan.objectives
+        for kr in objective.key_results
+    }
+    found: list[Problem] = []
+    for owner in repository.org.owners:
+        if owner.name in names:
+            continue
+        close = difflib.get_close_matches(owner.name, sorted(names), n=1)
+        hint = f"; did you mean {quote(close[0])}?" if close else ""
+        found.append(
+            problem(
+                "OKR215",
+                owner.location,
+                f"owners: {quote(owner.name)} owns no key result in any quarter, so its GitHub "
+                f"handle is never used: write the name exactly as key results give it in "
+                f"owner:{hint}",
+            )
+        )
     return found
 
 

@@ -4,14 +4,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from okrsite.load.fields import Fields, expect_mapping
+from okrsite.load.fields import Fields, describe, expect_mapping
 from okrsite.load.yaml_nodes import Mapping, Node, Scalar
 from okrsite.model.limits import MAX_DEPTH, MAX_UNITS
-from okrsite.model.okrs import UNIT_KINDS, Bands, MaxObjectives, Org, Policy, Unit, UnitKind
-from okrsite.model.problems import WARNING_CODES, Location, Problem, problem, quote
+from okrsite.model.okrs import (
+    GITHUB_HANDLE_MAX,
+    UNIT_KINDS,
+    Bands,
+    MaxObjectives,
+    Org,
+    Owner,
+    Policy,
+    Unit,
+    UnitKind,
+    is_github_handle,
+)
+from okrsite.model.problems import (
+    BIDI_CONTROL,
+    WARNING_CODES,
+    Location,
+    Problem,
+    bidi_message,
+    problem,
+    quote,
+)
 
-ORG_FIELDS = ("name", "units", "policy")
+ORG_FIELDS = ("name", "units", "policy", "owners")
 UNIT_FIELDS = ("id", "name", "kind", "parent", "lead")
+OWNER_FIELDS = ("github",)
 POLICY_FIELDS = (
     "bands",
     "expected",
@@ -69,7 +89,65 @@ def read_org(node: Node, problems: list[Problem]) -> OrgFile:
         _check_tree(units, unit_list.location, problems)
     policy_node = fields.mapping("policy")
     policy = _read_policy(policy_node, problems) if policy_node is not None else Policy()
-    return OrgFile(Org(name or "", tuple(units), policy), frozenset(named))
+    owners_node = fields.mapping("owners")
+    owners = _read_owners(owners_node, problems) if owners_node is not None else ()
+    return OrgFile(Org(name or "", tuple(units), policy, owners), frozenset(named))
+
+
+def _read_owners(mapping: Mapping, problems: list[Problem]) -> tuple[Owner, ...]:
+    """owners: each KR owner's name, as KRs write it in `owner:`, to {github: HANDLE}.
+
+    A broken entry is reported and left out; the rest are read. Duplicate names are the YAML
+    reader's to report (OKR004), so each name here is unique.
+    """
+    owners: list[Owner] = []
+    for key, value in mapping.entries:
+        name = key.value
+        if not isinstance(name, str) or not name.strip():
+            shown = "an empty name" if isinstance(name, str) else describe(key)
+            problems.append(
+                problem(
+                    "OKR012",
+                    key.location,
+                    f"owners: each key must be an owner's name as key results write it in "
+                    f"owner:, not {shown}",
+                )
+            )
+            continue
+        if (found := BIDI_CONTROL.search(name)) is not None:
+            problems.append(
+                problem("OKR016", key.location, bidi_message(f"owner {quote(name)}", found.group()))
+            )
+            continue
+        entry = expect_mapping(value, f"owners: {quote(name)}", problems)
+        if entry is None:
+            continue
+        fields = Fields(entry, f"owners: {quote(name)}", OWNER_FIELDS, problems)
+        handle = _read_handle(fields)
+        if handle is not None and fields.ok:
+            owners.append(Owner(name, handle, location=key.location))
+    return tuple(owners)
+
+
+def _read_handle(fields: Fields) -> str | None:
+    """The github field: a GitHub login, so that `@HANDLE` mentions that user and no one else."""
+    value = fields.text("github", required=True)
+    if value is None:
+        return None
+    if is_github_handle(value):
+        return value
+    hint = ""
+    if value.startswith("@") and is_github_handle(value[1:]):
+        hint = f"; write it without the @: {value[1:]}"
+    elif value.startswith(("http://", "https://")):
+        hint = "; give the user name alone, not the profile's address"
+    fields.fail(
+        "OKR017",
+        fields.at("github"),
+        f"github {quote(value)} is not a GitHub user name: 1 to {GITHUB_HANDLE_MAX} letters, "
+        f"digits and single hyphens, not starting or ending with a hyphen{hint}",
+    )
+    return None
 
 
 def _read_unit(node: Node, problems: list[Problem], named: set[str]) -> Unit | None:

@@ -13,17 +13,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from okrsite.load.digest import DIGEST
-from okrsite.load.org_file import ORG_FIELDS, POLICY_FIELDS, UNIT_FIELDS
+from okrsite.load.org_file import ORG_FIELDS, OWNER_FIELDS, POLICY_FIELDS, UNIT_FIELDS
 from okrsite.load.quarter_file import QUARTER_FIELDS
+from okrsite.load.source_field import FIELDS_BY_KIND, MAX_TIMEOUT, MAX_WINDOW_DAYS
 from okrsite.load.unit_file import KEY_RESULT_FIELDS, OBJECTIVE_FIELDS, PLAN_FIELDS, RETRO_FIELDS
 from okrsite.model.okrs import (
     DOMAINS,
+    GITHUB_HANDLE,
+    GITHUB_HANDLE_MAX,
     KEY_RESULT_KINDS,
     OBJECTIVE_TYPES,
     QUARTER_STATUSES,
     SLUG,
     UNIT_KINDS,
 )
+from okrsite.model.sources import GITHUB_MEASURES, SOURCE_KINDS, TIME_UNITS
 
 Schema = dict[str, Any]
 
@@ -83,7 +87,87 @@ _KEY_RESULT: dict[str, Schema] = {
     "grade": _described(_SHARE, "The owner's final grade, 0 to 1, when the quarter is graded."),
     "grade_note": _described(_TEXT, "Why the grade is what it is."),
     "dropped": _described(_TEXT, "Why the key result was dropped: it is taken out of the scores."),
+    "source": {"$ref": "#/$defs/source"},
 }
+
+_ENV: Schema = {
+    "type": "string",
+    "pattern": r"^[A-Z_][A-Z0-9_]{0,63}$",
+    "description": "The environment variable holding the credential (never the credential).",
+}
+_HTTP: Schema = {"type": "string", "format": "uri", "pattern": "^https?://"}
+
+_SOURCE: dict[str, dict[str, Schema]] = {
+    "github": {
+        "measure": _enum(GITHUB_MEASURES, "The DORA measure to compute."),
+        "repositories": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "string",
+                "pattern": r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$",
+            },
+            "description": "OWNER/NAME of each repository, pooled.",
+        },
+        "window_days": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": MAX_WINDOW_DAYS,
+            "description": "Whole days (UTC) before the check-in date; default 28.",
+        },
+        "environment": _described(_TEXT, "Deployments to this environment (Deployments API)."),
+        "workflow": _described(
+            _TEXT, "Or successful runs of this workflow file (deployment frequency)."
+        ),
+        "label": _described(_TEXT, "The label of incident issues."),
+        "failure_hours": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "description": "An incident this soon after a deployment marks it failed; default 24.",
+        },
+        "token_env": _ENV,
+        "api_url": _described(_HTTP, "GitHub's API address; default https://api.github.com."),
+        "time_unit": _enum(TIME_UNITS, "Lead time and time to restore in hours (default) or days."),
+    },
+    "prometheus": {
+        "url": _described(_HTTP, "The Prometheus server's address."),
+        "query": _described(_TEXT, "An instant PromQL query giving one number."),
+        "token_env": _ENV,
+    },
+    "json": {
+        "path": _described(_TEXT, "A JSON file in the repository, relative to its root."),
+        "url": _described(_HTTP, "Or a JSON document's address."),
+        "expression": _described(_TEXT, "The JMESPath expression giving the number."),
+        "token_env": _ENV,
+    },
+    "command": {
+        "command": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string", "minLength": 1},
+            "description": "The program (a path in the repository) and its arguments.",
+        },
+        "timeout_seconds": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": MAX_TIMEOUT,
+            "description": "Seconds before the command is stopped; default 60.",
+        },
+    },
+}
+
+
+def _source_schema() -> Schema:
+    """A KR's source: one shape per kind, chosen by kind."""
+    shapes = []
+    for kind in SOURCE_KINDS:
+        names = [name for name in FIELDS_BY_KIND[kind] if name != "kind"]
+        properties = {"kind": {"const": kind}, **_properties(names, _SOURCE[kind])}
+        required = ["kind", *{"github": ["measure", "repositories"], "prometheus": ["url", "query"],
+                              "json": ["expression"], "command": ["command"]}[kind]]  # fmt: skip
+        shapes.append(_object(properties, required))
+    return {"oneOf": shapes, "description": "Where `okrsite collect` reads the value."}
+
 
 _OBJECTIVE: dict[str, Schema] = {
     "id": _described(_SLUG, "Slug, unique in the file."),
@@ -202,15 +286,32 @@ def org_schema() -> Schema:
             "description": "A flat list of units; the tree comes from parent.",
         },
         "policy": {"$ref": "#/$defs/policy"},
+        "owners": {
+            "type": "object",
+            "propertyNames": {"minLength": 1},
+            "additionalProperties": {"$ref": "#/$defs/owner"},
+            "description": "Key result owners, by their name as written in owner:, with their "
+            "GitHub handle for `okrsite due`.",
+        },
     }
     body = _object(_properties(ORG_FIELDS, org_fields), ["name", "units"])
+    owner_fields: dict[str, Schema] = {
+        "github": {
+            "type": "string",
+            "pattern": GITHUB_HANDLE.pattern,
+            "maxLength": GITHUB_HANDLE_MAX,
+            "description": "The owner's GitHub user name, without the @.",
+        },
+    }
+    owner = _object(_properties(OWNER_FIELDS, owner_fields), ["github"])
     policy = _object(
         _properties(POLICY_FIELDS, _POLICY_FIELDS),
         [],
         description="The organisation's OKR policy; every field has a default.",
     )
     unit = _object(_properties(UNIT_FIELDS, _UNIT), ["id", "name", "kind"])
-    return _document("okrsite org.yaml", ORG_SCHEMA, body, {"unit": unit, "policy": policy})
+    defs = {"unit": unit, "policy": policy, "owner": owner}
+    return _document("okrsite org.yaml", ORG_SCHEMA, body, defs)
 
 
 def quarter_schema() -> Schema:
@@ -239,6 +340,7 @@ def unit_schema() -> Schema:
             allOf=_KIND_RULES,
         ),
         "retro": _object(_properties(RETRO_FIELDS, _RETRO), []),
+        "source": _source_schema(),
     }
     return _document("okrsite UNIT.yaml", UNIT_SCHEMA, body, defs)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from okrsite.load.fields import Fields, expect_mapping
+from okrsite.load.source_field import read_source
 from okrsite.load.yaml_nodes import Mapping, Node, Scalar
 from okrsite.model.okrs import (
     DOMAINS,
@@ -46,6 +47,7 @@ KEY_RESULT_FIELDS = (
     "grade",
     "grade_note",
     "dropped",
+    "source",
 )
 RETRO_FIELDS = ("learned", "realistic")
 
@@ -219,6 +221,10 @@ def _read_key_result(node: Node, prefix: str, problems: list[Problem]) -> KeyRes
     grade = fields.number("grade")
     grade_note = fields.text("grade_note")
     dropped = fields.text("dropped")
+    source_node = fields.mapping("source")
+    source = read_source(source_node, label, problems) if source_node is not None else None
+    if source_node is not None and source is None:
+        fields.ok = False
     _check_numbers(fields, kind, baseline, target, low, high, weight, grade)
     if (
         not fields.ok
@@ -243,6 +249,7 @@ def _read_key_result(node: Node, prefix: str, problems: list[Problem]) -> KeyRes
         grade=grade,
         grade_note=grade_note,
         dropped=dropped,
+        source=source,
         location=mapping.location,
     )
 

@@ -10,6 +10,7 @@ from typing import Literal
 
 from okrsite.model.layout import ORG_FILE
 from okrsite.model.problems import Location
+from okrsite.model.sources import Source
 
 UnitKind = Literal["org", "group", "team"]
 ObjectiveType = Literal["committed", "aspirational"]
@@ -32,11 +33,20 @@ QUARTER_STATUSES: tuple[QuarterStatus, ...] = ("open", "closed")
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 QUARTER_ID = re.compile(r"^(\d{4})-Q([1-4])$")
+GITHUB_HANDLE = re.compile(r"^[A-Za-z0-9](?:-?[A-Za-z0-9])*$")
+GITHUB_HANDLE_MAX = 39
+"""A GitHub login: 1 to 39 ASCII letters, digits and single hyphens, neither first nor last."""
 
 
 def is_slug(text: str) -> bool:
     """Whether text is a valid id: the contract's slug pattern, safe as a file name."""
     return SLUG.fullmatch(text) is not None
+
+
+def is_github_handle(text: str) -> bool:
+    """Whether text can be a GitHub login (GITHUB_HANDLE, at most GITHUB_HANDLE_MAX long), so
+    that `@text` mentions that user and nothing else."""
+    return len(text) <= GITHUB_HANDLE_MAX and GITHUB_HANDLE.fullmatch(text) is not None
 
 
 @dataclass(frozen=True)
@@ -88,8 +98,18 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class Owner:
+    """A key result owner as org.yaml's `owners:` maps them: the name exactly as KRs write it
+    in `owner:`, and their GitHub handle (without the @), for `okrsite due` to mention."""
+
+    name: str
+    github: str
+    location: Location = Location(ORG_FILE)
+
+
+@dataclass(frozen=True)
 class Org:
-    """The organisation: its units in org.yaml's order and its policy.
+    """The organisation: its units in org.yaml's order, its policy and its owners' handles.
 
     Lookups go through indexes built once, on first use (see `_index`); every walk of the tree
     is iterative and safe on cycles, so a deep or broken tree can neither recurse nor loop.
@@ -98,6 +118,7 @@ class Org:
     name: str
     units: tuple[Unit, ...]
     policy: Policy = field(default_factory=Policy)
+    owners: tuple[Owner, ...] = ()  # org.yaml's `owners:`, in its order; names are unique
 
     @cached_property
     def _index(self) -> _OrgIndex:
@@ -108,6 +129,14 @@ class Org:
     def unit(self, unit_id: str) -> Unit | None:
         """The unit with this id, if any (the first, should org.yaml define it twice)."""
         return self._index.by_id.get(unit_id)
+
+    @cached_property
+    def _handles(self) -> dict[str, str]:
+        return {owner.name: owner.github for owner in self.owners}
+
+    def github(self, owner: str) -> str | None:
+        """The GitHub handle `owners:` gives this owner (a KR's `owner:` as written), if any."""
+        return self._handles.get(owner)
 
     def root(self) -> Unit | None:
         """The unit of kind org, the root of the tree."""
@@ -248,6 +277,7 @@ class KeyResult:
     grade: float | None = None
     grade_note: str | None = None
     dropped: str | None = None  # why the KR was taken out of the scores
+    source: Source | None = None  # where `okrsite collect` reads its value
     checkins: tuple[CheckIn, ...] = ()
     location: Location = Location("")
 

@@ -66,6 +66,8 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("OKR014", "error", "not a valid id"),
     ("OKR015", "error", "not a valid date"),
     ("OKR016", "error", "text holds a bidirectional control character"),
+    ("OKR017", "error", "not a valid GitHub handle"),
+    ("OKR019", "error", "measurement source cannot be used as written"),
     ("OKR020", "error", "okrs/org.yaml is missing"),
     ("OKR021", "error", "folder under okrs/ is not a quarter"),
     ("OKR022", "error", "file name is not a unit of org.yaml"),
@@ -130,6 +132,7 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("OKR212", "warning", "check-in dated after today"),
     ("OKR213", "warning", "quarter dates wander from the calendar quarter"),
     ("OKR214", "warning", "every key result of an objective dropped"),
+    ("OKR215", "warning", "owner given a GitHub handle owns no key result"),
     # OKR3xx: reserved for the rules that freeze a closed quarter's data.
     ("OKR301", "error", "closed quarter changed since it was closed"),
     ("OKR302", "error", "closed quarter's digest is malformed"),

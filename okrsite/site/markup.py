@@ -54,6 +54,20 @@ def md_text(text: str) -> str:
     return single_line(text).translate(_MARKDOWN)
 
 
+_ZERO_WIDTH_SPACE = "&#8203;"
+
+
+def gfm_text(text: str) -> str:
+    """md_text for GitHub (issues, pull requests): also no @mention and no #reference.
+
+    GitHub looks for `@user` and `#123` in the rendered text, after entities are decoded, so an
+    entity alone would still notify or link: a zero-width space after each @ and # keeps the
+    text reading the same while `@everyone` or `@org/team` mentions no one (as Renovate escapes
+    release notes)."""
+    escaped = md_text(text).replace("@", "@" + _ZERO_WIDTH_SPACE)
+    return escaped.replace(f"&#{ord('#')};", f"&#{ord('#')};{_ZERO_WIDTH_SPACE}")
+
+
 def _escape_text_nodes(fragment: str) -> str:
     """Markdown-significant characters between tags written as entities; tags left alone."""
     # Entities inside an attribute value are decoded by the browser to the same value, so a

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from okrsite.model.numbers import shown, shown_score
 from okrsite.model.okrs import Bands, Retro
 from okrsite.model.scores import Band, KeyResultResult, ObjectiveResult
+from okrsite.model.sources import CommandSource, GithubSource, JsonSource, PrometheusSource, Source
 from okrsite.score.quarter import GAP_HIGH, GAP_LOW, band_of, clamp
 from okrsite.site.markup import html_text, md_text, note_html
 
@@ -120,6 +121,20 @@ def _note_cell(text: str) -> Markup:
     # end the cell; as an entity the browser reads it back unchanged.
     flat = re.sub(r"</p>\s*<p>", "<br>", clean).removeprefix("<p>").removesuffix("</p>")
     return Markup(f'<span class="okrsite-note">{flat.replace("|", "&#124;")}</span>')
+
+
+def _source_label(source: Source | None) -> Markup:
+    """Where `okrsite collect` reads a KR's value, after its measurement; nothing without one."""
+    if source is None:
+        return Markup("")
+    kind = {
+        GithubSource: "GitHub",
+        PrometheusSource: "Prometheus",
+        JsonSource: "a JSON document",
+        CommandSource: "a command",
+    }[type(source)]
+    detail = f" ({source.measure.replace('-', ' ')})" if isinstance(source, GithubSource) else ""
+    return Markup(f" · collected from {kind}{detail}")
 
 
 def _badge(tone: str, text: str) -> Markup:
@@ -272,6 +287,7 @@ def environment() -> jinja2.Environment:
         iso=_iso,
         yaml_title=_yaml_title,
         note_cell=_note_cell,
+        source_label=_source_label,
         baseline=_baseline,
         target=_target,
         latest_value=_latest_value,

@@ -1,0 +1,80 @@
+"""`okrsite collect`: each KR's value read from its source and appended as a check-in row."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from okrsite import pipeline
+from okrsite.cli.common import common_options, get_context
+from okrsite.model.clock import parse_date, today
+
+
+@click.command(
+    "collect",
+    epilog="\b\nExamples:\n"
+    "  okrsite collect --dry-run\n"
+    "  okrsite collect --date 2026-11-19 --unit payments --unit checkout",
+)
+@click.option(
+    "--date",
+    "on",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="The check-in date: sources are read as of 00:00 UTC on it (default: today).",
+)
+@click.option(
+    "--unit",
+    "unit_ids",
+    metavar="UNIT",
+    multiple=True,
+    help="Collect only this unit's KRs (repeat for several; default: every unit).",
+)
+@click.option(
+    "--quarter",
+    "quarter_id",
+    metavar="YYYY-Qn",
+    default=None,
+    help="The quarter (default: the one containing the date).",
+)
+@click.option("--dry-run", is_flag=True, help="Print the rows instead of appending them.")
+@common_options
+def collect(
+    on: str | None, unit_ids: tuple[str, ...], quarter_id: str | None, dry_run: bool
+) -> None:
+    """Ask every KR's `source:` for its value and append one check-in row per KR.
+
+    A KR that already has a row on the date is skipped, so running twice adds nothing. A source
+    that fails writes nothing for its KR and is reported on standard error; the command then
+    exits 1, after writing the rows of every source that answered. Credentials come only from
+    the environment variables the sources name.
+    """
+    day = today()
+    when = parse_date(on, "--date") if on is not None else day
+    done = pipeline.collect(
+        get_context().root,
+        when,
+        dict(os.environ),
+        today=day,
+        unit_ids=unit_ids,
+        dry_run=dry_run,
+        quarter_id=quarter_id,
+        progress=lambda line: click.echo(line, err=True),
+    )
+    verb = "would append to" if dry_run else "appended to"
+    for row in done.rows:
+        click.echo(f"{verb} {row.path}: {row.text}")
+    for skipped in done.skipped:
+        click.echo(f"skipped {skipped.target.name}: {skipped.reason}")
+    for failed in done.failed:
+        click.echo(f"failed {failed}", err=True)
+    total = len(done.rows) + len(done.skipped) + len(done.failed)
+    summary = (
+        f"{done.quarter_id} as of {done.day.isoformat()}: {len(done.rows)} of {total} key results "
+        f"{'read' if dry_run else 'collected'}, {len(done.skipped)} skipped, "
+        f"{len(done.failed)} failed"
+    )
+    click.echo(summary, err=True)
+    if done.failed:
+        raise SystemExit(1)

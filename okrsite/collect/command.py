@@ -1,0 +1,217 @@
+"""The command source: a program from the repository, run with a timeout, that prints one number.
+
+The program runs in the repository's root with no input and a minimal environment: PATH, HOME,
+LANG and TZ as okrsite has them, every variable whose name starts with OKRSITE_, and OKRSITE_DATE,
+the check-in date (YYYY-MM-DD). Nothing else passes, so a command that needs a credential gets it
+only from a variable named OKRSITE_..., e.g. OKRSITE_PAGER_TOKEN, set for `okrsite collect`.
+
+It runs in a process group of its own: at the timeout, or once it has printed more than 1 MiB,
+the whole group is killed, and whatever it left running when it exited is killed too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import selectors
+import shlex
+import signal
+import stat
+import subprocess
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from okrsite.collect.json_source import in_repository
+from okrsite.collect.prometheus import escaped, shortened
+from okrsite.collect.readings import Reading, SourceContext, SourceError
+from okrsite.model.numbers import NumberError, csv_number, parse_number
+from okrsite.model.sources import CommandSource
+
+MAX_OUTPUT = 1024 * 1024  # bytes of standard output: one number needs a few
+STDERR_KEPT = 64 * 1024  # the tail of standard error, whose last line explains a failure
+PASSED = ("PATH", "HOME", "LANG", "TZ")
+DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"  # for #!/usr/bin/env when okrsite has no PATH
+OUTPUT_LIMIT = 80  # characters of the output quoted in a message
+STDERR_LIMIT = 200  # characters of standard error's last line quoted in a message
+ONE_NUMBER = "it must print one number"
+POLL = 0.01  # seconds between checks that the program has exited
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A program that exited: its status, its standard output and the tail of its stderr."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def command_env(context: SourceContext) -> dict[str, str]:
+    """The environment a command runs with: PATH, HOME, LANG, TZ, OKRSITE_*, OKRSITE_DATE."""
+    env = {name: context.env[name] for name in PASSED if name in context.env}
+    env.setdefault("PATH", DEFAULT_PATH)
+    env.update({name: value for name, value in context.env.items() if name.startswith("OKRSITE_")})
+    env["OKRSITE_DATE"] = context.day.isoformat()
+    return env
+
+
+def read_command(source: CommandSource, context: SourceContext) -> Reading:
+    """The number the command prints, or SourceError saying why there is none."""
+    if not source.command:
+        raise SourceError("the command is empty")
+    name = escaped(source.command[0], OUTPUT_LIMIT)
+    program = _program(context.root, source.command[0])
+    finished = _run(
+        [str(program), *source.command[1:]],
+        context.root.resolve(),
+        command_env(context),
+        source.timeout_seconds,
+        name,
+    )
+    if finished.returncode != 0:
+        raise SourceError(_failure(name, finished))
+    value = _printed_number(name, finished.stdout)
+    note = shortened(shlex.join(source.command), OUTPUT_LIMIT)
+    return Reading(value, f"command: {csv_number(value)} from {escaped(note, OUTPUT_LIMIT)}")
+
+
+def _program(root: Path, relative: str) -> Path:
+    """The executable file relative names inside the repository, or SourceError."""
+    path = in_repository(root, relative)
+    shown = escaped(relative, OUTPUT_LIMIT)
+    if path.is_dir():
+        raise SourceError(f"{shown} is a directory, not a program")
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise SourceError(f"{shown} is not a regular file")
+    if not os.access(path, os.X_OK):
+        raise SourceError(f"{shown} is not executable (chmod +x {shown}, and commit the mode)")
+    return path
+
+
+def _run(argv: list[str], cwd: Path, env: dict[str, str], timeout: float, name: str) -> Finished:
+    """Run argv until it exits, or SourceError at the timeout or past MAX_OUTPUT."""
+    deadline = time.monotonic() + timeout
+    try:
+        process = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group, to kill with all its children
+        )
+    except OSError as error:
+        hint = " (does it start with a #! line?)" if error.errno == errno.ENOEXEC else ""
+        raise SourceError(f"could not run {name}: {error.strerror}{hint}") from None
+    try:
+        stdout, stderr = _drain(process, deadline, timeout, name)
+        _wait_exited(process.pid, deadline, timeout, name)
+    finally:
+        # The leader is not yet reaped, so its process group's id cannot have been reused.
+        _kill_group(process.pid)
+        process.wait()
+        for pipe in (process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
+    return Finished(process.returncode, stdout, stderr)
+
+
+def _drain(
+    process: subprocess.Popen[bytes], deadline: float, timeout: float, name: str
+) -> tuple[bytes, bytes]:
+    """Standard output and the tail of standard error until both close (the program and any
+    child holding them have exited), or SourceError at the deadline or past MAX_OUTPUT."""
+    stdout, stderr = bytearray(), bytearray()
+    with selectors.DefaultSelector() as selector:
+        for pipe, buffer in ((process.stdout, stdout), (process.stderr, stderr)):
+            assert pipe is not None  # both are PIPE
+            selector.register(pipe, selectors.EVENT_READ, buffer)
+        while selector.get_map():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise SourceError(_too_slow(name, timeout))
+            for key, _ in selector.select(remaining):
+                pipe_file: IO[bytes] = key.fileobj  # type: ignore[assignment]
+                chunk = os.read(pipe_file.fileno(), 64 * 1024)
+                buffer = key.data
+                if not chunk:
+                    selector.unregister(pipe_file)
+                elif buffer is stdout:
+                    stdout += chunk
+                    if len(stdout) > MAX_OUTPUT:
+                        raise SourceError(
+                            f"{name} printed more than 1 MiB; it must print one number"
+                        )
+                else:
+                    stderr += chunk
+                    del stderr[:-STDERR_KEPT]
+    return bytes(stdout), bytes(stderr)
+
+
+def _wait_exited(pid: int, deadline: float, timeout: float, name: str) -> None:
+    """Wait for pid to exit, without reaping it, or SourceError at the deadline."""
+    # WNOWAIT leaves the zombie in place, so _kill_group can still name its group safely.
+    while os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+        if time.monotonic() >= deadline:
+            raise SourceError(_too_slow(name, timeout))
+        time.sleep(POLL)
+
+
+def _kill_group(pid: int) -> None:
+    """SIGKILL the process group pid leads: the program, if still running, and its children."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # all of it has exited
+        os.killpg(pid, signal.SIGKILL)
+
+
+def _too_slow(name: str, timeout: float) -> str:
+    """The message for a command still running at its timeout."""
+    return f"{name} did not finish within {timeout:g} seconds"
+
+
+def _failure(name: str, finished: Finished) -> str:
+    """Why a command that exited with a non-zero status failed: the code and stderr's last line."""
+    if finished.returncode < 0:
+        try:
+            how = f"was killed by {signal.Signals(-finished.returncode).name}"
+        except ValueError:
+            how = f"was killed by signal {-finished.returncode}"
+    else:
+        how = f"exited with code {finished.returncode}"
+    lines = [line for line in _text(finished.stderr).splitlines() if line.strip()]
+    if not lines:
+        return f"{name} {how} and printed nothing on standard error"
+    return f"{name} {how}: {_one_line(lines[-1], STDERR_LIMIT)}"
+
+
+def _printed_number(name: str, stdout: bytes) -> float:
+    """The one number a command printed, or SourceError quoting what it printed instead."""
+    text = _text(stdout).strip()
+    if not text:
+        raise SourceError(f"{name} printed nothing; {ONE_NUMBER}")
+    shown = _one_line(text, OUTPUT_LIMIT)
+    lines = [line for line in text.split("\n") if line.strip()]  # \r alone ends no line
+    if len(lines) > 1:
+        raise SourceError(
+            f"{name} printed {len(lines)} lines ('{shown}'); it must print one number"
+        )
+    try:
+        return parse_number(text)
+    except NumberError as error:
+        raise SourceError(f"{name} printed '{shown}', which {error}") from None
+
+
+def _text(output: bytes) -> str:
+    """Output as text: UTF-8, with anything else replaced rather than refused."""
+    return output.decode("utf-8", "replace")
+
+
+def _one_line(text: str, limit: int) -> str:
+    """Text on one line: whitespace runs as one space, control characters removed, cut."""
+    spaced = " ".join(text.split())
+    kept = "".join(char for char in spaced if unicodedata.category(char) not in ("Cc", "Cf"))
+    return shortened(kept, limit)

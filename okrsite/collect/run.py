@@ -1,0 +1,208 @@
+"""One collection: each KR with a source in a quarter is asked for its value as of a date, and
+each value becomes a check-in row; a source that fails writes nothing and says why."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from okrsite.collect.command import read_command
+from okrsite.collect.github import read_github
+from okrsite.collect.json_source import read_json
+from okrsite.collect.prometheus import read_prometheus
+from okrsite.collect.readings import Reading, SourceContext, SourceError
+from okrsite.edit.checkin import CheckInRequest, append_checkin, pick_quarter
+from okrsite.load.checkins import COLUMNS
+from okrsite.model.errors import OkrsiteError
+from okrsite.model.numbers import NumberError, csv_number, parse_number
+from okrsite.model.okrs import KeyResult, Quarter, Repository
+from okrsite.model.problems import one_line, quote
+from okrsite.model.sources import (
+    CommandSource,
+    GithubSource,
+    JsonSource,
+    PrometheusSource,
+    Source,
+)
+
+Reader = Callable[[Any, SourceContext], Reading]
+
+READERS: Mapping[type, tuple[str, Reader]] = {
+    GithubSource: ("github", read_github),
+    PrometheusSource: ("prometheus", read_prometheus),
+    JsonSource: ("json", read_json),
+    CommandSource: ("command", read_command),
+}
+"""Each kind of source: its name in messages and the function that reads it."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A KR to collect: where it is, and its source."""
+
+    unit_id: str
+    objective_id: str
+    key_result: KeyResult
+    source: Source
+
+    @property
+    def ref(self) -> str:
+        """OBJECTIVE/KR, as the CSV's kr column writes it."""
+        return f"{self.objective_id}/{self.key_result.id}"
+
+    @property
+    def name(self) -> str:
+        """UNIT/OBJECTIVE/KR, as messages name it."""
+        return f"{self.unit_id}/{self.ref}"
+
+    @property
+    def kind(self) -> str:
+        """The source's kind, for messages."""
+        return READERS[type(self.source)][0]
+
+
+@dataclass(frozen=True)
+class Row:
+    """A value read, as the row it becomes (or became) in okrs/QUARTER/UNIT.csv."""
+
+    target: Target
+    path: str  # root-relative CSV path
+    text: str  # the CSV record, without its line ending
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A KR left alone: it already has a check-in on the date, so collecting twice adds nothing."""
+
+    target: Target
+    reason: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A KR whose source could not give a value: nothing was written for it."""
+
+    target: Target
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.target.name} ({self.target.kind}): {self.message}"
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What one run did, KR by KR."""
+
+    quarter_id: str
+    day: date
+    rows: tuple[Row, ...]
+    skipped: tuple[Skipped, ...]
+    failed: tuple[Failed, ...]
+
+
+def targets(quarter: Quarter, unit_ids: Sequence[str] = ()) -> list[Target]:
+    """The quarter's KRs that name a source and are not dropped, in file order; only the units
+    named, when some are."""
+    chosen = set(unit_ids)
+    found = [
+        Target(plan.unit_id, objective.id, kr, kr.source)
+        for plan in sorted(quarter.plans, key=lambda p: p.unit_id)
+        if not chosen or plan.unit_id in chosen
+        for objective in plan.objectives
+        for kr in objective.key_results
+        if kr.source is not None and kr.dropped is None
+    ]
+    return found
+
+
+def _checked_in(target: Target, day: date) -> bool:
+    """Whether the KR already has a row dated day (by hand or by an earlier collection)."""
+    return any(c.date == day for c in target.key_result.checkins)
+
+
+def _row_text(target: Target, day: date, reading: Reading) -> str:
+    """The CSV record a reading becomes, in the file format's column order."""
+    cells = {
+        "date": day.isoformat(),
+        "kr": target.ref,
+        "value": csv_number(reading.value),
+        "note": reading.note,
+    }
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow([cells.get(c, "") for c in COLUMNS])
+    return buffer.getvalue()
+
+
+def read_value(target: Target, context: SourceContext) -> Reading:
+    """The KR's value from its source; any failure is a SourceError saying why in one line."""
+    reader = READERS[type(target.source)][1]
+    try:
+        reading = reader(target.source, context)
+    except SourceError:
+        raise
+    except (OSError, ValueError) as error:  # a reader's gap: still one line, never a traceback
+        raise SourceError(one_line(f"{type(error).__name__}: {error}")) from error
+    # The CSV's own number rules, so --dry-run shows only rows a real run would write.
+    cell = csv_number(reading.value)
+    try:
+        parse_number(cell)
+    except NumberError as error:
+        raise SourceError(f"value {cell} {error}") from error
+    return reading
+
+
+def collect(
+    root: Path,
+    repository: Repository,
+    day: date,
+    env: Mapping[str, str],
+    *,
+    today: date,
+    unit_ids: Sequence[str] = (),
+    dry_run: bool = False,
+    quarter_id: str | None = None,
+    progress: Callable[[str], None] = lambda _line: None,
+) -> Collection:
+    """Ask each source for its KR's value as of day and append a row per value (none with
+    dry_run). Idempotent for a date: a KR with a row of that date is skipped."""
+    quarter = pick_quarter(repository, day, quarter_id)
+    unknown = sorted(set(unit_ids) - {u.id for u in repository.org.units})
+    if unknown:
+        raise OkrsiteError(f"unknown unit {quote(unknown[0])}; give a unit id of org.yaml")
+    context = SourceContext(root=root, day=day, env=env)
+    rows: list[Row] = []
+    skipped: list[Skipped] = []
+    failed: list[Failed] = []
+    for target in targets(quarter, unit_ids):
+        if _checked_in(target, day):
+            skipped.append(Skipped(target, f"already checked in on {day.isoformat()}"))
+            continue
+        progress(f"{target.name}: asking {target.kind}")
+        try:
+            reading = read_value(target, context)
+            row = _row_text(target, day, reading)
+            path = f"okrs/{quarter.id}/{target.unit_id}.csv"
+            if not dry_run:
+                request = CheckInRequest(
+                    unit_id=target.unit_id,
+                    kr=target.ref,
+                    value=csv_number(reading.value),
+                    on=day,
+                    note=reading.note,
+                    quarter_id=quarter.id,
+                )
+                appended = append_checkin(root, request, today)
+                path, row = appended.path, appended.row
+        except SourceError as error:
+            failed.append(Failed(target, str(error)))
+            continue
+        except OkrsiteError as error:  # the value read would not make a valid row
+            failed.append(Failed(target, one_line(str(error))))
+            continue
+        rows.append(Row(target, path, row))
+    return Collection(quarter.id, day, tuple(rows), tuple(skipped), tuple(failed))

@@ -1,0 +1,55 @@
+"""`okrsite due` as GitHub Markdown, for the monthly issue: every user string escaped, and
+nobody mentioned but the owners' handles from org.yaml."""
+
+from __future__ import annotations
+
+from okrsite.model.okrs import is_github_handle, is_slug
+from okrsite.score.due import DueKeyResult, DueList, OwnerDue
+from okrsite.site.markup import gfm_text
+
+
+def _heading(owner: OwnerDue) -> str:
+    """`### @handle (Name)`, or `### Name` without a handle: the one mention in the list."""
+    name = gfm_text(owner.owner)
+    # The loader refuses any other handle (OKR017); checked again, since a mention is a ping.
+    if owner.github is not None and is_github_handle(owner.github):
+        return f"### @{owner.github} ({name})"
+    return f"### {name}"
+
+
+def checkin_command(kr: DueKeyResult) -> str:
+    """The `okrsite checkin` command line that records the KR's value (ids are slugs)."""
+    if not (is_slug(kr.unit_id) and is_slug(kr.objective_id) and is_slug(kr.key_result_id)):
+        raise ValueError(f"not an id: {kr.unit_id}/{kr.kr}")  # the loader refuses them (OKR014)
+    return f"okrsite checkin {kr.unit_id} {kr.kr} VALUE"
+
+
+def _item(kr: DueKeyResult) -> str:
+    when = f"overdue since {kr.due.isoformat()}" if kr.overdue else f"due {kr.due.isoformat()}"
+    last = (
+        f"last check-in {kr.last_checkin.isoformat()}"
+        if kr.last_checkin is not None
+        else "no check-in yet"
+    )
+    return (
+        f"- **{gfm_text(kr.title)}** ({gfm_text(kr.unit_name)}, `{kr.kr}`): {when}; {last}. "
+        f"Record it: `{checkin_command(kr)}`"
+    )
+
+
+def to_markdown(due: DueList) -> str:
+    """The list: a title line, then per owner a heading and one line per KR, or one sentence."""
+    lines = [f"## Check-ins due in {due.quarter_title}, as of {due.as_of.isoformat()}", ""]
+    if due.closed:
+        return "\n".join([*lines, f"{due.quarter_title} is closed: no check-ins are due.", ""])
+    if due.empty:
+        return "\n".join([*lines, f"No check-ins are due by {due.due_by.isoformat()}.", ""])
+    window = (due.due_by - due.as_of).days
+    lines += [
+        f"Key results whose monthly check-in is overdue, or due within {window} days "
+        f"(by {due.due_by.isoformat()}), by owner.",
+        "",
+    ]
+    for owner in due.owners:
+        lines += [_heading(owner), "", *(_item(kr) for kr in owner.key_results), ""]
+    return "\n".join(lines)

@@ -1,0 +1,170 @@
+"""`okrsite collect` as a user runs it: rows appended from sources, failures reported and
+written nowhere, a second run adding nothing, --dry-run writing nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from okrsite.cli import main
+from okrsite.load.repository import load
+from tests.conftest import MINIMAL, PAYMENTS_YAML, WriteRepo
+
+DAY = "2026-11-20"
+CSV = "okrs/2026-Q4/payments.csv"
+
+LEAD_TIME_SOURCE = """\
+        source:
+          kind: json
+          path: exports/pipeline.json
+          expression: lead_time.median_days
+"""
+CFR_SOURCE = """\
+        source:
+          kind: command
+          command: [tools/cfr.sh, "28"]
+"""
+
+
+def repo(write_repo: WriteRepo, cfr_script: str = 'echo "3.5"\n', **extra: str) -> Path:
+    """MINIMAL with lead time read from a JSON export and change failure rate from a script."""
+    yaml = PAYMENTS_YAML.replace("        target: 5\n", "        target: 5\n" + LEAD_TIME_SOURCE)
+    yaml = yaml.replace("        max: 5\n", "        max: 5\n" + CFR_SOURCE)
+    root = write_repo(
+        {
+            **MINIMAL,
+            "okrs/2026-Q4/payments.yaml": yaml,
+            "exports/pipeline.json": '{"lead_time": {"median_days": 7.25, "changes": 31}}\n',
+            "tools/cfr.sh": "#!/bin/sh\n" + cfr_script,
+            **extra,
+        }
+    )
+    (root / "tools" / "cfr.sh").chmod(0o755)
+    return root
+
+
+def collect(root: Path, *args: str) -> Result:
+    """`okrsite collect` in root, as of DAY."""
+    return CliRunner().invoke(main, ["collect", "--root", str(root), "--date", DAY, *args])
+
+
+def test_each_source_becomes_a_row_with_where_it_came_from(write_repo: WriteRepo) -> None:
+    root = repo(write_repo)
+    before = (root / CSV).read_text(encoding="utf-8")
+    result = collect(root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"appended to {CSV}: {DAY},delivery/lead-time,7.25,,"
+        "json: 7.25 from exports/pipeline.json at lead_time.median_days,",
+        f"appended to {CSV}: {DAY},delivery/change-failure-rate,3.5,,command: 3.5 from "
+        "tools/cfr.sh 28,",
+    ]
+    assert result.stderr.splitlines()[-1] == (
+        "2026-Q4 as of 2026-11-20: 2 of 2 key results collected, 0 skipped, 0 failed"
+    )
+    after = (root / CSV).read_text(encoding="utf-8")
+    assert after.startswith(before)  # appended: the history is untouched
+    loaded = load(root)
+    assert [p for p in loaded.problems if p.severity == "error"] == []
+    (quarter,) = loaded.repository.quarters
+    plan = quarter.plan("payments")
+    assert plan is not None
+    values = {kr.id: [(c.date.isoformat(), c.value) for c in kr.checkins] for kr in
+              plan.objectives[0].key_results}  # fmt: skip
+    assert values["lead-time"][-1] == (DAY, 7.25)
+    assert values["change-failure-rate"][-1] == (DAY, 3.5)
+
+
+def test_a_second_run_on_the_same_date_adds_nothing(write_repo: WriteRepo) -> None:
+    root = repo(write_repo)
+    assert collect(root).exit_code == 0
+    once = (root / CSV).read_bytes()
+    again = collect(root)
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines() == [
+        f"skipped payments/delivery/lead-time: already checked in on {DAY}",
+        f"skipped payments/delivery/change-failure-rate: already checked in on {DAY}",
+    ]
+    assert (root / CSV).read_bytes() == once
+
+
+def test_a_failing_source_writes_nothing_for_its_kr_and_the_others_go_in(
+    write_repo: WriteRepo,
+) -> None:
+    root = repo(write_repo, cfr_script='echo "about 3 percent"\n')
+    result = collect(root)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    failed = [line for line in result.stderr.splitlines() if line.startswith("failed ")]
+    assert len(failed) == 1
+    assert failed[0].startswith("failed payments/delivery/change-failure-rate (command): ")
+    assert "about 3 percent" in failed[0]
+    text = (root / CSV).read_text(encoding="utf-8")
+    assert f"{DAY},delivery/lead-time,7.25," in text
+    assert f"{DAY},delivery/change-failure-rate" not in text
+    assert result.stderr.splitlines()[-1].endswith(
+        "1 of 2 key results collected, 0 skipped, 1 failed"
+    )
+
+
+def test_dry_run_prints_the_rows_and_writes_nothing(write_repo: WriteRepo) -> None:
+    root = repo(write_repo)
+    before = (root / CSV).read_bytes()
+    result = collect(root, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        f"would append to {CSV}: {DAY},delivery/lead-time,7.25,,"
+        "json: 7.25 from exports/pipeline.json at lead_time.median_days,"
+    )
+    assert (root / CSV).read_bytes() == before
+
+
+def test_a_kr_checked_in_by_hand_on_the_date_is_left_alone(write_repo: WriteRepo) -> None:
+    root = repo(write_repo)
+    with (root / CSV).open("a", encoding="utf-8") as csv:
+        csv.write(f"{DAY},delivery/lead-time,9,0.5,typed by Sam,\n")
+    result = collect(root)
+    assert result.exit_code == 0, result.output
+    assert f"skipped payments/delivery/lead-time: already checked in on {DAY}" in result.stdout
+    assert "delivery/change-failure-rate,3.5" in result.stdout
+
+
+def test_unit_limits_the_run_and_an_unknown_unit_is_one_line(write_repo: WriteRepo) -> None:
+    root = repo(write_repo)
+    elsewhere = collect(root, "--unit", "platform")
+    assert elsewhere.exit_code == 0, elsewhere.output
+    assert elsewhere.stdout == ""
+    assert elsewhere.stderr.endswith("0 of 0 key results collected, 0 skipped, 0 failed\n")
+    unknown = collect(root, "--unit", "nope")
+    assert unknown.exit_code == 2
+    assert unknown.stderr == "okrsite: error: unknown unit 'nope'; give a unit id of org.yaml\n"
+
+
+def test_a_value_beyond_the_csv_s_limit_is_a_failure_not_a_row(write_repo: WriteRepo) -> None:
+    root = repo(write_repo, cfr_script='echo "1e300"\n')
+    before = (root / CSV).read_text(encoding="utf-8")
+    result = collect(root, "--unit", "payments")
+    assert result.exit_code == 1
+    (failed,) = [line for line in result.stderr.splitlines() if line.startswith("failed ")]
+    assert failed == (
+        "failed payments/delivery/change-failure-rate (command): tools/cfr.sh printed '1e300', "
+        "which is too large; okrsite takes numbers up to 1e+15 either way (change the unit, "
+        "e.g. to thousands)"
+    )
+    assert (
+        "delivery/change-failure-rate"
+        not in (root / CSV).read_text(encoding="utf-8")[len(before) :]
+    )
+
+
+def test_a_dropped_kr_is_not_collected(write_repo: WriteRepo) -> None:
+    root = repo(write_repo)
+    yaml_path = root / "okrs" / "2026-Q4" / "payments.yaml"
+    text = yaml_path.read_text(encoding="utf-8").replace(
+        "        max: 5\n", "        max: 5\n        dropped: the tracker was retired\n"
+    )
+    yaml_path.write_text(text, encoding="utf-8")
+    result = collect(root)
+    assert result.exit_code == 0, result.output
+    assert "change-failure-rate" not in result.output

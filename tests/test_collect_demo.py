@@ -1,0 +1,154 @@
+"""`okrsite collect --dry-run` on the demo, every kind of source answering: GitHub and Prometheus
+from servers on 127.0.0.1 in their APIs' shapes, JSON and the command from the demo's own files."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrsite.cli import main
+from okrsite.collect import github as github_reader
+from tests.conftest import PROJECT
+from tests.fake_github import TOKEN as GITHUB_TOKEN
+from tests.fake_github import Deployment, FakeGithub, Issue, Pull, Repo
+from tests.test_collect_prometheus import fake as fake_prometheus
+from tests.test_collect_prometheus import sample, success
+
+DAY = date(2026, 11, 28)  # the window: 2026-10-31 00:00 UTC up to 2026-11-28 00:00 UTC
+
+# payments-api: three successful deployments in the window (11-16's failed; 10-20's is before);
+# the incident of 11-09 20:00 came 10 hours after 11-09's deployment. Two pull requests merged:
+# 48 hours and 36 hours from first commit to merge.
+PAYMENTS_API = Repo(
+    "northwind/payments-api",
+    deployments=[
+        Deployment(6, "2026-11-20T10:00:00Z"),
+        Deployment(5, "2026-11-16T10:00:00Z", states=("failure",)),
+        Deployment(4, "2026-11-09T10:00:00Z"),
+        Deployment(3, "2026-11-02T10:00:00Z"),
+        Deployment(2, "2026-10-20T10:00:00Z"),
+    ],
+    pulls=[
+        Pull(12, "2026-11-11T12:00:00Z", "2026-11-11T12:00:00Z", ("2026-11-10T00:00:00Z",)),
+        Pull(11, "2026-11-03T00:00:00Z", "2026-11-03T00:00:00Z", ("2026-11-01T00:00:00Z",)),
+    ],
+    issues=[Issue(40, "2026-11-09T20:00:00Z", "2026-11-10T02:00:00Z", "2026-11-10T02:00:00Z")],
+)
+# payments-web: two successful deployments; its incident came 36 hours after 11-25's, too late
+# to count against it. One pull request: 96 hours.
+PAYMENTS_WEB = Repo(
+    "northwind/payments-web",
+    deployments=[
+        Deployment(9, "2026-11-25T12:00:00Z"),
+        Deployment(8, "2026-11-05T12:00:00Z"),
+    ],
+    pulls=[Pull(21, "2026-11-24T00:00:00Z", "2026-11-24T00:00:00Z", ("2026-11-20T00:00:00Z",))],
+    issues=[Issue(41, "2026-11-27T00:00:00Z", "2026-11-27T03:00:00Z", "2026-11-27T03:00:00Z")],
+)
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGithub]:
+    """The fake GitHub with the demo's two payments repositories."""
+    server = FakeGithub()
+    server.add(PAYMENTS_API, PAYMENTS_WEB)
+    server.start()
+    yield server
+    server.stop()
+
+
+def demo_copy(tmp_path: Path, github_api: str, prometheus_url: str) -> Path:
+    """The demo's okrs/, exports/ and tools/, its sources pointed at the servers on 127.0.0.1."""
+    root = tmp_path / "demo"
+    for folder in ("okrs", "exports", "tools"):
+        shutil.copytree(PROJECT / folder, root / folder)
+    payments = root / "okrs" / "2026-Q4" / "payments.yaml"
+    text = payments.read_text(encoding="utf-8").replace(
+        "          kind: github\n", f"          kind: github\n          api_url: {github_api}\n"
+    )
+    payments.write_text(text, encoding="utf-8")
+    checkout = root / "okrs" / "2026-Q4" / "checkout.yaml"
+    text = checkout.read_text(encoding="utf-8")
+    checkout.write_text(
+        text.replace("https://prometheus.northwind.example/", prometheus_url), encoding="utf-8"
+    )
+    return root
+
+
+def pages_per_week(team: str) -> float:
+    """Out-of-hours pages a week of a team in the export over the 28 days before DAY, counted
+    here apart from the demo's script."""
+    with (PROJECT / "exports" / "oncall-pages.csv").open(encoding="utf-8") as export:
+        rows = list(csv.DictReader(export))
+    start = DAY - timedelta(days=28)
+    pages = [
+        r
+        for r in rows
+        if r["team"] == team
+        and r["out_of_hours"] == "yes"
+        and start <= date.fromisoformat(r["date"]) < DAY
+    ]
+    return len(pages) / 4
+
+
+def test_collect_dry_run_on_the_demo_reads_every_kind_of_source(
+    tmp_path: Path, github: FakeGithub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(github_reader, "PACING_SECONDS", None)
+    monkeypatch.setenv("GITHUB_TOKEN", GITHUB_TOKEN)
+    monkeypatch.setenv("PROMETHEUS_TOKEN", "prom-demo-token")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795910400")  # 2026-11-29: the day after DAY
+    answer = success("vector", [sample("612.5", service="checkout")])
+    with fake_prometheus((200, answer)) as (prometheus_url, seen):
+        root = demo_copy(tmp_path, github.api_url, prometheus_url + "/")
+        before = {p: p.read_bytes() for p in sorted((root / "okrs").rglob("*.csv"))}
+        result = CliRunner().invoke(
+            main, ["collect", "--root", str(root), "--date", DAY.isoformat(), "--dry-run"]
+        )
+    assert result.exit_code == 0, result.output
+    rows = [line.split(": ", 1)[1] for line in result.stdout.splitlines()]
+    payments, infrastructure = pages_per_week("payments"), pages_per_week("infrastructure")
+    assert (payments, infrastructure) == (5.0, 8.5)
+    # One row per KR with a source, by unit: analytics, checkout, infrastructure, payments.
+    analytics, checkout, infra, lead, deploys, cfr, pages = rows
+    # The core tables' worst lag: orders 4.2, payments 5.1, sessions 3.6.
+    assert analytics == (
+        "2026-11-28,self-serve/data-freshness,5.1,,"
+        "json: 5.1 from exports/warehouse-lag.json at max(tables[?tier=='core'].lag_hours),"
+    )
+    assert checkout.startswith('2026-11-28,reliability/p95-latency,612.5,,"prometheus: 612.5 from ')
+    assert checkout.endswith(' at 2026-11-28T00:00:00Z",')
+    assert infra == (
+        "2026-11-28,resilience/pages-per-week,8.5,,command: 8.5 from tools/oncall-pages.py "
+        "exports/oncall-pages.csv --team infrastructure,"
+    )
+    # Median of 36, 48 and 96 hours: 48 hours, 2 days.
+    assert lead == (
+        "2026-11-28,delivery/lead-time,2,,github: median 2 days from first commit to merge over "
+        "3 pull requests in 28 days across 2 repositories,"
+    )
+    # 3 + 2 successful deployments in 28 days: 5 / 4 = 1.25 a week.
+    assert deploys == (
+        "2026-11-28,delivery/deploys-per-week,1.25,,github: 5 deployments to production in "
+        "28 days across 2 repositories (1.25 a week),"
+    )
+    # 11-09's deployment was followed by an incident within 24 hours: 1 of 5, 20 %.
+    assert cfr == (
+        "2026-11-28,delivery/change-failure-rate,20,,github: 1 of 5 deployments to production "
+        "across 2 repositories followed by an incident within 24 hours (20 %),"
+    )
+    assert pages == (
+        "2026-11-28,oncall/pages-per-week,5,,command: 5 from tools/oncall-pages.py "
+        "exports/oncall-pages.csv --team payments,"
+    )
+    # Prometheus was asked at 00:00 UTC on the check-in date, with the bearer token.
+    (request,) = seen
+    assert request.params["time"] == ["1795824000"]
+    assert request.headers["Authorization"] == "Bearer prom-demo-token"
+    assert {p: p.read_bytes() for p in sorted((root / "okrs").rglob("*.csv"))} == before
