@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
+from okrsite.collect.http import MAX_BODY
 from okrsite.collect.json_source import read_json
-from okrsite.collect.prometheus import MAX_BODY
 from okrsite.collect.readings import Reading, SourceContext, SourceError
 from okrsite.model.sources import JsonSource
 

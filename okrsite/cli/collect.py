@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
 from okrsite import pipeline
 from okrsite.cli.common import common_options, get_context
 from okrsite.model.clock import parse_date, today
+
+
+def _quiet(_line: str) -> None:
+    """No progress lines."""
 
 
 @click.command(
@@ -60,7 +65,9 @@ def collect(
         unit_ids=unit_ids,
         dry_run=dry_run,
         quarter_id=quarter_id,
-        progress=lambda line: click.echo(line, err=True),
+        # Which source is being asked, on a terminal only: in CI, standard error carries only
+        # the failures and the summary, which the Collect workflow puts in its pull request.
+        progress=(lambda line: click.echo(line, err=True)) if sys.stderr.isatty() else _quiet,
     )
     verb = "would append to" if dry_run else "appended to"
     for row in done.rows:

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from okrsite.collect.json_source import in_repository
-from okrsite.collect.prometheus import escaped, shortened
+from okrsite.collect.http import escaped, shortened
+from okrsite.collect.paths import in_repository
 from okrsite.collect.readings import Reading, SourceContext, SourceError
 from okrsite.model.numbers import NumberError, csv_number, parse_number
 from okrsite.model.sources import CommandSource

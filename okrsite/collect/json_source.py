@@ -1,8 +1,5 @@
 """The JSON source: a JSON document, a file in the repository or an http(s) URL, and the JMESPath
 expression that picks one number out of it.
-
-It also holds in_repository, the check that a path from a unit's YAML names a file inside the
-repository, which the command source shares.
 """
 
 from __future__ import annotations
@@ -11,40 +8,19 @@ import json
 import math
 import os
 import stat
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import jmespath
 import jmespath.exceptions
 
-from okrsite.collect.prometheus import MAX_BODY, HttpAnswer, escaped, http_get, shortened
+from okrsite.collect.http import MAX_BODY, HttpAnswer, escaped, http_get, shortened
+from okrsite.collect.paths import in_repository
 from okrsite.collect.readings import Reading, SourceContext, SourceError
 from okrsite.model.numbers import NumberError, check_magnitude, csv_number
 from okrsite.model.sources import JsonSource
 
 EXPRESSION_LIMIT = 80  # characters of an expression or a value quoted in a message
-
-
-def in_repository(root: Path, relative: str) -> Path:
-    """The resolved path of a file or folder relative to root, or SourceError if it is absolute,
-    missing, or leaves the repository through .. or a symbolic link."""
-    shown = escaped(relative, EXPRESSION_LIMIT)
-    if not relative or PurePosixPath(relative).is_absolute() or Path(relative).is_absolute():
-        raise SourceError(f"'{shown}' must be a path relative to the repository's root")
-    top = root.resolve()
-    if not Path(os.path.normpath(top / relative)).is_relative_to(top):
-        raise SourceError(f"{shown} is outside the repository")
-    try:
-        resolved = (top / relative).resolve(strict=True)
-    except FileNotFoundError:
-        raise SourceError(f"{shown} does not exist in the repository") from None
-    except (OSError, RuntimeError) as error:  # a symbolic link loop
-        raise SourceError(f"could not follow {shown}: {escaped(str(error))}") from None
-    except ValueError:  # a NUL byte
-        raise SourceError(f"'{shown}' is not a valid path") from None
-    if not resolved.is_relative_to(top):
-        raise SourceError(f"{shown} is a symbolic link to outside the repository")
-    return resolved
 
 
 def read_json(source: JsonSource, context: SourceContext) -> Reading:
