@@ -172,10 +172,12 @@ def collect(
     # Imported here: the sources' HTTP and GitHub clients are loaded only by a collection.
     from okrsite.collect.run import collect as collect_values
 
-    repository = load_valid(root)
+    loaded = load(root)
+    if problems := errors(loaded.problems):
+        raise DataError(list(problems))
     return collect_values(
         root,
-        repository,
+        loaded,
         day,
         env,
         today=today,

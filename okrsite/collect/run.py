@@ -18,9 +18,10 @@ from okrsite.collect.prometheus import read_prometheus
 from okrsite.collect.readings import Reading, SourceContext, SourceError
 from okrsite.edit.checkin import CheckInRequest, append_checkin, pick_quarter
 from okrsite.load.checkins import COLUMNS
+from okrsite.load.repository import Loaded
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.numbers import NumberError, csv_number, parse_number
-from okrsite.model.okrs import KeyResult, Quarter, Repository
+from okrsite.model.okrs import KeyResult, Quarter
 from okrsite.model.problems import one_line, quote
 from okrsite.model.sources import (
     CommandSource,
@@ -158,7 +159,7 @@ def read_value(target: Target, context: SourceContext) -> Reading:
 
 def collect(
     root: Path,
-    repository: Repository,
+    loaded: Loaded,
     day: date,
     env: Mapping[str, str],
     *,
@@ -169,7 +170,12 @@ def collect(
     progress: Callable[[str], None] = lambda _line: None,
 ) -> Collection:
     """Ask each source for its KR's value as of day and append a row per value (none with
-    dry_run). Idempotent for a date: a KR with a row of that date is skipped."""
+    dry_run). Idempotent for a date: a KR with a row of that date is skipped.
+
+    loaded: the repository read once, with no error; every row is checked against it and
+    against its CSV as it stands on disk, so a large organisation is not read once per row.
+    """
+    repository = loaded.repository
     quarter = pick_quarter(repository, day, quarter_id)
     unknown = sorted(set(unit_ids) - {u.id for u in repository.org.units})
     if unknown:
@@ -196,7 +202,7 @@ def collect(
                     note=reading.note,
                     quarter_id=quarter.id,
                 )
-                appended = append_checkin(root, request, today)
+                appended = append_checkin(root, request, today, loaded)
                 path, row = appended.path, appended.row
         except SourceError as error:
             failed.append(Failed(target, str(error)))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from okrsite.edit.files import append
 from okrsite.load.checkins import COLUMNS, read_checkins
-from okrsite.load.repository import load
+from okrsite.load.repository import Loaded, load
 from okrsite.load.text import MAX_BYTES
 from okrsite.model.errors import DataError, OkrsiteError
 from okrsite.model.layout import ORG_FILE
@@ -84,9 +84,8 @@ def pick_quarter(repository: Repository, on: date, quarter_id: str | None) -> Qu
     return quarter
 
 
-def _validate(root: Path, request: CheckInRequest) -> Quarter:
+def _validate(loaded: Loaded, request: CheckInRequest) -> Quarter:
     """The quarter the row belongs to, once the unit, KR and dates are known good."""
-    loaded = load(root)
     repository = loaded.repository
     # A broken or missing org.yaml explains an unknown unit better than the list of units.
     if org_errors := [p for p in errors(loaded.problems) if p.location.path == ORG_FILE]:
@@ -129,10 +128,15 @@ def _csv_row(cells: list[str], newline: str) -> str:
     return buffer.getvalue()
 
 
-def append_checkin(root: Path, request: CheckInRequest, today: date) -> Appended:
+def append_checkin(
+    root: Path, request: CheckInRequest, today: date, loaded: Loaded | None = None
+) -> Appended:
     """Append one row to okrs/QUARTER/UNIT.csv, creating it with a header if needed.
 
     today: the run's today (SOURCE_DATE_EPOCH or the clock); a row dated after it is refused.
+    loaded: the repository as already read, for a caller appending many rows (`okrsite
+    collect`): what it vouches for (units, KRs, quarters) no row changes, and the CSV itself is
+    read again from disk for every row.
     """
     # The loader's own parsers: a row this writes is a row `okrsite check` reads back.
     try:
@@ -148,7 +152,7 @@ def append_checkin(root: Path, request: CheckInRequest, today: date) -> Appended
             f"--date {request.on.isoformat()} is after today, {today.isoformat()}: a check-in "
             f"records a value already measured; date it {today.isoformat()} or earlier"
         )
-    quarter = _validate(root, request)
+    quarter = _validate(loaded if loaded is not None else load(root), request)
     relative = f"okrs/{quarter.id}/{request.unit_id}.csv"
     path = root / relative
     cells = {
