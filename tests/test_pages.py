@@ -508,3 +508,13 @@ def test_a_note_in_the_check_in_table_keeps_its_row_whole(write_repo: WriteRepo)
         "done&#46;</span> | — |"
     )
     assert row.count(" | ") == 4  # five cells, none split by the note
+
+
+def test_the_owners_page_links_an_owner_s_github_handle(write_repo: WriteRepo) -> None:
+    org = MINIMAL["okrs/org.yaml"] + "owners:\n  Sam Lee: {github: sam-lee}\n"
+    pages = pages_of(write_repo({**MINIMAL, "okrs/org.yaml": org}), "2026-Q4")
+    section = pages["owners.md"].split("## Sam Lee\n\n")[1]
+    assert section.startswith("On GitHub: [@sam&#45;lee](https://github.com/sam-lee)\n\n| ")
+    # Without a mapping, the owner's section starts with the table.
+    plain = pages_of(write_repo(MINIMAL), "2026-Q4")["owners.md"]
+    assert "On GitHub" not in plain

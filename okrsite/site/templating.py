@@ -137,6 +137,13 @@ def _source_label(source: Source | None) -> Markup:
     return Markup(f" · collected from {kind}{detail}")
 
 
+def _github_link(handle: str) -> Markup:
+    """An owner's GitHub handle from org.yaml (already checked as a login) linked to the profile."""
+    # A login is letters, digits and single hyphens (OKR017), so it is safe in a URL; the text
+    # is escaped all the same, its '@' and '-' included.
+    return Markup(f"[@{md_text(handle)}](https://github.com/{html_text(handle)})")
+
+
 def _badge(tone: str, text: str) -> Markup:
     """A coloured badge that still says its text: colour alone would fail colour-blind readers."""
     return Markup(f'<span class="okrsite-badge okrsite-{tone}">{html_text(text)}</span>')
@@ -288,6 +295,7 @@ def environment() -> jinja2.Environment:
         yaml_title=_yaml_title,
         note_cell=_note_cell,
         source_label=_source_label,
+        github_link=_github_link,
         baseline=_baseline,
         target=_target,
         latest_value=_latest_value,
