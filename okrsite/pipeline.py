@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from okrsite.check.rules import check_loaded
 from okrsite.load.git_revision import materialise
-from okrsite.load.repository import Loaded, load, load_valid
+from okrsite.load.repository import Loaded, load, load_checked, load_valid
 from okrsite.model import clock
 from okrsite.model.errors import DataError, OkrsiteError
 from okrsite.model.layout import OKRS
@@ -172,12 +172,9 @@ def collect(
     # Imported here: the sources' HTTP and GitHub clients are loaded only by a collection.
     from okrsite.collect.run import collect as collect_values
 
-    loaded = load(root)
-    if problems := errors(loaded.problems):
-        raise DataError(list(problems))
     return collect_values(
         root,
-        loaded,
+        load_checked(root),
         day,
         env,
         today=today,

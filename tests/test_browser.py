@@ -335,9 +335,7 @@ def test_a_phone_reads_the_team_page_at_full_size(site_url: str) -> None:
             assert charts and all(c["drawn"] >= c["natural"] > PHONE["width"] for c in charts)
             holders = overflow(page, "p.okrsite-chart")
             assert all(h["scroll"] > h["client"] and h["tabindex"] == 0 for h in holders)
-            label = page.locator(".md-header__topic").first
             shoot(page, "unit-phone")
-            assert label.is_visible()
         finally:
             browser.close()
 

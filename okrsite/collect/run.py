@@ -3,8 +3,6 @@ each value becomes a check-in row; a source that fails writes nothing and says w
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,30 +14,24 @@ from okrsite.collect.github import read_github
 from okrsite.collect.json_source import read_json
 from okrsite.collect.prometheus import read_prometheus
 from okrsite.collect.readings import Reading, SourceContext, SourceError
-from okrsite.edit.checkin import CheckInRequest, append_checkin, pick_quarter
+from okrsite.edit.checkin import CheckInRequest, append_checkin, csv_row, pick_quarter
 from okrsite.load.checkins import COLUMNS
 from okrsite.load.repository import Loaded
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.numbers import NumberError, csv_number, parse_number
 from okrsite.model.okrs import KeyResult, Quarter
 from okrsite.model.problems import one_line, quote
-from okrsite.model.sources import (
-    CommandSource,
-    GithubSource,
-    JsonSource,
-    PrometheusSource,
-    Source,
-)
+from okrsite.model.sources import Source, SourceKind
 
 Reader = Callable[[Any, SourceContext], Reading]
 
-READERS: Mapping[type, tuple[str, Reader]] = {
-    GithubSource: ("github", read_github),
-    PrometheusSource: ("prometheus", read_prometheus),
-    JsonSource: ("json", read_json),
-    CommandSource: ("command", read_command),
+READERS: Mapping[SourceKind, Reader] = {
+    "github": read_github,
+    "prometheus": read_prometheus,
+    "json": read_json,
+    "command": read_command,
 }
-"""Each kind of source: its name in messages and the function that reads it."""
+"""The function that reads each kind of source."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +56,7 @@ class Target:
     @property
     def kind(self) -> str:
         """The source's kind, for messages."""
-        return READERS[type(self.source)][0]
+        return self.source.kind
 
 
 @dataclass(frozen=True)
@@ -110,7 +102,7 @@ def targets(quarter: Quarter, unit_ids: Sequence[str] = ()) -> list[Target]:
     """The quarter's KRs that name a source and are not dropped, in file order; only the units
     named, when some are."""
     chosen = set(unit_ids)
-    found = [
+    return [
         Target(plan.unit_id, objective.id, kr, kr.source)
         for plan in sorted(quarter.plans, key=lambda p: p.unit_id)
         if not chosen or plan.unit_id in chosen
@@ -118,7 +110,6 @@ def targets(quarter: Quarter, unit_ids: Sequence[str] = ()) -> list[Target]:
         for kr in objective.key_results
         if kr.source is not None and kr.dropped is None
     ]
-    return found
 
 
 def _checked_in(target: Target, day: date) -> bool:
@@ -127,21 +118,19 @@ def _checked_in(target: Target, day: date) -> bool:
 
 
 def _row_text(target: Target, day: date, reading: Reading) -> str:
-    """The CSV record a reading becomes, in the file format's column order."""
+    """The CSV record a reading would become, in the file format's column order (--dry-run)."""
     cells = {
         "date": day.isoformat(),
         "kr": target.ref,
         "value": csv_number(reading.value),
         "note": reading.note,
     }
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow([cells.get(c, "") for c in COLUMNS])
-    return buffer.getvalue()
+    return csv_row([cells.get(c, "") for c in COLUMNS], newline="")
 
 
 def read_value(target: Target, context: SourceContext) -> Reading:
     """The KR's value from its source; any failure is a SourceError saying why in one line."""
-    reader = READERS[type(target.source)][1]
+    reader = READERS[target.source.kind]
     try:
         reading = reader(target.source, context)
     except SourceError:
@@ -191,9 +180,10 @@ def collect(
         progress(f"{target.name}: asking {target.kind}")
         try:
             reading = read_value(target, context)
-            row = _row_text(target, day, reading)
-            path = f"okrs/{quarter.id}/{target.unit_id}.csv"
-            if not dry_run:
+            if dry_run:
+                path = f"okrs/{quarter.id}/{target.unit_id}.csv"
+                row = _row_text(target, day, reading)
+            else:
                 request = CheckInRequest(
                     unit_id=target.unit_id,
                     kr=target.ref,

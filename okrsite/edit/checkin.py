@@ -121,7 +121,7 @@ def _existing_layout(data: bytes, path: str) -> tuple[list[str], str]:
     return columns, newline
 
 
-def _csv_row(cells: list[str], newline: str) -> str:
+def csv_row(cells: list[str], newline: str) -> str:
     """One CSV record, quoted where a cell holds a comma, quote or line break."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator=newline).writerow(cells)
@@ -178,7 +178,7 @@ def append_checkin(
                 f"{relative} has no {', '.join(missing)} column; add it to the header first"
             )
     header = ",".join(columns) + newline if created else ""
-    row = _csv_row([cells.get(name, "") for name in columns], newline)
+    row = csv_row([cells.get(name, "") for name in columns], newline)
     added = prefix + (header + row).encode("utf-8")
     after = _refuse_unless_it_loads(
         b"" if created else data, added, relative, quarter, request.unit_id

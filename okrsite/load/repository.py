@@ -91,13 +91,18 @@ def _listing(root: Path, folder: str, problems: list[Problem]) -> list[Entry]:
     return entries
 
 
-def load_valid(root: Path) -> Repository:
-    """The repository, or DataError with every problem if anything could not be read."""
+def load_checked(root: Path) -> Loaded:
+    """The repository read with its problems, or DataError with every error if it has one."""
     loaded = load(root)
     errors = [p for p in loaded.problems if p.severity == "error"]
     if errors:
         raise DataError(errors)
-    return loaded.repository
+    return loaded
+
+
+def load_valid(root: Path) -> Repository:
+    """The repository, or DataError with every problem if anything could not be read."""
+    return load_checked(root).repository
 
 
 def _load_org(root: Path, problems: list[Problem], files: list[str]) -> OrgFile:

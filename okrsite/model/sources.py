@@ -7,7 +7,7 @@ variable that holds them (token_env), and `okrsite collect` reads it from its en
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 from okrsite.model.problems import Location
 
@@ -38,6 +38,7 @@ class GithubSource:
     """A DORA measure over the window_days whole days (UTC) before the check-in date, from
     GitHub's REST API, pooled over one or more repositories."""
 
+    kind: ClassVar[SourceKind] = "github"
     measure: GithubMeasure
     repositories: tuple[str, ...]  # OWNER/NAME, at least one
     window_days: int = DEFAULT_WINDOW_DAYS
@@ -56,6 +57,7 @@ class PrometheusSource:
     """An instant PromQL query against a Prometheus server's HTTP API, evaluated at 00:00 UTC on
     the check-in date; it must give exactly one number."""
 
+    kind: ClassVar[SourceKind] = "prometheus"
     url: str  # the server's base address, e.g. https://prometheus.example.com/
     query: str
     token_env: str | None = None  # a bearer token, if the server wants one
@@ -67,6 +69,7 @@ class JsonSource:
     """A JSON document, a file in the repository or a URL, and the JMESPath expression that
     picks the number out of it."""
 
+    kind: ClassVar[SourceKind] = "json"
     expression: str
     path: str | None = None  # relative to the repository's root; exactly one of path and url
     url: str | None = None
@@ -78,6 +81,7 @@ class JsonSource:
 class CommandSource:
     """A program from the repository, run with a timeout, that prints one number."""
 
+    kind: ClassVar[SourceKind] = "command"
     command: tuple[str, ...]  # argv; argv[0] a path relative to the repository's root
     timeout_seconds: float = DEFAULT_COMMAND_TIMEOUT
     location: Location = Location("")

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from okrsite.model.numbers import shown, shown_score
 from okrsite.model.okrs import Bands, Retro
 from okrsite.model.scores import Band, KeyResultResult, ObjectiveResult
-from okrsite.model.sources import CommandSource, GithubSource, JsonSource, PrometheusSource, Source
+from okrsite.model.sources import GithubSource, Source
 from okrsite.score.quarter import GAP_HIGH, GAP_LOW, band_of, clamp
 from okrsite.site.markup import html_text, md_text, note_html
 
@@ -123,16 +123,20 @@ def _note_cell(text: str) -> Markup:
     return Markup(f'<span class="okrsite-note">{flat.replace("|", "&#124;")}</span>')
 
 
+SOURCE_NAMES = {
+    "github": "GitHub",
+    "prometheus": "Prometheus",
+    "json": "a JSON document",
+    "command": "a command",
+}
+"""Each kind of source as a page names it."""
+
+
 def _source_label(source: Source | None) -> Markup:
     """Where `okrsite collect` reads a KR's value, after its measurement; nothing without one."""
     if source is None:
         return Markup("")
-    kind = {
-        GithubSource: "GitHub",
-        PrometheusSource: "Prometheus",
-        JsonSource: "a JSON document",
-        CommandSource: "a command",
-    }[type(source)]
+    kind = SOURCE_NAMES[source.kind]
     detail = f" ({source.measure.replace('-', ' ')})" if isinstance(source, GithubSource) else ""
     return Markup(f" · collected from {kind}{detail}")
 
