@@ -336,6 +336,7 @@ def test_a_phone_reads_the_team_page_at_full_size(site_url: str) -> None:
             holders = overflow(page, "p.okrsite-chart")
             assert all(h["scroll"] > h["client"] and h["tabindex"] == 0 for h in holders)
             shoot(page, "unit-phone")
+            assert page.locator(".md-header__topic").first.is_visible()
         finally:
             browser.close()
 
