@@ -1,4 +1,5 @@
-"""How `okrsite build` scales: cold and warm builds against MkDocs alone, site size and memory.
+"""How `okrsite build` scales: cold and warm builds against MkDocs alone, each engine's time side
+by side, site size and memory.
 
 Usage: .venv/bin/python -m benchmarks.build [--teams 200] [--quarters 8] [--growth 50,100]
                                               [--no-demo] [--keep DIR]
@@ -9,6 +10,9 @@ with --quarters quarters; see benchmarks/synthetic.py) it measures, side by side
 - cold: `okrsite build` with an empty cache, as a subprocess, wall-clock seconds;
 - MkDocs: `mkdocs build` of the very docs folders that build generated, one subprocess per
   quarter, with the repository's mkdocs.yml (INHERIT) plus the nav and names okrsite sets;
+- Zensical: `zensical build` of the same docs folders, in the project okrsite's zensical engine
+  writes, timed quarter by quarter beside MkDocs' (Zensical/MkDocs is their ratio);
+- cold Zensical: `okrsite build --engine zensical` with an empty cache of its own;
 - warm: `okrsite build` again after one new check-in in the current quarter, cache present;
 - size: megabytes of the published site per quarter (latest/ and the root files included);
 - memory: the peak resident memory of the build and its worker processes together, sampled
@@ -43,9 +47,18 @@ from pathlib import Path
 from benchmarks.synthetic import make_organisation
 from okrsite.check.rules import check_loaded
 from okrsite.load.repository import load
-from okrsite.model.layout import CONFIG_FILE
+from okrsite.model.layout import CONFIG_FILE, THEME_DIR
 from okrsite.score.history import score_all
-from okrsite.site.engine import content_files, nav, write_docs
+from okrsite.site.config_file import read_config
+from okrsite.site.engine import content_files, nav, page_settings, write_docs
+from okrsite.site.engines.zensical import (
+    DOCS,
+    PROJECT_CONFIG,
+    THEME,
+    project_config,
+    write_theme,
+)
+from okrsite.site.markup import html_text
 from okrsite.site.write import plan_quarters
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -67,7 +80,9 @@ class Figures:
     quarters: int
     key_results: int
     cold: float
+    cold_zensical: float  # `okrsite build --engine zensical`, its own empty cache
     mkdocs: float
+    zensical: float  # Zensical alone, on the same docs folders as MkDocs
     warm: float
     megabytes: float  # the whole site
     memory: float  # MiB, peak of the process tree's summed Pss
@@ -151,9 +166,13 @@ def _pss_kib(tree: set[int]) -> int:
     return pss
 
 
-def okrsite_build(root: Path) -> tuple[float, tuple[float, float]]:
-    """Seconds and peak MiB (Pss, RSS) of `okrsite build` of root into root/site, cache in root."""
+def okrsite_build(
+    root: Path, engine: str = "mkdocs", cache: str = ".okrsite-cache"
+) -> tuple[float, tuple[float, float]]:
+    """Seconds and peak MiB (Pss, RSS) of `okrsite build` of root into root/site with engine,
+    cache in root/cache."""
     command = [str(BIN / "okrsite"), "--root", str(root), "build", "--as-of", AS_OF.isoformat()]
+    command += ["--engine", engine, "--cache", cache, "--out", f"site-{engine}"]
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "1"}  # plain progress lines
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -166,11 +185,14 @@ def okrsite_build(root: Path) -> tuple[float, tuple[float, float]]:
     return seconds, peak
 
 
-def mkdocs_alone(root: Path, scratch: Path) -> float:
-    """Seconds MkDocs takes to build the pages okrsite generated, quarter by quarter.
+def engines_alone(root: Path, scratch: Path) -> tuple[float, float]:
+    """Seconds MkDocs and Zensical each take to build the pages okrsite generated, quarter by
+    quarter, side by side: for each quarter one `mkdocs build` and one `zensical build`
+    subprocess, each timed alone.
 
-    The pages come from the cache the cold build filled (charts and all, byte for byte the same);
-    each quarter is one `mkdocs build` subprocess, timed alone.
+    The pages come from the cache the cold build filled (charts and all, byte for byte the same).
+    MkDocs gets the repository's mkdocs.yml (INHERIT) plus the nav and names okrsite sets;
+    Zensical the project okrsite's zensical engine writes from the same settings.
     """
     loaded = load(root)
     results = score_all(loaded.repository, AS_OF, AS_OF)
@@ -185,39 +207,64 @@ def mkdocs_alone(root: Path, scratch: Path) -> float:
         today=AS_OF,
         cache=root / ".okrsite-cache",
     )
-    current = loaded.repository.current_quarter(AS_OF)
+    current = loaded.repository.current_quarter(AS_OF) or plans[-1].quarter
     content = content_files(root)
-    seconds = 0.0
+    config = read_config(root) or {}
+    org = loaded.repository.org
+    mkdocs = zensical = 0.0
     for plan in plans:
         docs = scratch / f"docs-{plan.quarter.id}"
         write_docs(docs, plan, content)
-        config = root / f".bench-{plan.quarter.id}.yml"  # beside mkdocs.yml: same relative paths
-        settings = {
-            "INHERIT": CONFIG_FILE,
-            "site_name": loaded.repository.org.name,
-            "docs_dir": str(docs),
-            "site_dir": str(scratch / f"mkdocs-{plan.quarter.id}"),
-            "nav": nav(plan, loaded.repository.org, content),
-            "extra": {
-                "okrsite": {
-                    "quarter": plan.quarter.title,
-                    "archive": plan.quarter.closed and not plan.current,
-                    "current": current.title if current else plan.quarter.title,
-                }
-            },
-        }
+        settings = root / f".bench-{plan.quarter.id}.yml"  # beside mkdocs.yml: same relative paths
         # JSON is YAML; it writes the nav's escaped section titles (Markup) as the strings they are.
-        config.write_text(json.dumps(settings, indent=1), encoding="utf-8")
-        started = time.perf_counter()
-        subprocess.run(
-            [str(BIN / "mkdocs"), "build", "--quiet", "--config-file", str(config)],
-            check=True,
-            env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+        settings.write_text(
+            json.dumps(
+                {
+                    "INHERIT": CONFIG_FILE,
+                    "site_name": org.name,
+                    "docs_dir": str(docs),
+                    "site_dir": str(scratch / f"mkdocs-{plan.quarter.id}"),
+                    "nav": nav(plan, org, content),
+                    "extra": {"okrsite": page_settings(config, plan, current)},
+                },
+                indent=1,
+            ),
+            encoding="utf-8",
         )
-        seconds += time.perf_counter() - started
-        config.unlink()
+        project = scratch / f"zensical-{plan.quarter.id}"
+        write_docs(project / DOCS, plan, content)
+        write_theme(root / THEME_DIR, project / THEME)
+        written = project_config(
+            config,
+            site_name=html_text(org.name),
+            nav=nav(plan, org, content),
+            site_url=None,
+            okrsite=page_settings(config, plan, current),
+            sanitised=None,
+        )
+        (project / PROJECT_CONFIG).write_text(json.dumps(written, indent=1), encoding="utf-8")
+        mkdocs += timed([str(BIN / "mkdocs"), "build", "--quiet", "--config-file", str(settings)])
+        zensical += timed(
+            [str(BIN / "python"), "-m", "zensical", "build", "--clean", "-f",
+             str(project / PROJECT_CONFIG)]
+        )  # fmt: skip
+        settings.unlink()
         shutil.rmtree(docs)
-    return seconds
+        shutil.rmtree(project)
+    return mkdocs, zensical
+
+
+def timed(command: Sequence[str]) -> float:
+    """Seconds a command takes, its output discarded; it must succeed."""
+    started = time.perf_counter()
+    subprocess.run(
+        command,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+    )
+    return time.perf_counter() - started
 
 
 def add_checkin(root: Path) -> None:
@@ -239,9 +286,11 @@ def measure(label: str, root: Path, scratch: Path) -> Figures:
     """Cold, MkDocs alone, warm, size and memory of root's site."""
     print(f"{label}: cold build …", file=sys.stderr, flush=True)
     cold, (memory, rss) = okrsite_build(root)
-    print(f"{label}: MkDocs alone …", file=sys.stderr, flush=True)
-    mkdocs = mkdocs_alone(root, scratch)
-    size = megabytes(root / "site")
+    print(f"{label}: cold build with Zensical …", file=sys.stderr, flush=True)
+    cold_zensical, _ = okrsite_build(root, "zensical", ".okrsite-cache-zensical")
+    print(f"{label}: MkDocs and Zensical alone …", file=sys.stderr, flush=True)
+    mkdocs, zensical = engines_alone(root, scratch)
+    size = megabytes(root / "site-mkdocs")
     add_checkin(root)
     print(f"{label}: warm build …", file=sys.stderr, flush=True)
     warm, _ = okrsite_build(root)
@@ -255,14 +304,17 @@ def measure(label: str, root: Path, scratch: Path) -> Figures:
         quarters=len(repository.quarters),
         key_results=krs,
         cold=cold,
+        cold_zensical=cold_zensical,
         mkdocs=mkdocs,
+        zensical=zensical,
         warm=warm,
         megabytes=size,
         memory=memory,
         rss=rss,
     )
     print(
-        f"{label}: cold {cold:.1f} s, MkDocs {mkdocs:.1f} s, warm {warm:.1f} s, "
+        f"{label}: cold {cold:.1f} s ({cold_zensical:.1f} s with Zensical), MkDocs "
+        f"{mkdocs:.1f} s, Zensical {zensical:.1f} s, warm {warm:.1f} s, "
         f"{size:.1f} MB, {memory:.0f} MiB (RSS summed {rss:.0f} MiB)",
         file=sys.stderr,
         flush=True,
@@ -305,6 +357,9 @@ def report(figures: Sequence[Figures]) -> str:
         "cold s",
         "MkDocs s",
         "cold/MkDocs",
+        "Zensical s",
+        "Zensical/MkDocs",
+        "cold Zensical s",
         "warm s",
         "warm/cold",
         "MB/quarter",
@@ -320,6 +375,9 @@ def report(figures: Sequence[Figures]) -> str:
                 f"{f.cold:.1f}",
                 f"{f.mkdocs:.1f}",
                 f"{f.cold / f.mkdocs:.2f}",
+                f"{f.zensical:.1f}",
+                f"{f.zensical / f.mkdocs:.2f}",
+                f"{f.cold_zensical:.1f}",
                 f"{f.warm:.1f}",
                 f"{f.warm / f.cold:.3f}",
                 f"{f.per_quarter:.1f}",

@@ -65,6 +65,7 @@ def build_site(
     cache: Path | None = None,
     tick: Tick | None = None,
     site_url: str | None = None,
+    engine: str | None = None,
 ) -> Tally:
     """Load, score and check the repository at root, then write its versioned site to out.
 
@@ -72,6 +73,7 @@ def build_site(
     cache: the folder keeping drawn charts and built quarters between builds; None for none.
     tick: told (done, total) as the build goes, for a progress bar. site_url: the address the
     site is published at (`--site-url`), over mkdocs.yml's site_url; None for mkdocs.yml's.
+    engine: mkdocs or zensical (`--engine`); None for mkdocs.yml's, else MkDocs.
     """
     today = today if today is not None else clock.today()
     loaded = load(root)  # read once: the scores, the checks and the pages share it
@@ -94,6 +96,7 @@ def build_site(
         cache=cache,
         tick=tick,
         site_url=site_url,
+        engine=engine,
     )
 
 

@@ -6,6 +6,7 @@ import fcntl
 import os
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -111,23 +112,62 @@ def require_chromium() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def demo_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo built once for DEMO_SITE_URL as of DEMO_AS_OF and served under its path on
-    127.0.0.1, for every browser test: the first xdist worker to need it builds it, under a
-    lock, into the folder the run's workers share; the others serve the same files."""
+def shared_demo(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
+    """The demo's site built with engine for DEMO_SITE_URL as of DEMO_AS_OF, once per run: the
+    first xdist worker to need it builds it, under a lock, into the folder the run's workers
+    share; the others read the same files."""
     from okrsite.pipeline import build_site
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # this run's folder, above each worker's own
+    out = shared / f"demo-site-{engine}"
+    with (shared / f"demo-site-{engine}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "versions.json").is_file():
+            build_site(
+                PROJECT,
+                out,
+                as_of=DEMO_AS_OF,
+                today=DEMO_AS_OF,
+                site_url=DEMO_SITE_URL,
+                engine=engine,
+            )
+    return out
+
+
+@contextmanager
+def served_demo(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[str]:
+    """The shared demo built with engine, served under DEMO_SITE_URL's path on 127.0.0.1."""
     from okrsite.site.site_url import url_path
     from scripts.browser import served
 
     require_chromium()
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # this run's folder, above each worker's own
-    out = shared / "demo-site"
-    with (shared / "demo-site.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (out / "versions.json").is_file():
-            build_site(PROJECT, out, as_of=DEMO_AS_OF, today=DEMO_AS_OF, site_url=DEMO_SITE_URL)
-    with served(out, url_path(DEMO_SITE_URL)) as url:
+    with served(shared_demo(tmp_path_factory, engine), url_path(DEMO_SITE_URL)) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def demo_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], str]]:
+    """The served demo's address by engine, each built and served once, when first asked for."""
+    with ExitStack() as stack:
+        urls: dict[str, str] = {}
+
+        def url(engine: str) -> str:
+            if engine not in urls:
+                urls[engine] = stack.enter_context(served_demo(tmp_path_factory, engine))
+            return urls[engine]
+
+        yield url
+
+
+@pytest.fixture(scope="session")
+def demo_site_url(demo_sites: Callable[[str], str]) -> str:
+    """The demo built by MkDocs, the default engine, and served (see served_demo)."""
+    return demo_sites("mkdocs")
+
+
+@pytest.fixture(params=["mkdocs", "zensical"])
+def engine_site_url(request: pytest.FixtureRequest, demo_sites: Callable[[str], str]) -> str:
+    """The demo built by each engine in turn, and served: for the tests both engines must pass."""
+    return demo_sites(request.param)

@@ -44,9 +44,10 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def demo_url(demo_site_url: str) -> str:
-    """The demo built for SITE_URL as of AS_OF, served under its path (conftest.demo_site_url)."""
-    return demo_site_url
+def demo_url(engine_site_url: str) -> str:
+    """The demo built for SITE_URL as of AS_OF by each engine in turn, served under its path
+    (conftest.engine_site_url)."""
+    return engine_site_url
 
 
 @dataclass

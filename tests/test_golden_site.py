@@ -13,6 +13,7 @@ accepted with `make golden` (scripts/regenerate_golden.py, which uses the functi
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from okrsite.load.repository import load
 from okrsite.model.errors import DataError
 from okrsite.model.problems import errors
 from okrsite.score.history import score_all
+from okrsite.site.engines import Engine
 from okrsite.site.write import plan_quarters
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -38,7 +40,9 @@ ACCEPT = "run `make golden` to accept the change"
 UNITS = ("eng", "platform", "payments", "search")  # the fixture's org.yaml
 
 
-def generate(root: Path = FIXTURE, today: date = TODAY) -> dict[str, str]:
+def generate(
+    root: Path = FIXTURE, today: date = TODAY, engine: Engine = "mkdocs"
+) -> dict[str, str]:
     """The site of the repository at root as {path under tests/golden/site/: text}, sorted.
 
     Loads, scores once and checks as the build does, then makes every quarter's pages with
@@ -50,7 +54,10 @@ def generate(root: Path = FIXTURE, today: date = TODAY) -> dict[str, str]:
     results = score_all(loaded.repository, None, today)
     problems = check_loaded(loaded, root, results, today)
     files: dict[str, str] = {}
-    for plan in plan_quarters(root, loaded.repository, results, problems, workers=1, today=today):
+    plans = plan_quarters(
+        root, loaded.repository, results, problems, workers=1, today=today, engine=engine
+    )
+    for plan in plans:
         quarter = plan.quarter.id
         charts = sorted(path for path in plan.pages if path.startswith(CHARTS))
         for path, text in plan.pages.items():
@@ -170,3 +177,15 @@ def test_the_golden_tree_covers_every_page_kind() -> None:
     assert "2026-Q3/review.md" in tree and "2026-Q4/review.md" not in tree
     assert "OKR207" in tree["2026-Q4/checks.md"]  # the stale KR
     assert "<b>" not in "".join(t for p, t in tree.items() if p.endswith(".md"))
+
+
+def test_zensical_gets_the_same_pages_but_for_its_links_to_other_quarters() -> None:
+    """The golden pages hold for both engines: only the archive page's links to the other
+    quarters' sites differ, written as each engine reads a link leaving the docs folder."""
+    mkdocs, zensical = generate(), generate(engine="zensical")
+    assert sorted(mkdocs) == sorted(zensical)
+    differing = sorted(path for path in mkdocs if mkdocs[path] != zensical[path])
+    assert differing and all(path.endswith("/archive.md") for path in differing)
+    for path in differing:
+        mended = re.sub(r"\]\(\.\./\.\./([0-9]{4}-Q[1-4])/\)", r"](../\1/)", mkdocs[path])
+        assert zensical[path] == mended

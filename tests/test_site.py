@@ -28,6 +28,7 @@ from okrsite.model.errors import OkrsiteError
 from okrsite.pipeline import build_site
 from okrsite.score.history import score_all
 from okrsite.site import write as site_module
+from okrsite.site.engines import ENGINES
 from okrsite.site.serve import fingerprint, start_server, watch
 from okrsite.site.write import plan_quarters
 from tests.conftest import MINIMAL, WriteRepo
@@ -45,11 +46,12 @@ def copy_sources(target: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo organisation built once for the whole session."""
-    root = copy_sources(tmp_path_factory.mktemp("demo"))
-    build_site(root, root / "site", today=TODAY)
+@pytest.fixture(scope="session", params=ENGINES)
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo organisation built once for the whole session by each engine in turn: every
+    test of the built demo holds for both."""
+    root = copy_sources(tmp_path_factory.mktemp(f"demo-{request.param}"))
+    build_site(root, root / "site", today=TODAY, engine=request.param)
     return root
 
 
@@ -187,13 +189,18 @@ def test_the_site_publishes_the_json_schemas(demo: Path) -> None:
 
 
 def primary_nav_units(page: Path) -> list[str]:
-    """The unit ids the sidebar's navigation links to, in its order, once each."""
+    """The unit ids the sidebar's navigation links to, in its order, once each (however the
+    engine spells a link: `../payments/`, `units/payments/` or `../../units/payments/`)."""
     text = page.read_text(encoding="utf-8")
     start = text.index('<nav class="md-nav md-nav--primary"')
     nav = text[start : text.index('<div class="md-sidebar md-sidebar--secondary"', start)]
-    here = page.parent.name  # the page's own entry links to "./"
-    found = re.findall(r'href="(?:(?:\.\./|units/)([a-z0-9-]+)/|(\./))"', nav)
-    return list(dict.fromkeys(unit or here for unit, itself in found))
+    quarter = next(p for p in page.parents if re.fullmatch(r"[0-9]{4}-Q[1-4]", p.name))
+    found = []
+    for href in re.findall(r'href="([^"#]*)"', nav):
+        target = Path(os.path.normpath(page.parent / href)).relative_to(quarter).parts
+        if len(target) >= 2 and target[0] == "units":
+            found.append(target[1])
+    return list(dict.fromkeys(found))
 
 
 def test_the_navigation_is_the_org_chart_with_only_the_readers_branch_open(demo: Path) -> None:
@@ -272,10 +279,11 @@ def test_closed_quarters_carry_the_archive_banner(demo: Path) -> None:
                 assert "/../latest/" in text
 
 
-def test_two_builds_are_byte_identical(write_repo: WriteRepo, tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_two_builds_are_byte_identical(write_repo: WriteRepo, tmp_path: Path, engine: str) -> None:
     root = small_repo(write_repo)
-    build_site(root, tmp_path / "one", today=TODAY)
-    build_site(root, tmp_path / "two", today=TODAY)
+    build_site(root, tmp_path / "one", today=TODAY, engine=engine)
+    build_site(root, tmp_path / "two", today=TODAY, engine=engine)
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
 
 
@@ -372,15 +380,16 @@ def test_when_workers_die_the_quarters_are_built_here(
     ]
 
 
-def test_a_failed_build_leaves_the_previous_site(write_repo: WriteRepo) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_failed_build_leaves_the_previous_site(write_repo: WriteRepo, engine: str) -> None:
     root = small_repo(write_repo)
     out = root / "site"
-    build_site(root, out, today=TODAY)
+    build_site(root, out, today=TODAY, engine=engine)
     before = tree(out)
-    # A template error: MkDocs fails while building, after the staging folder was made.
+    # A template error: the engine fails while building, after the staging folder was made.
     (root / "theme/main.html").write_text("{% extends 'base.html' %}{% block x %}", "utf-8")
-    with pytest.raises(OkrsiteError, match=r"^theme/: template error building 2026-Q3"):
-        build_site(root, out, today=TODAY)
+    with pytest.raises(OkrsiteError, match=r"^theme/: template error building 2026-Q3: \S"):
+        build_site(root, out, today=TODAY, engine=engine)
     assert tree(out) == before
     assert sorted(p.name for p in root.iterdir() if p.name.startswith("site")) == ["site"]
 
@@ -455,10 +464,11 @@ def hostile_repo(write_repo: WriteRepo) -> Path:
     )
 
 
-def test_hostile_text_runs_nowhere(write_repo: WriteRepo, tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_hostile_text_runs_nowhere(write_repo: WriteRepo, tmp_path: Path, engine: str) -> None:
     root = hostile_repo(write_repo)
     site = tmp_path / "site"
-    build_site(root, site, today=TODAY)
+    build_site(root, site, today=TODAY, engine=engine)
     problems: list[str] = []
     for path in html_files(site):
         page = parse(path)
@@ -502,7 +512,12 @@ def test_hostile_text_runs_nowhere(write_repo: WriteRepo, tmp_path: Path) -> Non
     section = Text()
     section.feed(nav[: nav.index('<div class="md-sidebar md-sidebar--secondary"')])
     assert HOSTILE[0] in section.texts
-    for index in sorted(site.rglob("search_index.json")):
+    # Each tooltip and label naming the org or a unit reads as typed: escaped once, not twice.
+    named = [v for _, name, v in parse(site / "2026-Q4/units/payments/index.html").attributes
+             if name in {"title", "aria-label"} and v is not None and "alert" in v]  # fmt: skip
+    assert named and set(named) == {" ".join(HOSTILE)}
+    # Each engine's search index: MkDocs' search/search_index.json, Zensical's search.json.
+    for index in sorted([*site.rglob("search_index.json"), *site.rglob("search.json")]):
         text = index.read_text(encoding="utf-8")
         json.loads(text)
         assert "<script>" not in text
@@ -577,7 +592,9 @@ def test_build_command_reports_progress_on_stderr(write_repo: WriteRepo) -> None
     progress = [line for line in lines if line.startswith("progress: ")]
     assert progress[-1] == "progress: 12 of 12 unit pages made and built (100 %)"
     # A first build draws every chart and keeps it in the repository's cache for the next.
-    assert lines[-2].startswith("built 2 quarters; charts: 15 drawn, 0 from the cache in ")
+    assert lines[-2].startswith(
+        "built 2 quarters with MkDocs; charts: 15 drawn, 0 from the cache in "
+    )
     assert lines[-2].endswith(f" s into {root / 'public'}")
     # Served from the folder it was built into, not serve's default site/.
     assert lines[-1] == (

@@ -12,6 +12,8 @@ from okrsite.cli.common import F, common_options, get_context, out_option
 from okrsite.cli.progress import display
 from okrsite.model.clock import parse_date, today
 from okrsite.pipeline import build_site
+from okrsite.site.engines import ENGINES, NAMES
+from okrsite.site.engines import OPTION as ENGINE_OPTION
 from okrsite.site.site_url import EXAMPLE, OPTION, check_site_url, url_path
 from okrsite.site.write import Tally, recover_site
 
@@ -55,6 +57,19 @@ def site_url_option(command: F) -> F:
     )(command)
 
 
+def engine_option(command: F) -> F:
+    """--engine mkdocs|zensical: what builds each quarter, over mkdocs.yml's setting."""
+    return click.option(
+        ENGINE_OPTION,
+        "engine",
+        type=click.Choice(ENGINES),
+        default=None,
+        help="What builds each quarter's pages: mkdocs (MkDocs with Material, the default) or "
+        "zensical (Zensical, Material's successor; Material reaches end of life on 2027-05-05). "
+        "Default: extra.okrsite.engine in mkdocs.yml, else mkdocs.",
+    )(command)
+
+
 def checked_site_url(value: str | None) -> str | None:
     """--site-url checked before any work is done: a bad one is a one-line error."""
     return None if value is None else check_site_url(value, OPTION)
@@ -70,12 +85,19 @@ def checked_site_url(value: str | None) -> str | None:
     help="Score the current quarter as of this date (default: today, clamped into it).",
 )
 @site_url_option
+@engine_option
 @cache_options
 @common_options
 def build(
-    out: Path, as_of_text: str | None, site_url: str | None, cache: Path, no_cache: bool
+    out: Path,
+    as_of_text: str | None,
+    site_url: str | None,
+    engine: str | None,
+    cache: Path,
+    no_cache: bool,
 ) -> None:
-    """Build the site: each quarter with MkDocs, versions.json, latest/ and index.html."""
+    """Build the site: each quarter with MkDocs (or Zensical), versions.json, latest/ and
+    index.html."""
     as_of = parse_date(as_of_text, "--as-of") if as_of_text is not None else None
     site_url = checked_site_url(site_url)
     root = get_context().root
@@ -92,13 +114,14 @@ def build(
             cache=None if no_cache else root / cache,
             tick=shown.tick,
             site_url=site_url,
+            engine=engine,
         )
     seconds = time.monotonic() - started
     report(f"{summary(tally)} in {seconds:.1f} s into {root / out}")
     # The version selector reads versions.json over HTTP, so a file:// view would lack it.
     # serve puts the site under site_url's path, where its 404 pages' links lead.
     report(
-        f"view it with `{serve_command(root, out, site_url)}` and open "
+        f"view it with `{serve_command(root, out, site_url, engine)}` and open "
         f"http://127.0.0.1:8000{url_path(tally.site_url)}"
     )
 
@@ -107,6 +130,8 @@ def summary(tally: Tally) -> str:
     """What a build did, in one line: quarters built and reused, charts drawn and cached."""
     quarters = len(tally.built) + len(tally.reused)
     line = f"built {quarters} quarter{'s' if quarters != 1 else ''}"
+    if tally.built:
+        line += f" with {NAMES[tally.engine]}"
     if tally.reused:
         line += f" ({len(tally.reused)} unchanged, reused from the cache)"
     if tally.charts_drawn or tally.charts_cached:
@@ -114,9 +139,11 @@ def summary(tally: Tally) -> str:
     return line
 
 
-def serve_command(root: Path, out: Path, site_url: str | None = None) -> str:
-    """The serve command for this build, with its --root, --out and --site-url where given:
-    serve builds again into its own folder, so without them it would show another site."""
+def serve_command(
+    root: Path, out: Path, site_url: str | None = None, engine: str | None = None
+) -> str:
+    """The serve command for this build, with its --root, --out, --site-url and --engine where
+    given: serve builds again into its own folder, so without them it would show another site."""
     words = ["okrsite", "serve"]
     if root.resolve() != Path.cwd().resolve():
         words += ["--root", str(root)]
@@ -124,4 +151,6 @@ def serve_command(root: Path, out: Path, site_url: str | None = None) -> str:
         words += ["--out", str(out)]
     if site_url is not None:
         words += [OPTION, site_url]
+    if engine is not None:
+        words += [ENGINE_OPTION, engine]
     return shlex.join(words)

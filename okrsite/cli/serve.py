@@ -12,6 +12,7 @@ from okrsite.cli.build import (
     DEFAULT_OUT,
     cache_options,
     checked_site_url,
+    engine_option,
     report,
     site_url_option,
     summary,
@@ -34,9 +35,12 @@ from okrsite.site.write import Tally, recover_site
 )
 @out_option(DEFAULT_OUT, "the site")
 @site_url_option
+@engine_option
 @cache_options
 @common_options
-def serve(port: int, out: Path, site_url: str | None, cache: Path, no_cache: bool) -> None:
+def serve(
+    port: int, out: Path, site_url: str | None, engine: str | None, cache: Path, no_cache: bool
+) -> None:
     """Build and serve the site on localhost; rebuild when okrs/, content/, theme/ change.
 
     Open pages reload after each rebuild; a failed one shows its error over the last good site.
@@ -51,7 +55,15 @@ def serve(port: int, out: Path, site_url: str | None, cache: Path, no_cache: boo
 
     def build() -> Tally:
         """Build the site and say what the build did."""
-        tally = build_site(root, out, today=today(), progress=report, cache=kept, site_url=site_url)
+        tally = build_site(
+            root,
+            out,
+            today=today(),
+            progress=report,
+            cache=kept,
+            site_url=site_url,
+            engine=engine,
+        )
         report(summary(tally))
         return tally
 

@@ -23,6 +23,7 @@ LIBRARIES = (
     "pymdown-extensions",
     "pyyaml",
     "vl-convert-python",
+    "zensical",
 )
 """The distributions whose version changes what a build writes."""
 

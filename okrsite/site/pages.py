@@ -78,7 +78,9 @@ class QuarterSite:
     problems: tuple[Problem, ...] = ()  # the check's findings for this quarter
     intro: str = ""  # content/index.md: Markdown the site's owner wrote, shown on the overview
     codes_page: str = ""  # content/'s page documenting the check codes (CODES_PAGE), if it has it
-    directory_urls: bool = True  # mkdocs.yml's use_directory_urls: where a page's HTML lands
+    # The link from a page at the docs folder's root to the folder of every quarter's site, as
+    # the engine reads a link leaving the docs folder (engines' site_root).
+    site_root: str = "../../"
     later: tuple[tuple[str, str], ...] = ()  # (id, title) of each later quarter, oldest first
 
 
@@ -91,7 +93,7 @@ class Links:
 
     def __init__(self, site: QuarterSite, result: QuarterResult) -> None:
         self._org = site.org
-        self._directory_urls = site.directory_urls
+        self._site_root = site.site_root
         self._titles = {
             f"{o.unit_id}/{o.objective.id}": o.objective.title
             for u in result.units
@@ -125,9 +127,7 @@ class Links:
 
     def quarter(self, quarter_id: str, title: str) -> Markup:
         """A link from the archive page to another quarter's site, a sibling of this one."""
-        # MkDocs leaves links outside docs_dir as written, relative to the page's HTML.
-        up = "../../" if self._directory_urls else "../"
-        return Markup(f"[{md_text(title)}]({up}{quarter_id}/)")
+        return Markup(f"[{md_text(title)}]({self._site_root}{quarter_id}/)")
 
 
 @dataclass(frozen=True)

@@ -51,12 +51,14 @@ def quarter_key(
     current: Quarter,
     archive: bool,
     site_url: str | None,
+    engine: str = "mkdocs",
 ) -> str:
     """The digest of everything a quarter's built site depends on.
 
     Every field of site is in it (its results by their digests), so a field added to
     QuarterSite is keyed without anyone remembering to; then the rest build_quarter reads,
-    the quarter's site_url included: `--site-url` changes it without changing mkdocs.yml.
+    the quarter's site_url and engine included: `--site-url` and `--engine` change them
+    without changing mkdocs.yml.
     """
     parts = [FORMAT, site_fingerprint]
     for field in fields(site):
@@ -65,7 +67,7 @@ def quarter_key(
             value = [(r.quarter.id, digests[r.quarter.id]) for r in value]
         parts.append(f"{field.name}={value!r}")
     parts += [f"as_of={as_of.isoformat()}", f"current={current.id!r}", f"archive={archive}"]
-    parts.append(f"site_url={site_url!r}")
+    parts += [f"site_url={site_url!r}", f"engine={engine}"]
     return _sha256("\0".join(parts))
 
 

@@ -8,13 +8,15 @@ handler or a `javascript:` link written there never reaches a reader.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import nh3
 from mkdocs.plugins import BasePlugin
 
 from okrsite.model.errors import OkrsiteError
+from okrsite.model.layout import CONTENT_DIR
+from okrsite.site.config_file import okrsite_settings
 
 ContentTrust = Literal["trusted", "sanitised"]
 CONTENT_TRUST: tuple[ContentTrust, ...] = ("trusted", "sanitised")
@@ -32,17 +34,28 @@ _ATTRIBUTES: dict[str, set[str]] = {
 _ATTRIBUTES["input"] = {"type", "checked", "disabled"}
 
 
-def content_trust(extra: Any) -> ContentTrust:
+def content_trust(config: Mapping[str, Any] | None) -> ContentTrust:
     """mkdocs.yml's `extra.okrsite.content`: trusted (the default) or sanitised."""
-    # MkDocs hands `extra` over as a mapping of its own (a UserDict), not a dict.
-    settings = extra.get("okrsite") if isinstance(extra, Mapping) else None
-    value = settings.get("content", "trusted") if isinstance(settings, Mapping) else "trusted"
+    value = okrsite_settings(config).get("content", "trusted")
     if value not in CONTENT_TRUST:
         raise OkrsiteError(
             f"mkdocs.yml: extra.okrsite.content is {value!r}; write trusted (content/ may hold "
             "any HTML) or sanitised (pages from content/ are cleaned of scripts and raw HTML)"
         )
     return "sanitised" if value == "sanitised" else "trusted"
+
+
+def sanitised_pages(content: Sequence[str], intro: str) -> frozenset[str]:
+    """The pages to clean, given content/'s files: its Markdown pages and the overview (intro),
+    which embeds content/index.md. Any file in content/ that a browser could run is refused."""
+    for relative in content:
+        if not relative.lower().endswith(SANITISED_FILES):
+            raise OkrsiteError(
+                f"{CONTENT_DIR}/{relative}: with `content: sanitised` in mkdocs.yml, content/ "
+                f"holds only Markdown pages and pictures ({', '.join(SANITISED_FILES)}); "
+                "remove the file or move it out of content/"
+            )
+    return frozenset(r for r in content if r.endswith(".md")) | {intro}
 
 
 def sanitised(html: str) -> str:

@@ -11,12 +11,10 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException
-
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONFIG_FILE
 from okrsite.model.problems import quote
+from okrsite.site.config_file import read_config
 
 OPTION = "--site-url"
 EXAMPLE = "https://example.github.io/okrs/"
@@ -82,18 +80,8 @@ def configured_site_url(root: Path) -> str | None:
     Read as MkDocs reads the file (INHERIT, !ENV and all) but before MkDocs checks it, so a bad
     value gets okrsite's message, and a `--site-url` given instead is never refused for it.
     """
-    path = root / CONFIG_FILE
-    if not path.is_file():
-        return None  # loading the configuration reports it
-    config = MkDocsConfig(config_file_path=str(path))
-    try:
-        with path.open("rb") as stream:
-            config.load_file(stream)
-    except MkDocsException as error:
-        raise OkrsiteError(f"{CONFIG_FILE}: {error}") from error
-    except (OSError, ValueError) as error:
-        raise OkrsiteError(f"{CONFIG_FILE}: cannot load: {error}") from error
-    value = config.get("site_url")
+    config = read_config(root)
+    value = config.get("site_url") if config is not None else None
     if value is None or value == "":
         return None
     return check_site_url(value, FROM_FILE)

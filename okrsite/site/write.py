@@ -43,7 +43,10 @@ from okrsite.model.okrs import Quarter, Repository
 from okrsite.model.problems import Problem, about
 from okrsite.model.scores import QuarterResult
 from okrsite.site.chart_cache import ChartCache
-from okrsite.site.engine import INTRO_PAGE, Progress, QuarterPlan, build_quarter, directory_urls
+from okrsite.site.engine import INTRO_PAGE, Progress, QuarterPlan
+from okrsite.site.engines import DEFAULT_ENGINE, NAMES, Engine, resolve_engine
+from okrsite.site.engines import mkdocs as mkdocs_engine
+from okrsite.site.engines import zensical as zensical_engine
 from okrsite.site.fingerprint import site_fingerprint
 from okrsite.site.markup import html_text
 from okrsite.site.not_found import write_root_not_found
@@ -59,6 +62,10 @@ Tick = Callable[[int, int], None]
 """Told (done, total) as a build makes and builds unit pages: what a progress bar shows."""
 STAGED = "site"
 """The new site inside a build's temporary folder, beside the build's scratch folders."""
+BUILDERS = {"mkdocs": mkdocs_engine.build_quarter, "zensical": zensical_engine.build_quarter}
+"""Each engine's build_quarter: one quarter's docs folder into its site, the same arguments."""
+SITE_ROOTS = {"mkdocs": mkdocs_engine.site_root, "zensical": zensical_engine.site_root}
+"""Each engine's site_root: how a page links out of its quarter to another quarter's site."""
 
 
 def _ignore(_message: str) -> None:
@@ -71,14 +78,16 @@ def quarter_sites(
     results: Sequence[QuarterResult],
     problems: Sequence[Problem],
     scratch: Path | None = None,
+    engine: Engine = DEFAULT_ENGINE,
 ) -> tuple[QuarterSite, ...]:
     """What each quarter's pages are made from: the quarter and those before it in full, later
-    quarters by name only (see pages.archive_page), the check's findings for it, the intro."""
+    quarters by name only (see pages.archive_page), the check's findings for it, the intro, and
+    how engine reads a link to another quarter."""
     intro_path = root / CONTENT_DIR / INTRO_PAGE
     intro = intro_path.read_text(encoding="utf-8") if intro_path.is_file() else ""
     # The checks page links each code to its section where the site carries the check codes.
     codes = CODES_PAGE if (root / CONTENT_DIR / CODES_PAGE).is_file() else ""
-    urls_are_folders = directory_urls(root, scratch)
+    site_root = SITE_ROOTS[engine](root, scratch)
     ordered = tuple(results)
     return tuple(
         QuarterSite(
@@ -88,7 +97,7 @@ def quarter_sites(
             problems=about(problems, result.quarter.id),
             intro=intro,
             codes_page=codes,
-            directory_urls=urls_are_folders,
+            site_root=site_root,
             later=tuple((r.quarter.id, r.quarter.title) for r in ordered[index + 1 :]),
         )
         for index, result in enumerate(ordered)
@@ -106,6 +115,7 @@ def plan_quarters(
     *,
     today: date,
     cache: Path | None = None,
+    engine: Engine = DEFAULT_ENGINE,
 ) -> tuple[QuarterPlan, ...]:
     """Every quarter's pages, computed before anything is written.
 
@@ -113,9 +123,10 @@ def plan_quarters(
     one per quarter), 1 to build in this process only. scratch: where to make temporary
     folders (default: the system's temporary folder). today: the run's today, which picks the
     current quarter (contract section 4), the one latest/ and index.html lead to. cache: the
-    folder keeping drawn charts between builds (default: none; every chart is drawn).
+    folder keeping drawn charts between builds (default: none; every chart is drawn). engine:
+    the engine the pages are for (they link to other quarters as it reads links).
     """
-    sites = quarter_sites(root, repository, results, problems, scratch)
+    sites = quarter_sites(root, repository, results, problems, scratch, engine)
     current = repository.current_quarter(today)
     return tuple(_plans(sites, current, progress, workers, cache, Tally()))
 
@@ -134,6 +145,7 @@ class Tally:
     total: int = 0
     tick: Tick | None = None
     site_url: str | None = None
+    engine: Engine = "mkdocs"
 
     def advance(self, steps: int) -> None:
         """Count steps done and tell the progress display."""
@@ -342,13 +354,15 @@ def write_site(
     cache: Path | None = None,
     tick: Tick | None = None,
     site_url: str | None = None,
+    engine: str | None = None,
 ) -> Tally:
     """Build every quarter into a temporary sibling of out, then swap it in.
 
     today: the run's today, which picks the current quarter (see plan_quarters). cache: the
     folder keeping drawn charts and built quarters between builds (None: build everything).
     tick: told (done, total) as unit pages are made and built, for a progress bar. site_url:
-    where the site is published (`--site-url`), over mkdocs.yml's own.
+    where the site is published (`--site-url`), over mkdocs.yml's own. engine: mkdocs or
+    zensical (`--engine`), over mkdocs.yml's `extra.okrsite.engine`.
 
     Holds out's lock throughout, waiting for another build of out to finish first. Any
     OSError (a folder that cannot be written, a full disk) is an OkrsiteError naming out.
@@ -356,7 +370,11 @@ def write_site(
     if not results:
         raise OkrsiteError("okrs/ has no quarter folder (such as okrs/2026-Q4/) to publish")
     out = _absolute(out)
-    tally = Tally(tick=tick, site_url=resolve_site_url(root, site_url))
+    tally = Tally(
+        tick=tick,
+        site_url=resolve_site_url(root, site_url),
+        engine=resolve_engine(root, engine),
+    )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         _check_replaceable(out)  # before any leftover beside it is touched
@@ -365,7 +383,7 @@ def write_site(
             _check_replaceable(out)  # again: another build may have changed it meanwhile
             work = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-", dir=out.parent))
             try:
-                sites = quarter_sites(root, repository, results, problems, work)
+                sites = quarter_sites(root, repository, results, problems, work, tally.engine)
                 _build(root, work, sites, repository, today, progress, workers, cache, tally)
                 _swap(work / STAGED, out)
             finally:
@@ -417,6 +435,7 @@ def _build(
                 current=current,
                 archive=quarter.closed and quarter.id != current.id,
                 site_url=quarter_url(tally.site_url, quarter.id),
+                engine=tally.engine,
             )
             if kept.has(quarter.id, keys[quarter.id]):
                 target = staging / quarter.id
@@ -465,13 +484,14 @@ def _build_quarters(
     keys: Mapping[str, str],
     kept: QuarterCache,
 ) -> None:
-    """Plan and build each wanted quarter into staging with MkDocs, and keep it in the cache."""
-    # Each unit page counts twice: once made (with its charts), once built by MkDocs.
+    """Plan and build each wanted quarter into staging with the build's engine, and keep it in
+    the cache."""
+    # Each unit page counts twice: once made (with its charts), once built by the engine.
     tally.total += 2 * sum(len(site.results[-1].units) for site in wanted)
     tally.advance(0)
     for number, plan in enumerate(_plans(wanted, current, progress, workers, cache, tally), 1):
-        progress(f"rendering {plan.quarter.id} ({number}/{len(wanted)}) with MkDocs")
-        build_quarter(
+        progress(f"rendering {plan.quarter.id} ({number}/{len(wanted)}) with {NAMES[tally.engine]}")
+        BUILDERS[tally.engine](
             root,
             staging / plan.quarter.id,
             plan,

@@ -1,0 +1,310 @@
+"""One quarter's site built by Zensical, Material's successor: the same docs folder and theme/ as
+MkDocs gets, in a project folder of its own with a configuration written from mkdocs.yml, built
+by `zensical build` in a child process whose diagnostics become okrsite's warnings.
+
+Zensical runs no MkDocs plugins and reads its configuration from a file beside the docs folder
+(docs/zensical.md has the evidence behind each choice here):
+- the config is mkdocs.yml with okrsite's settings applied, written as JSON (which YAML reads);
+- theme/ is copied without the Material-only files (MATERIAL_ONLY);
+- `content: sanitised` is a Markdown extension (zensical_markdown.py) instead of a plugin;
+- progress moves by a quarter's unit pages once it is built, as Zensical reports no page.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from okrsite.model.errors import OkrsiteError
+from okrsite.model.layout import CONFIG_FILE, THEME_DIR
+from okrsite.model.okrs import Quarter, Repository
+from okrsite.site.config_file import read_config
+from okrsite.site.engine import (
+    INTRO_PAGE,
+    Progress,
+    QuarterPlan,
+    content_files,
+    nav,
+    page_settings,
+    write_docs,
+)
+from okrsite.site.markup import html_text
+from okrsite.site.not_found import write_plain_not_found
+from okrsite.site.sanitise import content_trust, sanitised_pages
+
+PROJECT_CONFIG = "zensical.yml"
+DOCS, SITE, THEME = "docs", "site", "theme"
+MATERIAL_ONLY = frozenset({"partials/search.html"})
+"""theme/ files made for Material alone: Material 9's search form (overridden there for its
+dialog's name) would put a second, unstyled search box in Zensical's header, whose own search
+is a button opening a dialog it names itself."""
+
+PATCHES: tuple[tuple[str, str, str], ...] = (
+    # site_name is escaped once by okrsite (Zensical's templates do not autoescape, and print it
+    # raw elsewhere): through `| e` again, the logo's tooltip would read "R&amp;D".
+    ("partials/header.html", "{{ config.site_name | e }}", "{{ config.site_name }}"),
+    ("partials/nav.html", "{{ config.site_name | e }}", "{{ config.site_name }}"),
+    # Without a site_url Zensical still writes a canonical link, from the server's root (/about/
+    # for 2026-Q4/about/), naming a page that is not there; MkDocs writes none.
+    ("base.html", "{% if page.canonical_url %}", "{% if page.canonical_url and config.site_url %}"),
+)
+"""Zensical's own templates, copied into the theme layer with one change each: (file, text,
+replacement). A file the site overrides itself, or whose text this Zensical lacks, is left."""
+_SANITISE_EXTENSION = "okrsite.site.engines.zensical_markdown"
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_WARNING = re.compile(r"^(?:warning|error):\s*(?P<text>.+)$", re.IGNORECASE)
+_WHERE = re.compile(r"(?P<file>[^\s│|:]+\.md):(?P<line>\d+)(?::\d+)?")
+_TEMPLATE_ERROR = re.compile(r"RuntimeError: (?P<text>.+)$")
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def site_root(root: Path, scratch: Path | None = None) -> str:
+    """The link from a page at the docs folder's root to the folder of every quarter's site.
+
+    Zensical reads every relative link from the Markdown file, a link leaving the docs folder
+    too (MkDocs leaves that one as written), so it is the same for any use_directory_urls.
+    """
+    return "../"
+
+
+def build_quarter(
+    root: Path,
+    site_dir: Path,
+    plan: QuarterPlan,
+    repository: Repository,
+    progress: Progress,
+    scratch: Path | None = None,
+    *,
+    current: Quarter,
+    built_page: Callable[[], None] = lambda: None,
+    site_url: str | None = None,
+) -> None:
+    """Write the quarter's pages and content/ into a Zensical project and build it into site_dir.
+
+    The same arguments as the MkDocs engine's build_quarter, meaning the same things.
+    """
+    config = read_config(root)
+    if config is None:
+        raise OkrsiteError(f"{CONFIG_FILE}: not found in {root}; the site needs one")
+    content = content_files(root)
+    with tempfile.TemporaryDirectory(prefix="okrsite-zensical-", dir=scratch) as folder:
+        project = Path(folder)
+        write_docs(project / DOCS, plan, content)
+        custom_dir = _custom_dir(root, config)
+        write_theme(custom_dir, project / THEME)
+        settings = project_config(
+            config,
+            site_name=html_text(repository.org.name),
+            nav=nav(plan, repository.org, content),
+            site_url=site_url,
+            okrsite=page_settings(config, plan, current),
+            sanitised=(
+                sanitised_pages([relative for relative, _ in content], INTRO_PAGE)
+                if content_trust(config) == "sanitised"
+                else None
+            ),
+        )
+        (project / PROJECT_CONFIG).write_text(
+            json.dumps(settings, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+        messages = run_zensical(project, plan.quarter.id)
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(project / SITE, site_dir)
+    for _ in range(sum(1 for page in plan.pages if page.startswith("units/"))):
+        built_page()
+    if site_url is None:
+        write_plain_not_found(site_dir, repository.org.name)
+    for message in messages:
+        progress(f"warning: {plan.quarter.id}: {message}")
+
+
+def project_config(
+    config: Mapping[str, Any],
+    *,
+    site_name: str,
+    nav: Sequence[Any],
+    site_url: str | None,
+    okrsite: Mapping[str, Any],
+    sanitised: frozenset[str] | None,
+) -> dict[str, Any]:
+    """mkdocs.yml's settings with okrsite's applied, for a project folder holding docs/, theme/
+    and site/: what MkDocs gets from okrsite, plus what Zensical needs to look and read the same."""
+    theme = dict(config.get("theme") or {})
+    theme["custom_dir"] = THEME
+    # Zensical's own look ("modern") has other fonts, icons and colours, and its active nav link
+    # fails WCAG contrast; "classic" is Material's, which theme/main.html styles.
+    theme.setdefault("variant", "classic")
+    extra = dict(config.get("extra") or {})
+    extra["okrsite"] = dict(okrsite)
+    return {
+        **config,
+        "docs_dir": DOCS,
+        "site_dir": SITE,
+        "site_name": site_name,  # escaped once: Zensical prints it as it is
+        "nav": nav,
+        # Checked already; "" rather than None, which would mean "none given".
+        "site_url": site_url or "",
+        "theme": theme,
+        "extra": extra,
+        "markdown_extensions": markdown_extensions(config.get("markdown_extensions"), sanitised),
+    }
+
+
+def markdown_extensions(value: Any, sanitised: frozenset[str] | None) -> list[Any]:
+    """mkdocs.yml's Markdown extensions as a list, with what Zensical needs to render as MkDocs.
+
+    Zensical adds SuperFences to every site, whose code blocks Pygments then colours in tones
+    that fail WCAG contrast; without a highlight setting of the site's own, code stays plain as
+    with MkDocs. The sanitising extension goes last, to clean what every other one wrote.
+    """
+    if value is None:
+        entries: list[Any] = []
+    elif isinstance(value, Mapping):
+        entries = [{name: conf} for name, conf in value.items()]
+    elif isinstance(value, list):
+        entries = list(value)
+    else:
+        raise OkrsiteError(f"{CONFIG_FILE}: markdown_extensions must be a list or a mapping")
+    names = {entry if isinstance(entry, str) else next(iter(entry), None) for entry in entries}
+    if "pymdownx.highlight" not in names:
+        entries.append({"pymdownx.highlight": {"use_pygments": False}})
+    if sanitised is not None:
+        entries.append({_SANITISE_EXTENSION: {"pages": sorted(sanitised)}})
+    return entries
+
+
+def _custom_dir(root: Path, config: Mapping[str, Any]) -> Path | None:
+    """mkdocs.yml's theme.custom_dir, from root; None when the site has none."""
+    theme = config.get("theme")
+    value = theme.get("custom_dir") if isinstance(theme, Mapping) else None
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise OkrsiteError(
+            f"{CONFIG_FILE}: theme.custom_dir must be a folder's path, such as theme"
+        )
+    folder = root / value
+    if not folder.is_dir():
+        raise OkrsiteError(
+            f"{CONFIG_FILE}: theme.custom_dir is {value!r}, which is not a folder in {root}; "
+            f"write the folder of the site's theme overrides, such as {THEME_DIR}"
+        )
+    return folder
+
+
+def write_theme(custom_dir: Path | None, target: Path) -> None:
+    """The theme layer Zensical reads: the site's overrides but the Material-only files, then
+    Zensical's templates that PATCHES mends."""
+    target.mkdir()
+    if custom_dir is not None:
+        for path in sorted(p for p in custom_dir.rglob("*") if p.is_file()):
+            relative = path.relative_to(custom_dir).as_posix()
+            if relative in MATERIAL_ONLY:
+                continue
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / relative)
+    templates = _zensical_templates()
+    for relative, text, replacement in PATCHES:
+        ours, theirs = target / relative, templates / relative
+        if ours.exists() or not theirs.is_file():
+            continue  # the site overrides it itself, or this Zensical has no such file
+        original = theirs.read_text(encoding="utf-8")
+        if text in original:
+            ours.parent.mkdir(parents=True, exist_ok=True)
+            ours.write_text(original.replace(text, replacement), encoding="utf-8")
+
+
+def _zensical_templates() -> Path:
+    """The installed Zensical's own theme folder."""
+    try:
+        import zensical  # only a Zensical build needs it installed
+    except ImportError as error:
+        raise OkrsiteError(
+            "the zensical engine needs Zensical installed: pip install zensical"
+        ) from error
+    return Path(zensical.__file__).resolve().parent / "templates"
+
+
+def run_zensical(project: Path, quarter_id: str) -> list[str]:
+    """Build project/ with `zensical build` in a child process; its warnings, one line each,
+    or an OkrsiteError saying why it failed.
+
+    A child process, not zensical.build() here: Zensical keeps its configuration in a global,
+    writes to the terminal itself and fails with a bare RuntimeError; a process keeps all that
+    apart and its diagnostics readable.
+    """
+    _zensical_templates()  # a missing Zensical is one clear line, not a child's traceback
+    command = [sys.executable, "-m", "zensical", "build", "--clean"]
+    command += ["--config-file", str(project / PROJECT_CONFIG)]
+    environment = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
+    try:
+        finished = subprocess.run(
+            command,
+            cwd=project,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+    except OSError as error:
+        raise OkrsiteError(f"cannot run Zensical to build {quarter_id}: {error}") from error
+    output = _ANSI.sub("", finished.stderr.decode("utf-8", "replace"))
+    output += _ANSI.sub("", finished.stdout.decode("utf-8", "replace"))
+    if finished.returncode != 0:
+        raise OkrsiteError(failure(output, quarter_id, finished.returncode))
+    return diagnostics(output)
+
+
+def _die_with_parent() -> None:
+    """In the child: be killed when okrsite is, as the build's worker processes are."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def diagnostics(output: str) -> list[str]:
+    """Zensical's warnings, each as one line: its text, then the file and line it names.
+
+    Zensical prints `Warning: <text>` and then a drawing of the source around the place, whose
+    first line names `<file>.md:<line>:<column>`.
+    """
+    found: list[str] = []
+    lines = output.splitlines()
+    for number, line in enumerate(lines):
+        matched = _WARNING.match(line.strip())
+        if matched is None:
+            continue
+        text = matched["text"].strip()
+        where = None
+        for following in lines[number + 1 : number + 4]:
+            if _WARNING.match(following.strip()):
+                break
+            if located := _WHERE.search(following):
+                where = f"{located['file']}:{located['line']}"
+                break
+        found.append(f"{where}: {text}" if where else text)
+    return found
+
+
+def failure(output: str, quarter_id: str, code: int) -> str:
+    """Why Zensical failed, in one line: a template error is theme/'s, anything else Zensical's."""
+    for line in output.splitlines():
+        if matched := _TEMPLATE_ERROR.search(line):
+            return f"{THEME_DIR}/: template error building {quarter_id}: {matched['text'].strip()}"
+    last = [line.strip() for line in output.splitlines() if line.strip()]
+    reason = "; ".join(last[-3:]) if last else f"it exited with status {code}"
+    return f"Zensical could not build {quarter_id}: {reason}"

@@ -1,0 +1,383 @@
+"""The two engines: MkDocs and Zensical build the same site, differing only in the theme's own
+markup; Zensical's project as okrsite writes it; and how a site chooses its engine."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from okrsite.cli import main
+from okrsite.model.errors import OkrsiteError
+from okrsite.pipeline import build_site
+from okrsite.site.config_file import read_config
+from okrsite.site.engines import ENGINES, resolve_engine
+from okrsite.site.engines.zensical import (
+    MATERIAL_ONLY,
+    PATCHES,
+    diagnostics,
+    failure,
+    project_config,
+    write_theme,
+)
+from tests.conftest import DEMO_SITE_URL, PROJECT, WriteRepo, shared_demo
+from tests.test_site import TODAY, small_repo, tree
+
+# What only one engine writes: its own scripts, styles and fonts, its search index (MkDocs'
+# search/search_index.json, Zensical's search.json) and MkDocs' gzipped sitemap.
+ENGINE_OWN = re.compile(r"(^|/)(assets/|search/|search\.json$|sitemap\.xml\.gz$)")
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The demo built by each engine for the same address and day (shared with the browser
+    tests when they run in the same session)."""
+    return {engine: shared_demo(tmp_path_factory, engine) for engine in ENGINES}
+
+
+@dataclass
+class Article(HTMLParser):
+    """What a page says, whichever theme drew it: the text, links, images and ids of its
+    <article>, its <title> and its primary navigation's links, each target resolved from the
+    page's own address so that `../a/` and `../../x/a/` compare equal."""
+
+    where: PurePosixPath
+    title: str = ""
+    text: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    nav: list[tuple[str, str]] = field(default_factory=list)
+    _depth: int = 0
+    _in_title: bool = False
+    _nav_depth: int = 0
+    _nav_link: str | None = None
+    _nav_text: str = ""
+
+    def __post_init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+
+    def resolve(self, url: str) -> str:
+        """url as a path from the site's root (or as it is, for another site's)."""
+        parts = urlsplit(url)
+        if parts.scheme or url.startswith("/"):
+            return url
+        path = unquote(parts.path)
+        joined = posixpath.normpath(posixpath.join(self.where.parent.as_posix(), path))
+        joined = joined.removesuffix("index.html").removesuffix("/").removeprefix("./")
+        if path.endswith("/") or path in {"", "."} or path.endswith("index.html"):
+            joined += "/"  # a folder's page: `x/`, `x/index.html` and `x/./` are one address
+        return f"{joined}#{parts.fragment}" if parts.fragment else joined
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self._in_title = self._in_title or tag == "title"
+        if tag == "nav" and "md-nav--primary" in (found.get("class") or ""):
+            self._nav_depth = 1
+        elif tag == "nav" and self._nav_depth:
+            self._nav_depth += 1
+        href = found.get("href")  # "" is a link too: to the page itself
+        if self._nav_depth and tag == "a" and href is not None:
+            self._nav_link, self._nav_text = self.resolve(href), ""
+        if tag == "article":
+            self._depth += 1
+        if not self._depth:
+            return
+        if tag == "a" and href is not None:
+            self.links.append(self.resolve(href))
+        if tag == "img" and found.get("src"):
+            self.images.append(self.resolve(found["src"] or ""))
+        if found.get("id") and tag not in {"a"}:
+            self.ids.append(found["id"] or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = self._in_title and tag != "title"
+        if tag == "article":
+            self._depth -= 1
+        if tag == "nav" and self._nav_depth:
+            self._nav_depth -= 1
+        if tag == "a" and self._nav_link is not None:
+            self.nav.append((" ".join(self._nav_text.split()), self._nav_link))
+            self._nav_link = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        if self._depth:
+            self.text.append(data)
+        if self._nav_link is not None:
+            self._nav_text += data
+
+    def said(self) -> dict[str, object]:
+        """Everything compared between the engines."""
+        return {
+            "title": self.title.strip(),
+            "text": " ".join(" ".join(self.text).split()),
+            "links": self.links,
+            "images": self.images,
+            "ids": self.ids,
+            "nav": sorted(set(self.nav)),
+        }
+
+
+def article(site: Path, relative: str) -> dict[str, object]:
+    """What the page at relative (under site) says."""
+    page = Article(PurePosixPath(relative))
+    page.feed((site / relative).read_text(encoding="utf-8"))
+    page.close()
+    return page.said()
+
+
+def published(site: Path) -> dict[str, bytes]:
+    """Every file of a built site but what only its engine writes."""
+    return {path: data for path, data in tree(site).items() if not ENGINE_OWN.search(path)}
+
+
+def sitemap(path: Path) -> list[str]:
+    """The addresses a sitemap.xml lists."""
+    space = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    return [loc.text or "" for loc in ET.parse(path).getroot().iter(f"{space}loc")]
+
+
+@pytest.mark.slow
+def test_both_engines_publish_the_same_site(sites: dict[str, Path]) -> None:
+    """The same files, byte for byte, but HTML pages and sitemaps; the same pages, each saying
+    the same: title, text, links, images, anchors and navigation, whichever engine drew it."""
+    mkdocs, zensical = (published(sites[engine]) for engine in ENGINES)
+    assert sorted(mkdocs) == sorted(zensical)
+    assert len([p for p in mkdocs if p.endswith(".html")]) > 60
+    drawn = [p for p in mkdocs if p.endswith(".html") or p.endswith("sitemap.xml")]
+    same = {p: mkdocs[p] == zensical[p] for p in mkdocs if p not in drawn}
+    assert [p for p, equal in same.items() if not equal] == []
+    # okrsite's own pages (versions.json, redirects, charts, scores) are the same bytes.
+    assert {"versions.json", "index.html", "2026-Q4/scores.json"} <= set(mkdocs)
+    assert mkdocs["latest/index.html"] == zensical["latest/index.html"]
+    assert len([p for p in same if p.endswith(".svg")]) > 100
+    differing = {}
+    for relative in sorted(p for p in drawn if p.endswith(".html") and "latest/" not in p):
+        if relative.endswith("404.html"):
+            continue  # the theme's own page, checked in the browser
+        theirs = {engine: article(sites[engine], relative) for engine in ENGINES}
+        if theirs["mkdocs"] != theirs["zensical"]:
+            differing[relative] = theirs
+    assert differing == {}
+    for quarter in ("2026-Q3", "2026-Q4"):
+        path = f"{quarter}/sitemap.xml"
+        assert sitemap(sites["mkdocs"] / path) == sitemap(sites["zensical"] / path)
+        assert f"{DEMO_SITE_URL}{quarter}/units/payments/" in sitemap(sites["zensical"] / path)
+
+
+def test_an_article_reads_links_from_the_pages_address() -> None:
+    """The comparison itself: a link spelled from the site's root equals one from the page."""
+    for spelling in ('<a href="../analytics/">', '<a href="../../units/analytics/index.html">'):
+        page = Article(PurePosixPath("2026-Q4/units/payments/index.html"))
+        page.feed(f"<article>{spelling}Analytics</a></article>")
+        assert page.said()["links"] == ["2026-Q4/units/analytics/"]
+
+
+def test_zensicals_project_is_mkdocs_yml_with_okrsites_settings() -> None:
+    config = read_config(PROJECT)
+    assert config is not None
+    written = project_config(
+        config,
+        site_name="R&amp;D",
+        nav=[{"Overview": "index.md"}],
+        site_url=None,
+        okrsite={"quarter": "2026 Q4", "archive": False, "current": "2026 Q4"},
+        sanitised=frozenset({"about.md", "index.md"}),
+    )
+    assert written["docs_dir"] == "docs" and written["site_dir"] == "site"
+    assert written["site_name"] == "R&amp;D" and written["site_url"] == ""
+    assert written["nav"] == [{"Overview": "index.md"}]
+    assert written["theme"]["custom_dir"] == "theme"
+    assert written["theme"]["variant"] == "classic"  # Material's look, which theme/ styles
+    assert written["theme"]["features"] == config["theme"]["features"]
+    assert written["extra"]["version"] == {"provider": "mike"}
+    assert written["extra"]["okrsite"]["quarter"] == "2026 Q4"
+    extensions = written["markdown_extensions"]
+    assert extensions[: len(config["markdown_extensions"])] == config["markdown_extensions"]
+    assert {"pymdownx.highlight": {"use_pygments": False}} in extensions
+    assert extensions[-1] == {
+        "okrsite.site.engines.zensical_markdown": {"pages": ["about.md", "index.md"]}
+    }
+    # A site's own highlighting and variant are left as it set them.
+    own = {**config, "markdown_extensions": {"pymdownx.highlight": {"linenums": True}}}
+    own["theme"] = {**config["theme"], "variant": "modern"}
+    again = project_config(own, site_name="x", nav=[], site_url="https://e.org/q/", okrsite={},
+                           sanitised=None)  # fmt: skip
+    assert again["markdown_extensions"] == [{"pymdownx.highlight": {"linenums": True}}]
+    assert again["theme"]["variant"] == "modern" and again["site_url"] == "https://e.org/q/"
+
+
+def test_the_theme_layer_leaves_out_materials_search_form(tmp_path: Path) -> None:
+    layer = tmp_path / "theme"
+    write_theme(PROJECT / "theme", layer)
+    written = sorted(p.relative_to(layer).as_posix() for p in layer.rglob("*") if p.is_file())
+    assert (
+        "partials/search.html" in MATERIAL_ONLY
+        and (PROJECT / "theme/partials/search.html").is_file()
+    )
+    assert "partials/search.html" not in written
+    assert {"main.html", "partials/language.html"} <= set(written)
+    assert (layer / "main.html").read_bytes() == (PROJECT / "theme/main.html").read_bytes()
+    # Zensical's partials that print the site's name through `| e` print it as given instead,
+    # and its base page writes a canonical link only for a site with an address.
+    for partial in ("partials/header.html", "partials/nav.html"):
+        text = (layer / partial).read_text(encoding="utf-8")
+        assert "{{ config.site_name }}" in text and "site_name | e" not in text
+    base = (layer / "base.html").read_text(encoding="utf-8")
+    assert "{% if page.canonical_url and config.site_url %}" in base
+    assert [path for path, _, _ in PATCHES] == ["partials/header.html", "partials/nav.html",
+                                               "base.html"]  # fmt: skip
+
+
+def test_zensicals_warnings_become_one_line_each_with_file_and_line(
+    write_repo: WriteRepo, tmp_path: Path
+) -> None:
+    root = small_repo(write_repo, {"content/about.md": "# About\n\nSee [the plan](nowhere.md).\n"})
+    lines: list[str] = []
+    build_site(root, tmp_path / "site", today=TODAY, progress=lines.append, engine="zensical")
+    assert "warning: 2026-Q4: about.md:3: page does not exist" in lines
+    assert "warning: 2026-Q3: about.md:3: page does not exist" in lines
+    # The same page with MkDocs: its own words, for the same place.
+    mkdocs: list[str] = []
+    build_site(root, tmp_path / "mk", today=TODAY, progress=mkdocs.append, engine="mkdocs")
+    assert [line for line in mkdocs if "nowhere.md" in line]
+
+
+def test_the_diagnostics_reader_keeps_text_and_place() -> None:
+    output = (
+        "Build started\n"
+        "Warning: page does not exist\n"
+        "   ╭─[ about.md:41:10 ]\n"
+        " 41 │ [x](nowhere.md)\n"
+        "Warning: anchor does not exist\n"
+        "Warning: something without a place\n"
+        "Build finished\n"
+    )
+    assert diagnostics(output) == [
+        "about.md:41: page does not exist",
+        "anchor does not exist",
+        "something without a place",
+    ]
+    error = "Traceback ...\nRuntimeError: unknown method: x (in main.html:10)\n"
+    assert failure(error, "2026-Q4", 1) == (
+        "theme/: template error building 2026-Q4: unknown method: x (in main.html:10)"
+    )
+    assert failure("", "2026-Q4", 3) == "Zensical could not build 2026-Q4: it exited with status 3"
+
+
+def test_zensical_sanitises_content_pages_when_told_to(
+    write_repo: WriteRepo, tmp_path: Path
+) -> None:
+    attack = (
+        '<script>alert(1)</script>\n\n<p onclick="alert(2)">Hello</p> [x](javascript:alert(3))\n'
+    )
+    root = small_repo(write_repo, {"content/about.md": f"# About\n\n{attack}"})
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("extra:\n", "extra:\n  okrsite:\n    content: sanitised\n"), "utf-8"
+    )
+    build_site(root, tmp_path / "site", today=TODAY, engine="zensical")
+    page = (tmp_path / "site/2026-Q4/about/index.html").read_text(encoding="utf-8")
+    assert "Hello" in page
+    for left in ("alert(1)", "onclick", "javascript:"):
+        assert left not in page
+    # Generated pages are not content/'s: their own markup (the bars) is kept.
+    unit = (tmp_path / "site/2026-Q4/units/payments/index.html").read_text(encoding="utf-8")
+    assert 'class="okrsite-bar"' in unit
+    # A file a browser would run is refused, as with MkDocs.
+    (root / "content/tool.js").write_text("alert(1)", "utf-8")
+    with pytest.raises(OkrsiteError, match=r"^content/tool\.js: with `content: sanitised`"):
+        build_site(root, tmp_path / "site", today=TODAY, engine="zensical")
+
+
+def test_the_engine_comes_from_the_option_then_mkdocs_yml(
+    write_repo: WriteRepo, tmp_path: Path
+) -> None:
+    root = small_repo(write_repo)
+    assert resolve_engine(root) == "mkdocs"
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("extra:\n", "extra:\n  okrsite:\n    engine: zensical\n"), "utf-8"
+    )
+    assert resolve_engine(root) == "zensical"
+    assert resolve_engine(root, "mkdocs") == "mkdocs"
+    runner = CliRunner()
+    built = runner.invoke(main, ["--root", str(root), "build", "--no-cache", "--out", "a"])
+    assert built.exit_code == 0, built.output
+    assert "rendering 2026-Q4 (2/2) with Zensical" in built.output
+    assert (root / "a/2026-Q4/search.json").is_file()
+    built = runner.invoke(
+        main, ["--root", str(root), "build", "--no-cache", "--out", "b", "--engine", "mkdocs"]
+    )
+    assert built.exit_code == 0, built.output
+    assert (root / "b/2026-Q4/search/search_index.json").is_file()
+    assert "built 2 quarters with MkDocs" in built.output
+    assert "--engine mkdocs" in built.output  # the serve hint builds with the same engine
+    wrong = runner.invoke(main, ["--root", str(root), "build", "--engine", "hugo"])
+    assert wrong.exit_code == 2 and "'hugo' is not one of 'mkdocs', 'zensical'" in wrong.output
+    config.write_text(text.replace("extra:\n", "extra:\n  okrsite:\n    engine: hugo\n"), "utf-8")
+    refused = runner.invoke(main, ["--root", str(root), "build", "--out", "c"])
+    assert refused.exit_code != 0 and "Traceback" not in refused.output
+    assert (
+        "mkdocs.yml: extra.okrsite.engine: 'hugo' is not an engine; write mkdocs or zensical "
+        "(default mkdocs)" in refused.output
+    )
+    assert not (root / "c").exists()
+
+
+def test_a_kept_quarter_is_reused_only_by_the_engine_that_built_it(
+    write_repo: WriteRepo, tmp_path: Path
+) -> None:
+    root = small_repo(write_repo)
+    cache = tmp_path / "cache"
+    first = build_site(root, tmp_path / "one", today=TODAY, cache=cache, engine="mkdocs")
+    assert first.reused == []
+    other = build_site(root, tmp_path / "two", today=TODAY, cache=cache, engine="zensical")
+    assert other.reused == [] and other.built == ["2026-Q3", "2026-Q4"]
+    assert (tmp_path / "two/2026-Q4/search.json").is_file()
+    again = build_site(root, tmp_path / "three", today=TODAY, cache=cache, engine="zensical")
+    assert again.reused == ["2026-Q3", "2026-Q4"]
+    assert tree(tmp_path / "three") == tree(tmp_path / "two")
+
+
+def test_without_zensical_installed_the_build_says_how_to_get_it(
+    write_repo: WriteRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = small_repo(write_repo)
+    out = tmp_path / "site"
+    build_site(root, out, today=TODAY)
+    before = tree(out)
+    monkeypatch.setitem(sys.modules, "zensical", None)  # `import zensical` fails as if absent
+    with pytest.raises(OkrsiteError, match=r"needs Zensical installed: pip install zensical"):
+        build_site(root, out, today=TODAY, engine="zensical")
+    assert tree(out) == before
+
+
+def test_an_org_name_yaml_or_html_would_misread_is_shown_as_typed_by_zensical(
+    write_repo: WriteRepo, tmp_path: Path
+) -> None:
+    """The project's config is JSON, which YAML reads as written, and the name is escaped once."""
+    root = small_repo(write_repo)
+    org = (root / "okrs/org.yaml").read_text(encoding="utf-8")
+    typed = 'R&D: <Ops> # "x" {y}'
+    (root / "okrs/org.yaml").write_text(org.replace("Acme Engineering", json.dumps(typed)), "utf-8")
+    build_site(root, tmp_path / "site", today=TODAY, engine="zensical")
+    page = (tmp_path / "site/2026-Q4/index.html").read_text(encoding="utf-8")
+    escaped = "R&amp;D: &lt;Ops&gt; # &#34;x&#34; {y}"
+    assert f"<title>Overview - {escaped}</title>" in page or f"- {typed}</title>" not in page
+    shown = Article(PurePosixPath("2026-Q4/index.html"))
+    shown.feed(page)
+    assert shown.title.strip().endswith(f" - {typed}")
