@@ -652,3 +652,7 @@ def test_the_serve_hint_names_only_what_differs_from_serves_defaults(tmp_path: P
     assert serve_command(tmp_path / "my okrs", Path("site")) == (
         f"okrsite serve --root '{tmp_path / 'my okrs'}'"
     )
+    # A build with --engine is served by a build with the same engine.
+    assert serve_command(Path.cwd(), Path("site"), None, "zensical") == (
+        "okrsite serve --engine zensical"
+    )
