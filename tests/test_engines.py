@@ -8,6 +8,7 @@ import posixpath
 import re
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
@@ -15,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner
+from markupsafe import Markup
 
 from okrsite.cli import main
 from okrsite.model.errors import OkrsiteError
@@ -27,6 +29,7 @@ from okrsite.site.engines.zensical import (
     diagnostics,
     failure,
     project_config,
+    project_yaml,
     write_theme,
 )
 from tests.conftest import DEMO_SITE_URL, PROJECT, WriteRepo, shared_demo
@@ -240,20 +243,6 @@ def test_the_theme_layer_leaves_out_materials_search_form(tmp_path: Path) -> Non
                                                "base.html"]  # fmt: skip
 
 
-def test_zensicals_warnings_become_one_line_each_with_file_and_line(
-    write_repo: WriteRepo, tmp_path: Path
-) -> None:
-    root = small_repo(write_repo, {"content/about.md": "# About\n\nSee [the plan](nowhere.md).\n"})
-    lines: list[str] = []
-    build_site(root, tmp_path / "site", today=TODAY, progress=lines.append, engine="zensical")
-    assert "warning: 2026-Q4: about.md:3: page does not exist" in lines
-    assert "warning: 2026-Q3: about.md:3: page does not exist" in lines
-    # The same page with MkDocs: its own words, for the same place.
-    mkdocs: list[str] = []
-    build_site(root, tmp_path / "mk", today=TODAY, progress=mkdocs.append, engine="mkdocs")
-    assert [line for line in mkdocs if "nowhere.md" in line]
-
-
 def test_the_diagnostics_reader_keeps_text_and_place() -> None:
     output = (
         "Build started\n"
@@ -274,32 +263,6 @@ def test_the_diagnostics_reader_keeps_text_and_place() -> None:
         "theme/: template error building 2026-Q4: unknown method: x (in main.html:10)"
     )
     assert failure("", "2026-Q4", 3) == "Zensical could not build 2026-Q4: it exited with status 3"
-
-
-def test_zensical_sanitises_content_pages_when_told_to(
-    write_repo: WriteRepo, tmp_path: Path
-) -> None:
-    attack = (
-        '<script>alert(1)</script>\n\n<p onclick="alert(2)">Hello</p> [x](javascript:alert(3))\n'
-    )
-    root = small_repo(write_repo, {"content/about.md": f"# About\n\n{attack}"})
-    config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace("extra:\n", "extra:\n  okrsite:\n    content: sanitised\n"), "utf-8"
-    )
-    build_site(root, tmp_path / "site", today=TODAY, engine="zensical")
-    page = (tmp_path / "site/2026-Q4/about/index.html").read_text(encoding="utf-8")
-    assert "Hello" in page
-    for left in ("alert(1)", "onclick", "javascript:"):
-        assert left not in page
-    # Generated pages are not content/'s: their own markup (the bars) is kept.
-    unit = (tmp_path / "site/2026-Q4/units/payments/index.html").read_text(encoding="utf-8")
-    assert 'class="okrsite-bar"' in unit
-    # A file a browser would run is refused, as with MkDocs.
-    (root / "content/tool.js").write_text("alert(1)", "utf-8")
-    with pytest.raises(OkrsiteError, match=r"^content/tool\.js: with `content: sanitised`"):
-        build_site(root, tmp_path / "site", today=TODAY, engine="zensical")
 
 
 def test_the_engine_comes_from_the_option_then_mkdocs_yml(
@@ -353,31 +316,133 @@ def test_a_kept_quarter_is_reused_only_by_the_engine_that_built_it(
     assert tree(tmp_path / "three") == tree(tmp_path / "two")
 
 
-def test_without_zensical_installed_the_build_says_how_to_get_it(
+def test_without_zensical_installed_the_build_says_how_to_get_it_at_once(
     write_repo: WriteRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = small_repo(write_repo)
-    out = tmp_path / "site"
-    build_site(root, out, today=TODAY)
-    before = tree(out)
     monkeypatch.setitem(sys.modules, "zensical", None)  # `import zensical` fails as if absent
+    lines: list[str] = []
     with pytest.raises(OkrsiteError, match=r"needs Zensical installed: pip install zensical"):
-        build_site(root, out, today=TODAY, engine="zensical")
-    assert tree(out) == before
+        build_site(root, tmp_path / "site", today=TODAY, engine="zensical", progress=lines.append)
+    assert lines == []  # before any chart is drawn
+    assert not (tmp_path / "site").exists()
 
 
-def test_an_org_name_yaml_or_html_would_misread_is_shown_as_typed_by_zensical(
-    write_repo: WriteRepo, tmp_path: Path
-) -> None:
-    """The project's config is JSON, which YAML reads as written, and the name is escaped once."""
-    root = small_repo(write_repo)
-    org = (root / "okrs/org.yaml").read_text(encoding="utf-8")
-    typed = 'R&D: <Ops> # "x" {y}'
-    (root / "okrs/org.yaml").write_text(org.replace("Acme Engineering", json.dumps(typed)), "utf-8")
-    build_site(root, tmp_path / "site", today=TODAY, engine="zensical")
-    page = (tmp_path / "site/2026-Q4/index.html").read_text(encoding="utf-8")
-    escaped = "R&amp;D: &lt;Ops&gt; # &#34;x&#34; {y}"
-    assert f"<title>Overview - {escaped}</title>" in page or f"- {typed}</title>" not in page
-    shown = Article(PurePosixPath("2026-Q4/index.html"))
-    shown.feed(page)
-    assert shown.title.strip().endswith(f" - {typed}")
+def test_the_project_config_keeps_escaped_titles_as_strings() -> None:
+    written = project_yaml({"nav": [{Markup("Data &amp; AI"): ["units/data-ai.md"]}], "b": 1})
+    assert written == "b: 1\nnav:\n- Data &amp; AI:\n  - units/data-ai.md\n"
+
+
+TYPED_NAME = 'R&D: <Ops> # "x" {y}'
+"""An org's name that YAML, HTML and Markdown would each misread if it were not escaped."""
+
+ABOUT = """\
+# About
+
+See [the plan](nowhere.md).
+
+<script>alert(1)</script>
+
+<p onclick="alert(2)">Hello</p> [x](javascript:alert(3))
+
+Well done :smile:
+"""
+
+# Material's emoji settings, as its docs give them: functions named with !!python/name:, which
+# MkDocs' reader turns into the functions themselves.
+EMOJI = """\
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+      emoji_generator: !!python/name:material.extensions.emoji.to_svg
+"""
+
+
+@dataclass(frozen=True)
+class Built:
+    """A small repository built by Zensical: its root, its site and the build's progress lines."""
+
+    root: Path
+    site: Path
+    lines: list[str]
+
+
+def zensical_repo(root: Path) -> Path:
+    """A small repository whose org name, content/ and mkdocs.yml each test the Zensical engine:
+    a name to escape, a page with a broken link, raw HTML to sanitise and an emoji, and
+    `content: sanitised` with Material's emoji settings."""
+    root.mkdir(parents=True)
+
+    def write(files: Mapping[str, str], base: Path | None = None) -> Path:
+        for relative, text in files.items():
+            (root / relative).parent.mkdir(parents=True, exist_ok=True)
+            (root / relative).write_text(text, encoding="utf-8")
+        return root
+
+    small_repo(write, {"content/about.md": ABOUT})
+    org = root / "okrs/org.yaml"
+    org.write_text(
+        org.read_text(encoding="utf-8").replace("Acme Engineering", json.dumps(TYPED_NAME)),
+        "utf-8",
+    )
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("extra:\n", "extra:\n  okrsite:\n    content: sanitised\n")
+    config.write_text(
+        text.replace("markdown_extensions:\n", f"markdown_extensions:\n{EMOJI}"), "utf-8"
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """zensical_repo built once by Zensical for the tests below."""
+    root = zensical_repo(tmp_path_factory.mktemp("zensical") / "repo")
+    lines: list[str] = []
+    site = root / "site"
+    build_site(root, site, today=TODAY, progress=lines.append, engine="zensical")
+    return Built(root, site, lines)
+
+
+def test_zensicals_warnings_become_one_line_each_with_file_and_line(built: Built) -> None:
+    warnings = [line for line in built.lines if line.startswith("warning: 2026-")]
+    assert warnings == [
+        "warning: 2026-Q3: about.md:3: page does not exist",
+        "warning: 2026-Q4: about.md:3: page does not exist",
+    ]
+
+
+def test_zensical_sanitises_content_pages_when_told_to(built: Built) -> None:
+    page = (built.site / "2026-Q4/about/index.html").read_text(encoding="utf-8")
+    assert "Hello" in page
+    for left in ("alert(1)", "onclick", "javascript:"):
+        assert left not in page
+    # Generated pages are not content/'s: their own markup (the bars) is kept.
+    unit = (built.site / "2026-Q4/units/payments/index.html").read_text(encoding="utf-8")
+    assert 'class="okrsite-bar"' in unit
+
+
+def test_with_content_sanitised_a_file_a_browser_would_run_is_refused(tmp_path: Path) -> None:
+    root = zensical_repo(tmp_path / "repo")
+    (root / "content/tool.js").write_text("alert(1)", "utf-8")
+    with pytest.raises(OkrsiteError, match=r"^content/tool\.js: with `content: sanitised`"):
+        build_site(root, tmp_path / "site", today=TODAY, engine="zensical")
+    assert not (tmp_path / "site").exists()
+
+
+def test_an_org_name_yaml_or_html_would_misread_is_shown_as_typed(built: Built) -> None:
+    """The project's config carries the name as typed, and the pages show it escaped once."""
+    page = Article(PurePosixPath("2026-Q4/index.html"))
+    page.feed((built.site / "2026-Q4/index.html").read_text(encoding="utf-8"))
+    assert page.title.strip() == f"Overview - {TYPED_NAME}"
+
+
+def test_python_objects_named_in_mkdocs_yml_reach_zensical_by_name(built: Built) -> None:
+    """The project's config names Material's emoji functions again, and Zensical draws them."""
+    config = read_config(built.root) or {}
+    written = project_yaml({"markdown_extensions": config["markdown_extensions"]})
+    assert "emoji_index: !!python/name:material.extensions.emoji.twemoji" in written
+    page = (built.site / "2026-Q4/about/index.html").read_text(encoding="utf-8")
+    assert 'class="twemoji"' in page and "Well done :smile:" not in page
+    # What YAML cannot hold is one error naming mkdocs.yml, not a traceback.
+    with pytest.raises(OkrsiteError, match=r"^mkdocs\.yml: a setting Zensical cannot be given"):
+        project_yaml({"extra": {"x": object()}})

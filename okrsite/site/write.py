@@ -375,6 +375,8 @@ def write_site(
         site_url=resolve_site_url(root, site_url),
         engine=resolve_engine(root, engine),
     )
+    if tally.engine == "zensical":
+        zensical_engine.require_zensical()  # before any chart is drawn
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         _check_replaceable(out)  # before any leftover beside it is touched

@@ -4,7 +4,7 @@ by `zensical build` in a child process whose diagnostics become okrsite's warnin
 
 Zensical runs no MkDocs plugins and reads its configuration from a file beside the docs folder
 (docs/zensical.md has the evidence behind each choice here):
-- the config is mkdocs.yml with okrsite's settings applied, written as JSON (which YAML reads);
+- the config is mkdocs.yml with okrsite's settings applied, written back as YAML;
 - theme/ is copied without the Material-only files (MATERIAL_ONLY);
 - `content: sanitised` is a Markdown extension (zensical_markdown.py) instead of a plugin;
 - progress moves by a quarter's unit pages once it is built, as Zensical reports no page.
@@ -13,7 +13,6 @@ Zensical runs no MkDocs plugins and reads its configuration from a file beside t
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 import re
 import shutil
@@ -21,9 +20,13 @@ import signal
 import subprocess
 import sys
 import tempfile
+import types
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+import yaml
+from markupsafe import Markup
 
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONFIG_FILE, THEME_DIR
@@ -114,14 +117,11 @@ def build_quarter(
                 else None
             ),
         )
-        (project / PROJECT_CONFIG).write_text(
-            json.dumps(settings, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-            encoding="utf-8",
-        )
+        (project / PROJECT_CONFIG).write_text(project_yaml(settings), encoding="utf-8")
         messages = run_zensical(project, plan.quarter.id)
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(project / SITE, site_dir)
-    for _ in range(sum(1 for page in plan.pages if page.startswith("units/"))):
+    for _ in range(sum(1 for p in plan.pages if p.startswith("units/") and p.endswith(".md"))):
         built_page()
     if site_url is None:
         write_plain_not_found(site_dir, repository.org.name)
@@ -159,6 +159,39 @@ def project_config(
         "extra": extra,
         "markdown_extensions": markdown_extensions(config.get("markdown_extensions"), sanitised),
     }
+
+
+class _ProjectWriter(yaml.SafeDumper):
+    """YAML as mkdocs.yml holds it: plain values, and Python objects by name (`!!python/name:`,
+    as Material's emoji settings name their functions), which Zensical's reader resolves."""
+
+
+def _python_name(writer: yaml.SafeDumper, value: Any) -> yaml.Node:
+    """A function or class as the tag that named it in mkdocs.yml."""
+    return writer.represent_scalar(
+        f"tag:yaml.org,2002:python/name:{value.__module__}.{value.__qualname__}", ""
+    )
+
+
+_ProjectWriter.add_multi_representer(type, _python_name)
+_ProjectWriter.add_multi_representer(types.FunctionType, _python_name)
+_ProjectWriter.add_multi_representer(types.BuiltinFunctionType, _python_name)
+# The nav's section titles, escaped once already: written as the strings they are.
+_ProjectWriter.add_representer(Markup, lambda writer, value: writer.represent_str(str(value)))
+
+
+def project_yaml(settings: Mapping[str, Any]) -> str:
+    """The project's configuration as Zensical reads it; a value YAML cannot hold is an error
+    naming mkdocs.yml, where it came from."""
+    try:
+        return yaml.dump(
+            dict(settings), Dumper=_ProjectWriter, allow_unicode=True, sort_keys=True, width=1000
+        )
+    except yaml.YAMLError as error:
+        raise OkrsiteError(
+            f"{CONFIG_FILE}: a setting Zensical cannot be given: {error}; write plain values, "
+            "or Python objects by name (!!python/name:module.name)"
+        ) from error
 
 
 def markdown_extensions(value: Any, sanitised: frozenset[str] | None) -> list[Any]:
@@ -214,7 +247,7 @@ def write_theme(custom_dir: Path | None, target: Path) -> None:
                 continue
             (target / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target / relative)
-    templates = _zensical_templates()
+    templates = require_zensical()
     for relative, text, replacement in PATCHES:
         ours, theirs = target / relative, templates / relative
         if ours.exists() or not theirs.is_file():
@@ -225,8 +258,8 @@ def write_theme(custom_dir: Path | None, target: Path) -> None:
             ours.write_text(original.replace(text, replacement), encoding="utf-8")
 
 
-def _zensical_templates() -> Path:
-    """The installed Zensical's own theme folder."""
+def require_zensical() -> Path:
+    """The installed Zensical's own theme folder, or an error saying how to install it."""
     try:
         import zensical  # only a Zensical build needs it installed
     except ImportError as error:
@@ -244,7 +277,7 @@ def run_zensical(project: Path, quarter_id: str) -> list[str]:
     writes to the terminal itself and fails with a bare RuntimeError; a process keeps all that
     apart and its diagnostics readable.
     """
-    _zensical_templates()  # a missing Zensical is one clear line, not a child's traceback
+    require_zensical()  # a missing Zensical is one clear line, not a child's traceback
     command = [sys.executable, "-m", "zensical", "build", "--clean"]
     command += ["--config-file", str(project / PROJECT_CONFIG)]
     environment = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
