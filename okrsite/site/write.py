@@ -163,8 +163,10 @@ def _plans(
     tally: Tally,
 ) -> Iterator[QuarterPlan]:
     """Each site's plan, in order, as soon as it is ready; the pages made in worker processes
-    where there are several quarters and cores."""
+    where there are several quarters and cores, and enough to draw (PARALLEL_COST)."""
     wanted = (os.cpu_count() or 1) if workers is None else workers
+    if workers is None and sum(_cost(site) for site in sites) < PARALLEL_COST:
+        wanted = 1  # too little to draw to pay for starting the processes
     processes = min(len(sites), wanted)  # a process per quarter at most
     # closing: an interrupted loop stops the worker processes at once, not when collected.
     with closing(_all_pages(sites, processes, progress, cache, tally)) as all_pages:
@@ -179,6 +181,13 @@ def _plans(
                 f"{plan.markdown_pages} pages, {plan.charts} charts"
             )
             yield plan
+
+
+PARALLEL_COST = 100
+"""The least work (KRs and units, about a chart each; see _cost) worth worker processes when the
+caller leaves their number to the build. Each one starts by importing Altair and vl-convert, a
+second or more of a core: two quarters of one team took 4.5 s in two processes and 1.9 s in
+this one, and the demo's three quarters (about 150) about the same either way."""
 
 
 def _cost(site: QuarterSite) -> int:
