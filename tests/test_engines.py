@@ -219,6 +219,14 @@ def test_zensicals_project_is_mkdocs_yml_with_okrsites_settings() -> None:
                            sanitised=None)  # fmt: skip
     assert again["markdown_extensions"] == [{"pymdownx.highlight": {"linenums": True}}]
     assert again["theme"]["variant"] == "modern" and again["site_url"] == "https://e.org/q/"
+    # `theme: material`, MkDocs' shorthand, is read as MkDocs reads it; a section that is not a
+    # mapping is one error naming mkdocs.yml.
+    short = project_config({"theme": "material"}, site_name="x", nav=[], site_url=None,
+                           okrsite={}, sanitised=None)  # fmt: skip
+    assert short["theme"] == {"name": "material", "custom_dir": "theme", "variant": "classic"}
+    with pytest.raises(OkrsiteError, match=r"^mkdocs\.yml: extra must be a mapping of settings$"):
+        project_config({"extra": ["x"]}, site_name="x", nav=[], site_url=None, okrsite={},
+                       sanitised=None)  # fmt: skip
 
 
 def test_the_theme_layer_leaves_out_materials_search_form(tmp_path: Path) -> None:

@@ -140,12 +140,12 @@ def project_config(
 ) -> dict[str, Any]:
     """mkdocs.yml's settings with okrsite's applied, for a project folder holding docs/, theme/
     and site/: what MkDocs gets from okrsite, plus what Zensical needs to look and read the same."""
-    theme = dict(config.get("theme") or {})
+    theme = _settings(config, "theme", "name")
     theme["custom_dir"] = THEME
     # Zensical's own look ("modern") has other fonts, icons and colours, and its active nav link
     # fails WCAG contrast; "classic" is Material's, which theme/main.html styles.
     theme.setdefault("variant", "classic")
-    extra = dict(config.get("extra") or {})
+    extra = _settings(config, "extra")
     extra["okrsite"] = dict(okrsite)
     return {
         **config,
@@ -217,10 +217,22 @@ def markdown_extensions(value: Any, sanitised: frozenset[str] | None) -> list[An
     return entries
 
 
+def _settings(config: Mapping[str, Any], key: str, shorthand: str | None = None) -> dict[str, Any]:
+    """A section of mkdocs.yml as a mapping of its own: empty when absent, and `theme: material`
+    read as MkDocs reads it, `{name: material}`."""
+    value = config.get(key)
+    if value is None:
+        return {}
+    if isinstance(value, str) and shorthand is not None:
+        return {shorthand: value}
+    if not isinstance(value, Mapping):
+        raise OkrsiteError(f"{CONFIG_FILE}: {key} must be a mapping of settings")
+    return dict(value)
+
+
 def _custom_dir(root: Path, config: Mapping[str, Any]) -> Path | None:
     """mkdocs.yml's theme.custom_dir, from root; None when the site has none."""
-    theme = config.get("theme")
-    value = theme.get("custom_dir") if isinstance(theme, Mapping) else None
+    value = _settings(config, "theme", "name").get("custom_dir")
     if value is None:
         return None
     if not isinstance(value, str) or not value:
