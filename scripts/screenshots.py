@@ -10,6 +10,7 @@ writes, light and dark, desktop (1280 px) and phone (390 px) wide:
     blockers.png        every open blocker, light
     phone.png           the overview on a phone, light
     phone-unit-dark.png the Payments team page on a phone, dark
+    zensical-unit.png   the Payments team page built by Zensical (`--engine zensical`), light
 
 Same input, same pictures: the as-of date is fixed and nothing is fetched from the network.
 """
@@ -44,6 +45,7 @@ class Shot:
     width: int
     end: str
     most: int  # the picture's greatest height, in pixels
+    engine: str = "mkdocs"  # what built the site it is taken from
 
 
 SHOTS = (
@@ -52,6 +54,15 @@ SHOTS = (
     Shot("blockers.png", "latest/blockers/", "light", DESKTOP, ".md-content table", 1000),
     Shot("phone.png", "latest/", "light", PHONE, "h2#units + div, h2#units + table", 1500),
     Shot("phone-unit-dark.png", "latest/units/payments/", "dark", PHONE, "p.okrsite-chart", 1700),
+    Shot(
+        "zensical-unit.png",
+        "latest/units/payments/",
+        "light",
+        DESKTOP,
+        "p.okrsite-chart",
+        1700,
+        engine="zensical",
+    ),
 )
 
 
@@ -85,15 +96,16 @@ def main() -> int:
         return 1
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="okrsite-screenshots-") as scratch:
-        site = Path(scratch) / "site"
-        build_site(PROJECT, site, as_of=AS_OF, today=AS_OF)
-        with served(site) as url, sync_playwright() as playwright:
-            browser = launch(playwright)
-            try:
-                for shot in SHOTS:
-                    take(browser, url, shot, out)
-            finally:
-                browser.close()
+        for engine in sorted({shot.engine for shot in SHOTS}):
+            site = Path(scratch) / engine
+            build_site(PROJECT, site, as_of=AS_OF, today=AS_OF, engine=engine)
+            with served(site) as url, sync_playwright() as playwright:
+                browser = launch(playwright)
+                try:
+                    for shot in (shot for shot in SHOTS if shot.engine == engine):
+                        take(browser, url, shot, out)
+                finally:
+                    browser.close()
     for shot in SHOTS:
         path = out / shot.name
         print(f"wrote {path} ({path.stat().st_size // 1024} KB)")

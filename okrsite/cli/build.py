@@ -64,7 +64,7 @@ def engine_option(command: F) -> F:
         "engine",
         type=click.Choice(ENGINES),
         default=None,
-        help="What builds each quarter's pages: mkdocs (MkDocs with Material, the default) or "
+        help="What builds each quarter's pages: mkdocs (MkDocs with Material) or "
         "zensical (Zensical, Material's successor; Material reaches end of life on 2027-05-05). "
         "Default: extra.okrsite.engine in mkdocs.yml, else mkdocs.",
     )(command)
