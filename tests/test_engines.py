@@ -271,6 +271,11 @@ def test_the_diagnostics_reader_keeps_text_and_place() -> None:
         "theme/: template error building 2026-Q4: unknown method: x (in main.html:10)"
     )
     assert failure("", "2026-Q4", 3) == "Zensical could not build 2026-Q4: it exited with status 3"
+    missing = "RuntimeError: Python error: ModuleNotFoundError: No module named 'x_ext'\n"
+    assert failure(missing, "2026-Q4", 1) == (
+        "Zensical could not build 2026-Q4: Python error: ModuleNotFoundError: No module named "
+        "'x_ext'"
+    )
 
 
 def test_the_engine_comes_from_the_option_then_mkdocs_yml(

@@ -67,7 +67,8 @@ _SANITISE_EXTENSION = "okrsite.site.engines.zensical_markdown"
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _WARNING = re.compile(r"^(?:warning|error):\s*(?P<text>.+)$", re.IGNORECASE)
 _WHERE = re.compile(r"(?P<file>[^\s│|:]+\.md):(?P<line>\d+)(?::\d+)?")
-_TEMPLATE_ERROR = re.compile(r"RuntimeError: (?P<text>.+)$")
+_FAILURE = re.compile(r"RuntimeError: (?P<text>.+)$")
+_IN_TEMPLATE = re.compile(r"\(in [^()]+\.html:\d+\)$")
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -346,10 +347,15 @@ def diagnostics(output: str) -> list[str]:
 
 
 def failure(output: str, quarter_id: str, code: int) -> str:
-    """Why Zensical failed, in one line: a template error is theme/'s, anything else Zensical's."""
+    """Why Zensical failed, in one line: an error in a template (Zensical names it, `(in
+    main.html:10)`) is theme/'s; anything else, such as a Markdown extension that cannot be
+    loaded, is Zensical's, in its own words."""
     for line in output.splitlines():
-        if matched := _TEMPLATE_ERROR.search(line):
-            return f"{THEME_DIR}/: template error building {quarter_id}: {matched['text'].strip()}"
+        if matched := _FAILURE.search(line):
+            text = matched["text"].strip()
+            if _IN_TEMPLATE.search(text):
+                return f"{THEME_DIR}/: template error building {quarter_id}: {text}"
+            return f"Zensical could not build {quarter_id}: {text}"
     last = [line.strip() for line in output.splitlines() if line.strip()]
     reason = "; ".join(last[-3:]) if last else f"it exited with status {code}"
     return f"Zensical could not build {quarter_id}: {reason}"
