@@ -39,3 +39,17 @@ def test_every_check_code_is_in_the_readme(code: str) -> None:
 def test_the_readme_shows_the_two_commands() -> None:
     assert "make site" in README
     assert "make test" in README
+
+
+def test_the_readme_shows_how_to_publish_with_either_engine() -> None:
+    """Publishing names both engines, the setting that switches, and why: Material's end of life."""
+    publishing = README[README.index("## Publish your own") : README.index("## Quarter lifecycle")]
+    for said in ("2027-05-05", "Zensical", "MkDocs", "engine: zensical", "extra.okrsite.engine"):
+        assert said in publishing, said
+    # Every synopsis of build and serve (the commands' table, escaping its `|`, and the section).
+    for option in ("okrsite build [", "okrsite serve ["):
+        starts = [i for i in range(len(README)) if README.startswith(option, i)]
+        assert len(starts) == 2, option
+        for start in starts:
+            shown = README[start : start + 200].replace("\\|", "|")
+            assert "--engine mkdocs|zensical" in shown, option

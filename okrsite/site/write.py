@@ -145,7 +145,7 @@ class Tally:
     total: int = 0
     tick: Tick | None = None
     site_url: str | None = None
-    engine: Engine = "mkdocs"
+    engine: Engine = DEFAULT_ENGINE
 
     def advance(self, steps: int) -> None:
         """Count steps done and tell the progress display."""
