@@ -44,7 +44,14 @@ from okrsite.model.problems import Problem, about
 from okrsite.model.scores import QuarterResult
 from okrsite.site.chart_cache import ChartCache
 from okrsite.site.engine import INTRO_PAGE, Progress, QuarterPlan
-from okrsite.site.engines import DEFAULT_ENGINE, NAMES, Engine, resolve_engine
+from okrsite.site.engines import (
+    DEFAULT_ENGINE,
+    NAMES,
+    BuildQuarter,
+    Engine,
+    SiteRoot,
+    resolve_engine,
+)
 from okrsite.site.engines import mkdocs as mkdocs_engine
 from okrsite.site.engines import zensical as zensical_engine
 from okrsite.site.fingerprint import site_fingerprint
@@ -62,9 +69,15 @@ Tick = Callable[[int, int], None]
 """Told (done, total) as a build makes and builds unit pages: what a progress bar shows."""
 STAGED = "site"
 """The new site inside a build's temporary folder, beside the build's scratch folders."""
-BUILDERS = {"mkdocs": mkdocs_engine.build_quarter, "zensical": zensical_engine.build_quarter}
+BUILDERS: dict[Engine, BuildQuarter] = {
+    "mkdocs": mkdocs_engine.build_quarter,
+    "zensical": zensical_engine.build_quarter,
+}
 """Each engine's build_quarter: one quarter's docs folder into its site, the same arguments."""
-SITE_ROOTS = {"mkdocs": mkdocs_engine.site_root, "zensical": zensical_engine.site_root}
+SITE_ROOTS: dict[Engine, SiteRoot] = {
+    "mkdocs": mkdocs_engine.site_root,
+    "zensical": zensical_engine.site_root,
+}
 """Each engine's site_root: how a page links out of its quarter to another quarter's site."""
 
 
