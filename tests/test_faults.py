@@ -294,10 +294,17 @@ def test_build_and_serve_restore_a_half_done_swap(write_repo: WriteRepo, command
 class Running:
     """`okrsite build` in a process of its own, its standard error read line by line."""
 
-    def __init__(self, root: Path, out: Path, tmpdir: Path) -> None:
-        env = {**os.environ, "TMPDIR": str(tmpdir), "SOURCE_DATE_EPOCH": "1795737600"}
+    def __init__(
+        self, root: Path, out: Path, tmpdir: Path, *more: str, env: dict[str, str] | None = None
+    ) -> None:
+        env = {
+            **os.environ,
+            **(env or {}),
+            "TMPDIR": str(tmpdir),
+            "SOURCE_DATE_EPOCH": "1795737600",
+        }
         self.process = subprocess.Popen(
-            [str(OKRSITE), "--root", str(root), "build", "--no-cache", "--out", str(out)],
+            [str(OKRSITE), "--root", str(root), "build", "--no-cache", "--out", str(out), *more],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -439,6 +446,51 @@ def test_a_killed_build_leaves_the_site_and_the_next_clears_up(
     assert beside(out) == ["site"]
     assert list(private_tmp.iterdir()) == []
     assert tree(out) == before
+
+
+SLOW_EXTENSION = """\
+import time
+from markdown import Extension
+
+class Slow(Extension):
+    def extendMarkdown(self, md):
+        time.sleep(60)
+
+def makeExtension(**kwargs):
+    return Slow(**kwargs)
+"""
+"""A Markdown extension that holds Zensical's build for a minute, long enough to kill okrsite."""
+
+
+@pytest.mark.slow
+def test_zensicals_process_dies_with_a_killed_build(
+    write_repo: WriteRepo, tmp_path: Path, private_tmp: Path
+) -> None:
+    root = small_repo(write_repo)
+    (tmp_path / "modules").mkdir()
+    (tmp_path / "modules/okrsite_test_slow.py").write_text(SLOW_EXTENSION, "utf-8")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("markdown_extensions:\n", "markdown_extensions:\n  - okrsite_test_slow\n"),
+        "utf-8",
+    )
+    build = Running(
+        root, root / "site", private_tmp, "--engine", "zensical",
+        env={"PYTHONPATH": str(tmp_path / "modules")},
+    )  # fmt: skip
+    build.wait_for("rendering 2026-Q3 (1/2) with Zensical")
+    deadline = time.monotonic() + 30
+    while not (engine := [pid for pid in children(build.process.pid) if b"zensical" in
+                          Path(f"/proc/{pid}/cmdline").read_bytes()]):  # fmt: skip
+        assert build.process.poll() is None, build.lines
+        assert time.monotonic() < deadline, build.lines
+        time.sleep(0.05)
+    build.process.kill()
+    build.finish(timeout=30)
+    # Well before the extension's minute is up, it ended with its parent: the kernel kills it
+    # (PR_SET_PDEATHSIG, children.py), and its output pipe is closed for it besides.
+    assert wait_gone(engine, timeout=5) == []
 
 
 INSIDE_A_FULL_DISK = """

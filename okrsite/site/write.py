@@ -15,7 +15,6 @@ beside the output, so nothing is left in the system's temporary folder.
 
 from __future__ import annotations
 
-import ctypes
 import json
 import multiprocessing
 import os
@@ -43,6 +42,7 @@ from okrsite.model.okrs import Quarter, Repository
 from okrsite.model.problems import Problem, about
 from okrsite.model.scores import QuarterResult
 from okrsite.site.chart_cache import ChartCache
+from okrsite.site.children import die_with_parent
 from okrsite.site.engine import INTRO_PAGE, Progress, QuarterPlan
 from okrsite.site.engines import (
     DEFAULT_ENGINE,
@@ -324,9 +324,6 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=True, cancel_futures=True)
 
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
 def _worker_started(parent: int, ticks: Any = None) -> None:
     """In each worker process: leave Ctrl-C to the parent, and die when the parent does; count
     finished pages on ticks.
@@ -338,12 +335,7 @@ def _worker_started(parent: int, ticks: Any = None) -> None:
     global _TICKS
     _TICKS = ticks
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform == "linux":
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
+    die_with_parent()
     if os.getppid() != parent:  # the parent died before the line above took effect
         _die()
     threading.Thread(

@@ -12,11 +12,9 @@ Zensical runs no MkDocs plugins and reads its configuration from a file beside t
 
 from __future__ import annotations
 
-import ctypes
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -31,6 +29,7 @@ from markupsafe import Markup
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONFIG_FILE, THEME_DIR
 from okrsite.model.okrs import Quarter, Repository
+from okrsite.site.children import die_with_parent
 from okrsite.site.config_file import read_config
 from okrsite.site.engine import (
     INTRO_PAGE,
@@ -69,7 +68,6 @@ _WARNING = re.compile(r"^(?:warning|error):\s*(?P<text>.+)$", re.IGNORECASE)
 _WHERE = re.compile(r"(?P<file>[^\s│|:]+\.md):(?P<line>\d+)(?::\d+)?")
 _FAILURE = re.compile(r"RuntimeError: (?P<text>.+)$")
 _IN_TEMPLATE = re.compile(r"\(in [^()]+\.html:\d+\)$")
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def site_root(root: Path, scratch: Path | None = None) -> str:
@@ -302,7 +300,7 @@ def run_zensical(project: Path, quarter_id: str) -> list[str]:
             stdin=subprocess.DEVNULL,
             capture_output=True,
             check=False,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=die_with_parent if sys.platform == "linux" else None,
         )
     except OSError as error:
         raise OkrsiteError(f"cannot run Zensical to build {quarter_id}: {error}") from error
@@ -311,15 +309,6 @@ def run_zensical(project: Path, quarter_id: str) -> list[str]:
     if finished.returncode != 0:
         raise OkrsiteError(failure(output, quarter_id, finished.returncode))
     return diagnostics(output)
-
-
-def _die_with_parent() -> None:
-    """In the child: be killed when okrsite is, as the build's worker processes are."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
 
 
 def diagnostics(output: str) -> list[str]:
