@@ -196,7 +196,7 @@ def engines_alone(root: Path, scratch: Path) -> tuple[float, float]:
     """
     loaded = load(root)
     results = score_all(loaded.repository, AS_OF, AS_OF)
-    problems = check_loaded(loaded, root, results, AS_OF)
+    problems = check_loaded(loaded, results, AS_OF)
     plans = plan_quarters(
         root,
         loaded.repository,

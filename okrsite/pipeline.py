@@ -51,7 +51,7 @@ def check(root: Path, today: date, as_of: date | None = None) -> Checked:
     """Load the repository, score every quarter once, and run every check on those scores."""
     loaded = load(root)
     results = score_all(loaded.repository, as_of, today)
-    return Checked(loaded, results, check_loaded(loaded, root, results, today))
+    return Checked(loaded, results, check_loaded(loaded, results, today))
 
 
 def build_site(
@@ -80,7 +80,7 @@ def build_site(
     if found := errors(loaded.problems):
         raise DataError(list(found))
     results = score_all(loaded.repository, as_of, today)
-    problems = check_loaded(loaded, root, results, today)
+    problems = check_loaded(loaded, results, today)
     # The build refuses whatever the check refuses, such as a closed quarter edited since.
     if found := errors(problems):
         raise DataError(list(found))

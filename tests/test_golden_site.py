@@ -52,7 +52,7 @@ def generate(
     if found := errors(loaded.problems):
         raise DataError(list(found))  # a broken fixture would only show an error page
     results = score_all(loaded.repository, None, today)
-    problems = check_loaded(loaded, root, results, today)
+    problems = check_loaded(loaded, results, today)
     files: dict[str, str] = {}
     plans = plan_quarters(
         root, loaded.repository, results, problems, workers=1, today=today, engine=engine

@@ -15,7 +15,7 @@ def test_a_small_synthetic_organisation_loads_and_checks_without_errors(tmp_path
     make_organisation(root, teams=12, quarters=2)
     loaded = load(root)
     results = score_all(loaded.repository, AS_OF, AS_OF)
-    problems = check_loaded(loaded, root, results, AS_OF)
+    problems = check_loaded(loaded, results, AS_OF)
     assert [str(p) for p in problems if p.severity == "error"] == []
     kinds = [unit.kind for unit in loaded.repository.org.units]
     assert (kinds.count("org"), kinds.count("group"), kinds.count("team")) == (1, 2, 12)

@@ -1,45 +1,28 @@
 """OKR301 and OKR302: a closed quarter's data must still match the digest written when it closed.
 
 A closed quarter without a digest (written by hand) is accepted as it is: it was never frozen.
+The loader took the digest of the quarter's files as it read them, and where quarter.yaml writes
+its digest: this check compares, and reads nothing.
 """
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
-from okrsite.load.digest import DIGEST, quarter_digest
+from okrsite.load.digest import DIGEST
+from okrsite.load.repository import Loaded
 from okrsite.model.layout import OKRS, QUARTER_FILE
-from okrsite.model.okrs import Repository
 from okrsite.model.problems import Location, Problem, problem, quote
 
 
-def _quarter_path(quarter_id: str) -> str:
-    """The root-relative path of a quarter's quarter.yaml."""
-    return f"{OKRS}/{quarter_id}/{QUARTER_FILE}"
-
-
-def _key_line(text: str, key: str) -> int:
-    """The 1-based line of a top-level key in YAML text, or 0 if it has none."""
-    pattern = re.compile(rf"^{re.escape(key)}\s*:")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if pattern.match(line):
-            return number
-    return 0
-
-
-def frozen_quarter_problems(root: Path, repository: Repository) -> list[Problem]:
+def frozen_quarter_problems(loaded: Loaded) -> list[Problem]:
     """OKR301 for each closed quarter whose data no longer matches its digest, OKR302 if bad."""
     found: list[Problem] = []
-    for quarter in repository.quarters:
+    for quarter in loaded.repository.quarters:
         if not quarter.closed or quarter.digest is None:
             continue
-        path = _quarter_path(quarter.id)
-        try:
-            text = (root / path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = ""  # the loader reports an unreadable quarter.yaml
-        location = Location(path, _key_line(text, "digest"), 1 if text else 0)
+        read = loaded.quarters_read.get(quarter.id)
+        written = read.written.get("digest") if read is not None else None
+        # A digest was read, so its key is written; the path alone should that not hold.
+        location = written.key if written else Location(f"{OKRS}/{quarter.id}/{QUARTER_FILE}")
         if not DIGEST.fullmatch(quarter.digest):
             found.append(
                 problem(
@@ -50,9 +33,7 @@ def frozen_quarter_problems(root: Path, repository: Repository) -> list[Problem]
                     f"{quarter.id}` then `okrsite close {quarter.id}` to write a good one",
                 )
             )
-        elif quarter_digest(root / OKRS / quarter.id, quarter.start, quarter.end) != (
-            quarter.digest
-        ):
+        elif read is None or read.digest != quarter.digest:  # none taken: not shown to match
             found.append(
                 problem(
                     "OKR301",

@@ -1,17 +1,19 @@
-"""`okrsite check`: reading errors, anti-pattern warnings and the frozen-quarter rule, sorted."""
+"""`okrsite check`: reading errors, anti-pattern warnings and the frozen-quarter rule, sorted.
+
+Every rule works from what the loader read (Loaded): none reads a file or takes the repository's
+root, so the checks see exactly the data the pages are made from.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from okrsite.check.frozen import frozen_quarter_problems
 from okrsite.check.lints import lint
 from okrsite.load.repository import Loaded
-from okrsite.load.yaml_nodes import Mapping, read_yaml
-from okrsite.model.layout import OKRS, QUARTER_FILE
+from okrsite.model.layout import OKRS
 from okrsite.model.okrs import Quarter, Repository
 from okrsite.model.problems import Location, Problem, problem
 from okrsite.model.scores import QuarterResult
@@ -19,12 +21,16 @@ from okrsite.model.scores import QuarterResult
 
 @dataclass(frozen=True)
 class Checked:
-    """What every rule is given: the repository, where it lives, its scores and today."""
+    """What every rule is given: the repository as loaded, its scores and today."""
 
-    root: Path
-    repository: Repository
+    loaded: Loaded
     results: Sequence[QuarterResult]  # every quarter, scored once at the run's as-of date
     today: date  # the run's today (SOURCE_DATE_EPOCH pins it): no check-in may come after it
+
+    @property
+    def repository(self) -> Repository:
+        """Everything the loader could read."""
+        return self.loaded.repository
 
 
 Rule = Callable[[Checked], list[Problem]]
@@ -32,31 +38,26 @@ Rule = Callable[[Checked], list[Problem]]
 
 def _lint_rule(checked: Checked) -> list[Problem]:
     def locate(quarter: Quarter, field: str) -> Location:
-        return quarter_field(checked.root, quarter, field)
+        return quarter_field(checked.loaded, quarter, field)
 
     return lint(checked.repository, checked.results, checked.today, locate)
 
 
-def quarter_field(root: Path, quarter: Quarter, field: str) -> Location:
-    """Where a field of the quarter's quarter.yaml is written, else the quarter's own location.
-
-    The model keeps a quarter's dates, not their lines; the few warnings about them (OKR213)
-    read the file again for the line, so the common case reads nothing twice.
-    """
-    if not quarter.location.path.endswith(f"/{QUARTER_FILE}"):
-        return quarter.location
-    node, _ = read_yaml(root, quarter.location.path)
-    value = node.get(field) if isinstance(node, Mapping) else None
-    return value.location if value is not None else quarter.location
+def quarter_field(loaded: Loaded, quarter: Quarter, field: str) -> Location:
+    """Where the value of a field of the quarter's quarter.yaml is written, as the loader found
+    it, else the quarter's own location (no quarter.yaml, or none with that field)."""
+    read = loaded.quarters_read.get(quarter.id)
+    written = read.written.get(field) if read is not None else None
+    return written.value if written is not None else quarter.location
 
 
 def _frozen_rule(checked: Checked) -> list[Problem]:
-    return frozen_quarter_problems(checked.root, checked.repository)
+    return frozen_quarter_problems(checked.loaded)
 
 
 def _quarters_rule(checked: Checked) -> list[Problem]:
     """OKR024: a repository with no quarter has nothing to publish; say so before a merge."""
-    if checked.repository.quarters or not (checked.root / OKRS).is_dir():
+    if checked.repository.quarters or not checked.loaded.okrs_folder:
         return []  # no okrs/ at all is OKR020's to report
     return [
         problem(
@@ -83,12 +84,15 @@ def sort_key(item: Problem) -> tuple[int, str, int, int, str]:
 
 
 def check_loaded(
-    loaded: Loaded, root: Path, results: Sequence[QuarterResult], today: date
+    loaded: Loaded, results: Sequence[QuarterResult], today: date
 ) -> tuple[Problem, ...]:
-    """Every problem of a loaded and scored repository, policy.ignore applied to warnings."""
+    """Every problem of a loaded and scored repository, policy.ignore applied to warnings.
+
+    Works from loaded alone: nothing is read from disk, so the repository may be gone by now.
+    """
     ignored = loaded.repository.org.policy.ignore
     found = list(loaded.problems)
-    checked = Checked(root, loaded.repository, results, today)
+    checked = Checked(loaded, results, today)
     for rule in RULES:
         found.extend(rule(checked))
     kept = {p for p in found if not (p.severity == "warning" and p.code in ignored)}

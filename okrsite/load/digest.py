@@ -6,6 +6,10 @@ bytes with CRLF read as LF, a symbolic link as the path it holds) plus the quart
 end. Hidden files (.DS_Store, editor swap files) are skipped as the loader skips them, and line
 endings are normalised as git normalises them, so a quarter closed on one machine verifies on
 another.
+
+`okrsite close` writes the digest and the loader takes it again for `okrsite check`, both with
+quarter_digest: the loader hands over the bytes it read for the quarter's plans and check-ins,
+so those files are read once, and only what the loader did not read is read here.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -22,8 +27,15 @@ DIGEST_PREFIX = "sha256:"
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 
 
-def quarter_digest(folder: Path, start: date, end: date) -> str:
-    """sha256 over the folder's data files (all but quarter.yaml and hidden ones) and the dates."""
+def quarter_digest(
+    folder: Path, start: date, end: date, read: Mapping[str, bytes] | None = None
+) -> str:
+    """sha256 over the folder's data files (all but quarter.yaml and hidden ones) and the dates.
+
+    read: bytes already read from the folder's files, by folder-relative POSIX name; such a file
+    is hashed from them rather than read again (a symbolic link is still hashed as its target).
+    """
+    read = read or {}
     digest = hashlib.sha256()
     files = sorted(
         (relative.as_posix(), path)
@@ -39,7 +51,8 @@ def quarter_digest(folder: Path, start: date, end: date) -> str:
             data = b"symlink\0" + os.fsencode(os.readlink(path))
         else:
             # A checkout with core.autocrlf has CRLF where the commit has LF: hash what git stores.
-            data = path.read_bytes().replace(b"\r\n", b"\n")
+            given = read.get(name)
+            data = (given if given is not None else path.read_bytes()).replace(b"\r\n", b"\n")
         # Length prefixes keep the encoding unambiguous: no two file sets hash the same bytes.
         # A name that is not UTF-8 is hashed as its bytes (check reports it as OKR054).
         encoded = name.encode("utf-8", "surrogateescape")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -26,6 +27,18 @@ QUARTER_RANGE = f"{FIRST_QUARTER} to {LAST_QUARTER}"
 """The quarter folders okrsite reads, in words: the ones whose dates a built site can carry."""
 
 
+@dataclass(frozen=True)
+class Written:
+    """Where a top-level key of quarter.yaml is written: the key itself, and the value under it.
+
+    The one record of a quarter.yaml key's place: check reports on a date at its value (OKR213)
+    and on the digest at its key (OKR301, OKR302), without reading the file again.
+    """
+
+    key: Location
+    value: Location
+
+
 def calendar_dates(quarter_id: str) -> tuple[date, date] | None:
     """The calendar quarter's first and last day; None outside FIRST_QUARTER to LAST_QUARTER,
     whose dates, grace period included, are the ones a built site can carry."""
@@ -39,9 +52,17 @@ def calendar_dates(quarter_id: str) -> tuple[date, date] | None:
 
 
 def read_quarter_file(
-    root: Path, quarter_id: str, problems: list[Problem], files: list[str]
+    root: Path,
+    quarter_id: str,
+    problems: list[Problem],
+    files: list[str],
+    written: dict[str, Written] | None = None,
 ) -> Quarter:
-    """The quarter's dates and status: quarter.yaml where given, else the calendar quarter."""
+    """The quarter's dates and status: quarter.yaml where given, else the calendar quarter.
+
+    written, if given, receives where each top-level key of quarter.yaml is written (nothing
+    when the file is not a mapping).
+    """
     start, end = calendar_quarter(quarter_id)
     relative = f"{OKRS}/{quarter_id}/{QUARTER_FILE}"
     if not (root / relative).is_file():
@@ -55,6 +76,12 @@ def read_quarter_file(
     mapping = expect_mapping(node, "quarter.yaml", problems)
     if mapping is None:
         return Quarter(quarter_id, start, end, location=location)
+    if written is not None:
+        written.update(
+            (key.value, Written(key.location, value.location))
+            for key, value in mapping.entries
+            if isinstance(key.value, str)
+        )
     fields = Fields(mapping, f"quarter {quarter_id}", QUARTER_FIELDS, problems)
     given_start = fields.iso_date("start") or start
     given_end = fields.iso_date("end") or end

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from okrsite.load.checkins import read_checkins
+from okrsite.load.digest import DIGEST, quarter_digest
 from okrsite.load.org_file import OrgFile, read_org
-from okrsite.load.quarter_file import QUARTER_RANGE, calendar_dates, read_quarter_file
+from okrsite.load.quarter_file import QUARTER_RANGE, Written, calendar_dates, read_quarter_file
 from okrsite.load.text import read_text
 from okrsite.load.tree import Entry, list_folder, look, scan_inputs
 from okrsite.load.unit_file import PlanFile, read_plan
@@ -31,12 +33,26 @@ _DATA_SUFFIXES = (".yaml", ".yml", ".csv")
 
 
 @dataclass(frozen=True)
+class QuarterRead:
+    """What the loader saw of a quarter beyond the model: what check reports on, so that no
+    check reads the quarter's files again."""
+
+    # Where each top-level key of quarter.yaml is written; empty without a quarter.yaml mapping.
+    written: Mapping[str, Written] = field(default_factory=dict)
+    # The quarter's digest over its files as the loader read them (quarter_digest, as `okrsite
+    # close` writes it); None unless the quarter is closed with a well-formed digest to match.
+    digest: str | None = None
+
+
+@dataclass(frozen=True)
 class Loaded:
     """What could be read from a repository, and every error found reading it."""
 
     repository: Repository  # everything that could be read; broken items left out
     problems: tuple[Problem, ...]  # errors found while reading (sorted: path, line, col, code)
     files: tuple[str, ...] = ()  # the data files read, root-relative POSIX paths
+    quarters_read: Mapping[str, QuarterRead] = field(default_factory=dict)  # by quarter id
+    okrs_folder: bool = False  # whether okrs/ is a folder (a repository without one has OKR020)
 
 
 def load(root: Path) -> Loaded:
@@ -50,6 +66,7 @@ def load(root: Path) -> Loaded:
     org_file = _load_org(root, problems, files)
     org = org_file.org or Org("", ())
     quarters: list[Quarter] = []
+    quarters_read: dict[str, QuarterRead] = {}
     entries = _listing(root, OKRS, problems) if look(root, OKRS).kind == "folder" else []
     for entry in entries:
         relative = entry.shown
@@ -67,7 +84,9 @@ def load(root: Path) -> Loaded:
                         )
                     )
                     continue
-                quarters.append(_load_quarter(root, entry.name, org, org_file, problems, files))
+                quarter, read = _load_quarter(root, entry.name, org, org_file, problems, files)
+                quarters.append(quarter)
+                quarters_read[quarter.id] = read
             else:
                 problems.append(
                     problem(
@@ -81,7 +100,13 @@ def load(root: Path) -> Loaded:
             _stray_file(relative, entry.name, "okrs/ holds org.yaml and quarter folders", problems)
     # The scan and the loader list the same folders: a refusal found twice is reported once.
     found = sorted(set(problems), key=lambda p: (p.location, p.code))
-    return Loaded(Repository(org, tuple(quarters)), tuple(found), tuple(sorted(files)))
+    return Loaded(
+        Repository(org, tuple(quarters)),
+        tuple(found),
+        tuple(sorted(files)),
+        quarters_read,
+        (root / OKRS).is_dir(),
+    )
 
 
 def _listing(root: Path, folder: str, problems: list[Problem]) -> list[Entry]:
@@ -163,10 +188,14 @@ def _load_quarter(
     org_file: OrgFile,
     problems: list[Problem],
     files: list[str],
-) -> Quarter:
+) -> tuple[Quarter, QuarterRead]:
     folder = f"{OKRS}/{quarter_id}"
     entries = _listing(root, folder, problems)
-    quarter = _quarter_dates(root, quarter_id, entries, problems, files)
+    written: dict[str, Written] = {}
+    quarter = _quarter_dates(root, quarter_id, entries, problems, files, written)
+    # A frozen quarter's files are kept as read, for its digest: none is read twice.
+    frozen = quarter.closed and quarter.digest is not None and DIGEST.fullmatch(quarter.digest)
+    kept: dict[str, bytes] | None = {} if frozen else None
     yaml_stems: dict[str, PlanFile] = {}
     csv_stems: list[str] = []
     belongs = "a quarter folder holds quarter.yaml, UNIT.yaml and UNIT.csv"
@@ -211,7 +240,7 @@ def _load_quarter(
             csv_stems.append(stem)
             continue
         files.append(entry.relative)
-        node, found = read_yaml(root, entry.relative)
+        node, found = read_yaml(root, entry.relative, kept)
         problems.extend(found)
         if node is None:
             yaml_stems[stem] = PlanFile(None, frozenset(), frozenset())
@@ -219,7 +248,15 @@ def _load_quarter(
             yaml_stems[stem] = read_plan(node, stem, entry.relative, problems)
     plans = {
         stem: _attach_checkins(
-            root, folder, stem, stem in csv_stems, yaml_stems.get(stem), quarter, problems, files
+            root,
+            folder,
+            stem,
+            stem in csv_stems,
+            yaml_stems.get(stem),
+            quarter,
+            problems,
+            files,
+            kept,
         )
         for stem in sorted(set(yaml_stems) | set(csv_stems))
     }
@@ -229,16 +266,28 @@ def _load_quarter(
         key=lambda plan: (order.get(plan.unit_id, len(order)), plan.unit_id),
     )
     aligned = _check_alignment(org, org_file, quarter_id, yaml_stems, ordered, problems)
-    return replace(quarter, plans=tuple(aligned))
+    digest = None
+    if kept is not None:
+        read = {relative.removeprefix(f"{folder}/"): data for relative, data in kept.items()}
+        digest = quarter_digest(root / folder, quarter.start, quarter.end, read)
+    return replace(quarter, plans=tuple(aligned)), QuarterRead(written, digest)
 
 
 def _quarter_dates(
-    root: Path, quarter_id: str, entries: list[Entry], problems: list[Problem], files: list[str]
+    root: Path,
+    quarter_id: str,
+    entries: list[Entry],
+    problems: list[Problem],
+    files: list[str],
+    written: dict[str, Written],
 ) -> Quarter:
-    """The quarter's dates from its quarter.yaml, if that is a file; else the calendar's."""
+    """The quarter's dates from its quarter.yaml, if that is a file; else the calendar's.
+
+    written receives where each of quarter.yaml's top-level keys is written.
+    """
     given = next((entry for entry in entries if entry.name == QUARTER_FILE), None)
     if given is not None and given.kind == "file":
-        return read_quarter_file(root, quarter_id, problems, files)
+        return read_quarter_file(root, quarter_id, problems, files, written)
     if given is not None and given.kind == "folder":
         problems.append(
             problem(
@@ -262,8 +311,10 @@ def _attach_checkins(
     quarter: Quarter,
     problems: list[Problem],
     files: list[str],
+    kept: dict[str, bytes] | None,
 ) -> UnitPlan | None:
-    """The unit's plan with each KR's check-ins from UNIT.csv (if a file), in file order."""
+    """The unit's plan with each KR's check-ins from UNIT.csv (if a file), in file order; kept
+    receives the CSV's bytes when given."""
     relative = f"{folder}/{stem}.csv"
     if not has_csv:
         return plan_file.plan if plan_file else None
@@ -278,7 +329,7 @@ def _attach_checkins(
             )
         )
         return None
-    text, found = read_text(root, relative)
+    text, found = read_text(root, relative, kept)
     problems.extend(found)
     if text is None:
         return plan_file.plan

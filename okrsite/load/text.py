@@ -32,8 +32,14 @@ def location_of(text: str, index: int, path: str) -> Location:
     return Location(path, line, col)
 
 
-def read_text(root: Path, relative: str) -> tuple[str | None, list[Problem]]:
-    """The file's text without a byte-order mark, or None and the problem that stopped it."""
+def read_text(
+    root: Path, relative: str, kept: dict[str, bytes] | None = None
+) -> tuple[str | None, list[Problem]]:
+    """The file's text without a byte-order mark, or None and the problem that stopped it.
+
+    kept, if given, receives the bytes read under relative (whole, as on disk, even when they
+    are not UTF-8), so a closed quarter's digest is taken from them without reading them again.
+    """
     start = Location(relative, 1, 1)
     entry = look(root, relative)
     if entry.problem is not None:
@@ -69,6 +75,8 @@ def read_text(root: Path, relative: str) -> tuple[str | None, list[Problem]]:
                 "so this is probably not the file you meant",
             )
         ]
+    if kept is not None:
+        kept[relative] = data
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -282,9 +282,14 @@ def _parse(
             loader.dispose()
 
 
-def read_yaml(root: Path, relative: str) -> tuple[Node | None, list[Problem]]:
-    """The YAML file at root/relative as located nodes, or None and the problems that stopped it."""
-    text, problems = read_text(root, relative)
+def read_yaml(
+    root: Path, relative: str, kept: dict[str, bytes] | None = None
+) -> tuple[Node | None, list[Problem]]:
+    """The YAML file at root/relative as located nodes, or None and the problems that stopped it.
+
+    kept: as read_text's, the bytes read under relative.
+    """
+    text, problems = read_text(root, relative, kept)
     if text is None:
         return None, problems
     return parse_yaml(text, relative)
