@@ -577,6 +577,23 @@ def test_a_token_echoed_by_the_server_is_never_shown(fake: FakeGithub) -> None:
     )
 
 
+def test_no_part_of_an_echoed_token_shows_where_the_message_is_cut(fake: FakeGithub) -> None:
+    # GitHub's message is cut at 200 characters; the token comes out first, not after the cut.
+    echoed = "Forbidden: " + "x" * 170 + f" token {TOKEN} sent"
+    fake.queue(r"/repos/acme/shop/pulls", Canned(403, error_body(echoed, 403)))
+    message = fails(source(fake.api_url, "lead-time"))
+    assert f"Forbidden: {'x' * 170} token *** sent; the token in GITHUB_TOKEN" in message
+    assert TOKEN[:8] not in message
+
+
+def test_control_characters_in_githubs_message_are_escaped(fake: FakeGithub) -> None:
+    fake.queue(r"/repos/acme/shop/pulls", Canned(403, error_body("Denied\x1b[2J\u202eevil", 403)))
+    assert fails(source(fake.api_url, "lead-time")) == (
+        "permission denied (403) for GET /repos/acme/shop/pulls: Denied\\x1b[2J\\u202eevil; the "
+        "token in GITHUB_TOKEN needs the Pull requests: read permission on acme/shop"
+    )
+
+
 # HTTP errors
 
 

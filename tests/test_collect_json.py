@@ -351,6 +351,29 @@ def test_a_token_that_cannot_be_a_header_is_never_quoted(repo: Path) -> None:
     assert message == "the environment variable DEPLOYS_TOKEN holds no valid bearer token"
 
 
+def test_no_part_of_an_echoed_token_shows_where_a_quote_is_cut(repo: Path) -> None:
+    # The token comes out before a quoted string is cut, or the cut would keep its first half.
+    echo = "x" * 70 + TOKEN
+
+    def echoing(_path: str) -> tuple[int, bytes]:
+        return 200, json.dumps({"v": echo, "long": "y" * 147 + TOKEN}).encode()
+
+    env = {"DEPLOYS_TOKEN": TOKEN}
+    with serving(echoing) as (base, _seen):
+        url = f"{base}/echo.json"
+        string = JsonSource(expression="v", url=url, token_env="DEPLOYS_TOKEN")
+        message = failure(lambda: read_json(string, context(repo, env)))
+        assert message == f"v in {url} gave the string '{'x' * 70}[token]', not a number"
+        # A jmespath error quoting the value, cut at 200 characters, a few into the token.
+        failed = JsonSource(expression="abs(long)", url=url, token_env="DEPLOYS_TOKEN")
+        message = failure(lambda: read_json(failed, context(repo, env)))
+        assert message == (
+            "'abs(long)' failed: In function abs(), invalid type for value: "
+            + "y" * 147
+            + "[token], …"
+        )
+
+
 def test_http_errors(repo: Path) -> None:
     with serving(files) as (base, _seen):
         source = JsonSource(expression="a", url=f"{base}/missing.json")

@@ -50,6 +50,12 @@ def test_text_escapes_undecodable_file_names() -> None:
     assert format_github([odd]).encode("utf-8")
 
 
+def test_text_escapes_bidirectional_controls() -> None:
+    # U+202E would show the rest of the line reversed: okrs/lmth.yaml reads as okrs/html.yaml.
+    odd = Problem(Location("okrs/\u202elmth.yaml"), "OKR022", "error", "x\u2066y")
+    assert format_text([odd]) == "okrs/\\u202elmth.yaml: OKR022 x\\u2066y\n"
+
+
 def test_github_escapes_terminal_escape_sequences() -> None:
     hostile = Problem(Location("okrs/\x1b[31mx.yaml"), "OKR022", "error", "a\x1b]0;t\x07b")
     assert format_github([hostile]) == (

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from okrsite.collect.http import escaped, shortened
 from okrsite.collect.paths import in_repository
 from okrsite.collect.readings import Reading, SourceContext, SourceError
 from okrsite.model.numbers import NumberError, csv_number, parse_number
+from okrsite.model.problems import one_line
 from okrsite.model.sources import CommandSource
 
 MAX_OUTPUT = 1024 * 1024  # bytes of standard output: one number needs a few
@@ -63,7 +63,7 @@ def read_command(source: CommandSource, context: SourceContext) -> Reading:
     """The number the command prints, or SourceError saying why there is none."""
     if not source.command:
         raise SourceError("the command is empty")
-    name = escaped(source.command[0], OUTPUT_LIMIT)
+    name = one_line(source.command[0], OUTPUT_LIMIT)
     program = _program(context.root, source.command[0])
     finished = _run(
         [str(program), *source.command[1:]],
@@ -75,14 +75,14 @@ def read_command(source: CommandSource, context: SourceContext) -> Reading:
     if finished.returncode != 0:
         raise SourceError(_failure(name, finished))
     value = _printed_number(name, finished.stdout)
-    note = shortened(shlex.join(source.command), OUTPUT_LIMIT)
-    return Reading(value, f"command: {csv_number(value)} from {escaped(note, OUTPUT_LIMIT)}")
+    note = one_line(shlex.join(source.command), OUTPUT_LIMIT)
+    return Reading(value, f"command: {csv_number(value)} from {note}")
 
 
 def _program(root: Path, relative: str) -> Path:
     """The executable file relative names inside the repository, or SourceError."""
     path = in_repository(root, relative)
-    shown = escaped(relative, OUTPUT_LIMIT)
+    shown = one_line(relative, OUTPUT_LIMIT)
     if path.is_dir():
         raise SourceError(f"{shown} is a directory, not a program")
     if not stat.S_ISREG(path.stat().st_mode):
@@ -185,7 +185,7 @@ def _failure(name: str, finished: Finished) -> str:
     lines = [line for line in _text(finished.stderr).splitlines() if line.strip()]
     if not lines:
         return f"{name} {how} and printed nothing on standard error"
-    return f"{name} {how}: {_one_line(lines[-1], STDERR_LIMIT)}"
+    return f"{name} {how}: {_flattened(lines[-1], STDERR_LIMIT)}"
 
 
 def _printed_number(name: str, stdout: bytes) -> float:
@@ -193,7 +193,7 @@ def _printed_number(name: str, stdout: bytes) -> float:
     text = _text(stdout).strip()
     if not text:
         raise SourceError(f"{name} printed nothing; {ONE_NUMBER}")
-    shown = _one_line(text, OUTPUT_LIMIT)
+    shown = _flattened(text, OUTPUT_LIMIT)
     lines = [line for line in text.split("\n") if line.strip()]  # \r alone ends no line
     if len(lines) > 1:
         raise SourceError(
@@ -210,8 +210,10 @@ def _text(output: bytes) -> str:
     return output.decode("utf-8", "replace")
 
 
-def _one_line(text: str, limit: int) -> str:
-    """Text on one line: whitespace runs as one space, control characters removed, cut."""
+def _flattened(text: str, limit: int) -> str:
+    """A program's output on one line: whitespace runs as one space, and control and format
+    characters (colours, bidi controls) dropped, where one_line would show them escaped, since
+    they are the program's formatting rather than its words; then one_line, cut to limit."""
     spaced = " ".join(text.split())
     kept = "".join(char for char in spaced if unicodedata.category(char) not in ("Cc", "Cf"))
-    return shortened(kept, limit)
+    return one_line(kept, limit)

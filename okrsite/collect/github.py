@@ -61,9 +61,10 @@ from urllib3.exceptions import (
     NewConnectionError,
     ReadTimeoutError,
 )
-from urllib3.util.retry import Retry
 
-from okrsite.collect.readings import Reading, SourceContext, SourceError
+from okrsite.collect.http import retry_policy
+from okrsite.collect.readings import MESSAGE_LIMIT, Reading, SourceContext, SourceError
+from okrsite.model.problems import one_line
 from okrsite.model.sources import GithubSource
 
 PACING_SECONDS: float | None = 0.25
@@ -75,9 +76,12 @@ RETRIES = 2
 that a dead server fails in seconds."""
 
 READ_RETRIES = 1
-"""Of those, retries after a timeout: each one waits the whole timeout again."""
+"""Of those, retries after a timeout or a dropped connection: each timeout waits the whole timeout
+again, but the client keeps connections alive across many requests, and GitHub may close one."""
 
 RETRIED_STATUSES = (500, 502, 503, 504)
+"""GitHub's 500 "Server Error" passes too, so it is retried here (the Prometheus and JSON sources
+retry only 502/503/504: collect/http.py's RETRY_STATUSES)."""
 
 PER_PAGE = 100  # GitHub's largest page
 
@@ -183,13 +187,14 @@ class _Client:
 
     def __init__(self, source: GithubSource, token: str, timeout: float) -> None:
         self.source = source
+        self.token = token
         # PyGithub takes whole seconds only; round up so a short timeout never becomes 0.
         self.timeout = max(1, math.ceil(timeout))
         self.github = github.Github(
             base_url=source.api_url.rstrip("/"),
             auth=github.Auth.Token(token),
             timeout=self.timeout,
-            retry=_retry(),
+            retry=retry_policy(RETRIES, read_retries=READ_RETRIES, statuses=RETRIED_STATUSES),
             per_page=PER_PAGE,
             user_agent="okrsite",
             seconds_between_requests=PACING_SECONDS,
@@ -265,7 +270,7 @@ class _Client:
     def _refusal(self, error: GithubException, repository: str, where: str, needs: str) -> str:
         """The message for an HTTP error status."""
         headers = {key.lower(): str(value) for key, value in (error.headers or {}).items()}
-        said = _server_message(error.data)
+        said = _server_message(error.data, self.token)
         if error.status in (403, 429) and headers.get("x-ratelimit-remaining") == "0":
             return (
                 f"API rate limit exhausted (reading {repository}); "
@@ -571,20 +576,6 @@ def _restore_times(client: _Client, repository: str, label: str, window: _Window
     return hours
 
 
-def _retry() -> Retry:
-    """Bounded retries with a short backoff; 403/429 are never retried (rate limits wait for
-    minutes, and say so), and a server's Retry-After is not obeyed for the same reason."""
-    return Retry(
-        total=RETRIES,
-        read=READ_RETRIES,
-        backoff_factor=0.25,
-        status_forcelist=RETRIED_STATUSES,
-        allowed_methods=frozenset({"GET"}),
-        respect_retry_after_header=False,
-        raise_on_status=False,  # the last 5xx answer goes to PyGithub, which raises on it
-    )
-
-
 def _record(where: str, data: Any) -> _Record:
     """A JSON object from GitHub, or a malformed-answer error."""
     if not isinstance(data, Mapping):
@@ -613,13 +604,13 @@ def _timed_out(error: requests.RequestException) -> bool:
     return isinstance(reason, ReadTimeoutError | ConnectTimeoutError)
 
 
-def _server_message(data: Any) -> str:
-    """GitHub's own one-line reason from an error body, if it gave one."""
+def _server_message(data: Any, token: str) -> str:
+    """GitHub's own one-line reason from an error body, if it gave one, without the token."""
     message = data.get("message") if isinstance(data, Mapping) else None
     if not isinstance(message, str):
         return ""
-    line = " ".join(message.split())
-    return line if len(line) <= 200 else line[:199] + "…"
+    # The token out before the cut, which could leave part of it (read_github removes it again).
+    return one_line(" ".join(message.replace(token, "***").split()), MESSAGE_LIMIT)
 
 
 def _reset_time(epoch: str | None) -> str:

@@ -1,12 +1,13 @@
 """The HTTP GET the Prometheus and JSON sources share: retries on 502/503/504 and refused
 connections, a timeout, a bearer token from the environment that no message ever shows, and a
-10 MiB cap on what is read."""
+10 MiB cap on what is read. Its retry policy is also the GitHub source's (retry_policy)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 from urllib.parse import urlsplit
 
 import requests
@@ -14,16 +15,16 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from okrsite.collect.readings import SourceContext, SourceError
-from okrsite.model.problems import BIDI_CONTROL, one_line
+from okrsite.collect.readings import MESSAGE_LIMIT, SourceContext, SourceError
+from okrsite.model.problems import one_line
 
 MAX_BODY = 10 * 1024 * 1024
 """The most an HTTP source reads: a number's document is small; more is a wrong URL."""
 
-RETRIES = 3
 BACKOFF = 0.25  # seconds; urllib3 retries once at once, then waits 0.5 s, then 1 s
+
+RETRIES = 3  # of a Prometheus or JSON source's GET
 RETRY_STATUSES = (502, 503, 504)  # a proxy or server that is restarting or overloaded
-MESSAGE_LIMIT = 200  # characters of a server's error quoted in a message
 URL_LIMIT = 80  # characters of an address quoted in a message
 
 
@@ -40,18 +41,6 @@ class HttpAnswer:
         return text.replace(self.token, "[token]") if self.token else text
 
 
-def escaped(text: str, limit: int = MESSAGE_LIMIT) -> str:
-    """Text on one line, control characters escaped, cut to limit characters with an ellipsis."""
-    # Bidi overrides too: a server's message must not display differently from what it says.
-    safe = BIDI_CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", one_line(text))
-    return shortened(safe, limit)
-
-
-def shortened(text: str, limit: int) -> str:
-    """Text cut to limit characters, the last an ellipsis when something was cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def bearer_headers(token_env: str | None, env: Mapping[str, str]) -> dict[str, str]:
     """The Authorization header for the token in env[token_env], or none without token_env."""
     if token_env is None:
@@ -65,19 +54,43 @@ def bearer_headers(token_env: str | None, env: Mapping[str, str]) -> dict[str, s
     return {"Authorization": f"Bearer {token}"}
 
 
+def retry_policy(
+    retries: int, *, read_retries: int | Literal[False], statuses: Collection[int]
+) -> Retry:
+    """The one retry policy of every request collect makes, for requests' HTTPAdapter and for
+    PyGithub's retry=: a GET only, again after a refused connection or one of statuses, at most
+    retries times with BACKOFF, then the last answer as it came.
+
+    What differs between sources is only how many times and after what (each caller says why):
+    read_retries, the retries after a timeout or a dropped connection once the request was sent
+    (False: none, and the error as it was raised), and the statuses worth a second try.
+    """
+    return Retry(
+        total=retries,
+        connect=retries,
+        read=read_retries,
+        status=retries,
+        other=0,  # a TLS or certificate failure is the same a second later
+        backoff_factor=BACKOFF,
+        status_forcelist=statuses,
+        allowed_methods=("GET",),
+        # The last 5xx answer comes back: its body says why (Prometheus: a query timeout), and
+        # PyGithub raises on it with GitHub's message.
+        raise_on_status=False,
+        # A Retry-After of an hour would hang collect; obeyed, it would also retry a 429 (rate
+        # limits wait for minutes, and say so), which no status list here holds, nor 403.
+        respect_retry_after_header=False,
+    )
+
+
 def http_session() -> requests.Session:
     """A session that retries refused connections and 502/503/504, briefly, and then gives up."""
-    retry = Retry(
-        total=RETRIES,
-        connect=RETRIES,
-        read=False,  # a server that took the request and went quiet would only do so again
-        status=RETRIES,
-        other=0,
-        backoff_factor=BACKOFF,
-        status_forcelist=RETRY_STATUSES,
-        allowed_methods=("GET",),
-        raise_on_status=False,  # the last 503's body says why (Prometheus: a query timeout)
-        respect_retry_after_header=False,  # a Retry-After of an hour would hang collect
+    retry = retry_policy(
+        RETRIES,
+        # A server that took the request and went quiet would only do so again; and a session
+        # lives for one GET, so no kept-alive connection can have been dropped under it.
+        read_retries=False,
+        statuses=RETRY_STATUSES,
     )
     session = requests.Session()
     adapter = HTTPAdapter(max_retries=retry)
@@ -90,7 +103,7 @@ def check_http_url(url: str) -> None:
     """SourceError unless url is an http(s) address with a host."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SourceError(f"'{escaped(url, URL_LIMIT)}' is not an http:// or https:// address")
+        raise SourceError(f"'{one_line(url, URL_LIMIT)}' is not an http:// or https:// address")
 
 
 def http_get(
@@ -103,7 +116,7 @@ def http_get(
     """GET url with the token from context.env; SourceError if no answer or one too large."""
     check_http_url(url)
     headers = bearer_headers(token_env, context.env)
-    shown_url = escaped(url, URL_LIMIT)
+    shown_url = one_line(url, URL_LIMIT)
     try:
         with (
             http_session() as session,
@@ -163,4 +176,4 @@ def _reason(error: BaseException, headers: Mapping[str, str]) -> str:
         text = str(cause) or type(cause).__name__
     for value in headers.values():
         text = text.replace(value, "[token]")  # no library message may carry the token
-    return escaped(text)
+    return one_line(text, MESSAGE_LIMIT)

@@ -8,16 +8,18 @@ import json
 import math
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jmespath
 import jmespath.exceptions
 
-from okrsite.collect.http import MAX_BODY, HttpAnswer, escaped, http_get, shortened
+from okrsite.collect.http import MAX_BODY, HttpAnswer, http_get
 from okrsite.collect.paths import in_repository
-from okrsite.collect.readings import Reading, SourceContext, SourceError
+from okrsite.collect.readings import MESSAGE_LIMIT, Reading, SourceContext, SourceError
 from okrsite.model.numbers import NumberError, check_magnitude, csv_number
+from okrsite.model.problems import one_line, shortened
 from okrsite.model.sources import JsonSource
 
 EXPRESSION_LIMIT = 80  # characters of an expression or a value quoted in a message
@@ -26,26 +28,27 @@ EXPRESSION_LIMIT = 80  # characters of an expression or a value quoted in a mess
 def read_json(source: JsonSource, context: SourceContext) -> Reading:
     """The number source.expression picks out of the document, or SourceError saying why not."""
     if source.path is not None and source.url is None:
-        name = escaped(source.path, EXPRESSION_LIMIT)
+        name = one_line(source.path, EXPRESSION_LIMIT)
         answer = HttpAnswer(200, _file_bytes(context.root, source.path))
     elif source.url is not None and source.path is None:
-        name = escaped(source.url, EXPRESSION_LIMIT)
+        name = one_line(source.url, EXPRESSION_LIMIT)
         answer = _url_answer(source.url, source.token_env, context)
     else:
         raise SourceError("a JSON source needs exactly one of path and url")
     try:
         data = _parsed(answer.body, name)
-        value = _number(_search(source.expression, data), source.expression, name)
+        found = _search(source.expression, data, answer.redacted)
+        value = _number(found, source.expression, name, answer.redacted)
     except SourceError as error:  # a document that echoes the token must not show it
         raise SourceError(answer.redacted(str(error))) from None
-    expression = escaped(source.expression, EXPRESSION_LIMIT)
+    expression = one_line(source.expression, EXPRESSION_LIMIT)
     return Reading(value, f"json: {csv_number(value)} from {name} at {expression}")
 
 
 def _file_bytes(root: Path, relative: str) -> bytes:
     """A regular file's bytes from inside the repository, at most MAX_BODY of them."""
     path = in_repository(root, relative)
-    shown = escaped(relative, EXPRESSION_LIMIT)
+    shown = one_line(relative, EXPRESSION_LIMIT)
     try:
         # Non-blocking, so that a named pipe cannot stall the open; fstat then refuses it.
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
@@ -82,7 +85,7 @@ def _url_answer(url: str, token_env: str | None, context: SourceContext) -> Http
     """A successful answer to a GET of url, or SourceError with the HTTP status."""
     answer = http_get(url, context, token_env=token_env)
     if answer.status != 200:
-        raise SourceError(f"{escaped(url, EXPRESSION_LIMIT)} answered HTTP {answer.status}")
+        raise SourceError(f"{one_line(url, EXPRESSION_LIMIT)} answered HTTP {answer.status}")
     return answer
 
 
@@ -97,40 +100,46 @@ def _parsed(document: bytes, name: str) -> Any:
     except UnicodeDecodeError:
         raise SourceError(f"{name} is not valid JSON: it is not UTF-8 text") from None
     except (ValueError, RecursionError) as error:  # a 5,000-digit integer; nesting too deep
-        raise SourceError(f"{name} is not JSON okrsite can read: {escaped(str(error))}") from None
+        raise SourceError(
+            f"{name} is not JSON okrsite can read: {one_line(str(error), MESSAGE_LIMIT)}"
+        ) from None
 
 
-def _search(expression: str, data: Any) -> Any:
-    """What the JMESPath expression gives on data, or SourceError quoting the expression."""
-    quoted = escaped(expression, EXPRESSION_LIMIT)
+def _search(expression: str, data: Any, redacted: Callable[[str], str]) -> Any:
+    """What the JMESPath expression gives on data, or SourceError quoting the expression (and
+    the jmespath error, which may quote the document: redacted before it is cut)."""
+    quoted = one_line(expression, EXPRESSION_LIMIT)
     try:
         compiled = jmespath.compile(expression)
     except jmespath.exceptions.JMESPathError as error:
         raise SourceError(
-            f"'{quoted}' is not a JMESPath expression: {_first_line(error)}"
+            f"'{quoted}' is not a JMESPath expression: {_first_line(error, redacted)}"
         ) from None
     try:
         return compiled.search(data)
     except (jmespath.exceptions.JMESPathError, RecursionError) as error:
-        raise SourceError(f"'{quoted}' failed: {_first_line(error)}") from None
+        raise SourceError(f"'{quoted}' failed: {_first_line(error, redacted)}") from None
 
 
-def _first_line(error: BaseException) -> str:
+def _first_line(error: BaseException, redacted: Callable[[str], str]) -> str:
     """A jmespath error's first line, without the 'for expression:' that leads to the next."""
     line = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return escaped(line.removesuffix(":").removesuffix(", for expression"))
+    line = redacted(line.removesuffix(":").removesuffix(", for expression"))
+    return one_line(line, MESSAGE_LIMIT)
 
 
-def _number(result: Any, expression: str, name: str) -> float:
-    """A finite number found by the expression, or SourceError saying what came back instead."""
-    where = f"{escaped(expression, EXPRESSION_LIMIT)} in {name}"
+def _number(result: Any, expression: str, name: str, redacted: Callable[[str], str]) -> float:
+    """A finite number found by the expression, or SourceError saying what came back instead
+    (a string from the document redacted before it is cut, so no part of a token shows)."""
+    where = f"{one_line(expression, EXPRESSION_LIMIT)} in {name}"
     if result is None:
         raise SourceError(f"{where} found nothing")
     if isinstance(result, bool):  # before int: True is an int to Python, not to JSON
         raise SourceError(f"{where} gave {json.dumps(result)}, not a number")
     if isinstance(result, str):
         raise SourceError(
-            f"{where} gave the string '{escaped(result, EXPRESSION_LIMIT)}', not a number"
+            f"{where} gave the string '{one_line(redacted(result), EXPRESSION_LIMIT)}', "
+            "not a number"
         )
     if isinstance(result, list):
         raise SourceError(f"{where} gave a list of {len(result)} items, not a number")

@@ -8,9 +8,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from okrsite.collect.http import HttpAnswer, escaped, http_get
-from okrsite.collect.readings import Reading, SourceContext, SourceError
+from okrsite.collect.http import HttpAnswer, http_get
+from okrsite.collect.readings import MESSAGE_LIMIT, Reading, SourceContext, SourceError
 from okrsite.model.numbers import NumberError, check_magnitude, csv_number
+from okrsite.model.problems import one_line
 from okrsite.model.sources import PrometheusSource
 
 QUERY_LIMIT = 80  # characters of a query quoted in a note
@@ -21,8 +22,8 @@ def read_prometheus(source: PrometheusSource, context: SourceContext) -> Reading
     url = source.url.rstrip("/") + "/api/v1/query"
     params = {"query": source.query, "time": str(int(context.at.timestamp()))}
     answer = http_get(url, context, token_env=source.token_env, params=params)
-    value = _result_value(_query_answer(answer, escaped(url, QUERY_LIMIT)))
-    query = escaped(" ".join(source.query.split()), QUERY_LIMIT)
+    value = _result_value(_query_answer(answer, one_line(url, QUERY_LIMIT)))
+    query = one_line(" ".join(source.query.split()), QUERY_LIMIT)
     at = context.at.strftime("%Y-%m-%dT%H:%M:%SZ")
     return Reading(value, f"prometheus: {csv_number(value)} from {query} at {at}")
 
@@ -33,7 +34,7 @@ def _query_answer(answer: HttpAnswer, shown_url: str) -> dict[str, Any]:
         body = json.loads(answer.body)
     except ValueError:
         text = answer.redacted(answer.body[:1000].decode("utf-8", "replace"))
-        preview = escaped(text, QUERY_LIMIT)
+        preview = one_line(text, QUERY_LIMIT)
         raise SourceError(
             f"{shown_url} answered HTTP {answer.status} with something that is not JSON: "
             f"'{preview}'"
@@ -41,8 +42,8 @@ def _query_answer(answer: HttpAnswer, shown_url: str) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise SourceError(f"{shown_url} answered HTTP {answer.status} with no query result")
     if body.get("status") == "error":
-        kind = escaped(answer.redacted(str(body.get("errorType", ""))), 40)
-        message = escaped(answer.redacted(str(body.get("error", ""))))
+        kind = one_line(answer.redacted(str(body.get("errorType", ""))), 40)
+        message = one_line(answer.redacted(str(body.get("error", ""))), MESSAGE_LIMIT)
         raise SourceError(f"Prometheus refused the query (HTTP {answer.status}): {kind}: {message}")
     data = body.get("data")
     if answer.status != 200 or body.get("status") != "success" or not isinstance(data, dict):
@@ -69,7 +70,7 @@ def _result_value(data: Mapping[str, Any]) -> float:
         )
     if kind == "string":
         raise SourceError("the query gave a string; it must give exactly one number")
-    raise SourceError(f"the query gave an unknown result type '{escaped(str(kind), 40)}'")
+    raise SourceError(f"the query gave an unknown result type '{one_line(str(kind), 40)}'")
 
 
 def _sample(pair: object) -> float:
@@ -83,8 +84,8 @@ def _sample(pair: object) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise SourceError(f"the query gave '{escaped(text, 40)}', not a number") from None
+        raise SourceError(f"the query gave '{one_line(text, 40)}', not a number") from None
     try:
         return check_magnitude(value)
     except NumberError as error:
-        raise SourceError(f"the query gave {escaped(text, 40)}, which {error}") from None
+        raise SourceError(f"the query gave {one_line(text, 40)}, which {error}") from None

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 DEFAULT_TIMEOUT = 30.0  # seconds for one HTTP request
+MESSAGE_LIMIT = 200  # characters of a server's or a library's text quoted in a SourceError
 
 
 @dataclass(frozen=True)

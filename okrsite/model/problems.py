@@ -166,10 +166,7 @@ def errors(problems: Iterable[Problem]) -> tuple[Problem, ...]:
 
 def quote(text: object, limit: int = 60) -> str:
     """A user's string made safe for a one-line message: repr-quoted, control characters escaped."""
-    shown = str(text)
-    if len(shown) > limit:
-        shown = shown[: limit - 1] + "…"
-    return repr(shown)
+    return repr(shortened(str(text), limit))
 
 
 BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -185,12 +182,21 @@ def bidi_message(what: str, character: str) -> str:
     )
 
 
-# C0/C1 controls, line and paragraph separators, and lone surrogates (from undecodable file names).
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# C0/C1 controls, line and paragraph separators, lone surrogates (from undecodable file names),
+# and the bidirectional controls of BIDI_CONTROL.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
-def one_line(text: str) -> str:
-    """Text with every control character escaped, so it cannot start a line or fake output."""
-    return _UNSAFE.sub(
+def one_line(text: str, limit: int | None = None) -> str:
+    """Text for a plain-text message: every control character escaped (\\x1b, \\u2028), so it
+    cannot start a line or fake output, and every bidirectional control (\\u202e), so it displays
+    as it reads; with a limit, cut to that many characters, the last an ellipsis."""
+    escaped = _UNSAFE.sub(
         lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), text
     )
+    return escaped if limit is None else shortened(escaped, limit)
+
+
+def shortened(text: str, limit: int) -> str:
+    """Text cut to limit characters, the last an ellipsis when something was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
