@@ -45,21 +45,21 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.synthetic import make_organisation
-from okrsite.check.rules import check_loaded
 from okrsite.load.repository import load
 from okrsite.model.layout import CONFIG_FILE, THEME_DIR
-from okrsite.score.history import score_all
-from okrsite.site.config_file import read_config
-from okrsite.site.engine import content_files, nav, page_settings, write_docs
-from okrsite.site.engines.zensical import (
-    DOCS,
+from okrsite.pipeline import check
+from okrsite.site.build.docs import nav, page_settings, write_docs
+from okrsite.site.build.engines import DOCS
+from okrsite.site.build.engines.zensical import (
     PROJECT_CONFIG,
     THEME,
     project_config,
     write_theme,
 )
+from okrsite.site.build.options import BuildOptions
+from okrsite.site.build.plan import plan_quarters
+from okrsite.site.build.settings import read_settings
 from okrsite.site.markup import html_text
-from okrsite.site.write import plan_quarters
 
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -194,23 +194,20 @@ def engines_alone(root: Path, scratch: Path) -> tuple[float, float]:
     MkDocs gets the repository's mkdocs.yml (INHERIT) plus the nav and names okrsite sets;
     Zensical the project okrsite's zensical engine writes from the same settings.
     """
-    loaded = load(root)
-    results = score_all(loaded.repository, AS_OF, AS_OF)
-    problems = check_loaded(loaded, results, AS_OF)
+    checked = check(root, AS_OF, AS_OF)
+    site = read_settings(root)
     plans = plan_quarters(
-        root,
-        loaded.repository,
-        results,
-        problems,
-        workers=1,
-        scratch=scratch,
-        today=AS_OF,
-        cache=root / ".okrsite-cache",
+        site,
+        checked.loaded.repository,
+        checked.results,
+        checked.problems,
+        BuildOptions(AS_OF, workers=1, cache=root / ".okrsite-cache"),
+        scratch,
     )
-    current = loaded.repository.current_quarter(AS_OF) or plans[-1].quarter
-    content = content_files(root)
-    config = read_config(root) or {}
-    org = loaded.repository.org
+    current = checked.loaded.repository.current_quarter(AS_OF) or plans[-1].quarter
+    content = site.content_files
+    config = site.required_config()
+    org = checked.loaded.repository.org
     mkdocs = zensical = 0.0
     for plan in plans:
         docs = scratch / f"docs-{plan.quarter.id}"
@@ -225,7 +222,7 @@ def engines_alone(root: Path, scratch: Path) -> tuple[float, float]:
                     "docs_dir": str(docs),
                     "site_dir": str(scratch / f"mkdocs-{plan.quarter.id}"),
                     "nav": nav(plan, org, content),
-                    "extra": {"okrsite": page_settings(config, plan, current)},
+                    "extra": {"okrsite": page_settings(site.okrsite, plan, current)},
                 },
                 indent=1,
             ),
@@ -239,7 +236,7 @@ def engines_alone(root: Path, scratch: Path) -> tuple[float, float]:
             site_name=html_text(org.name),
             nav=nav(plan, org, content),
             site_url=None,
-            okrsite=page_settings(config, plan, current),
+            okrsite=page_settings(site.okrsite, plan, current),
             sanitised=None,
         )
         (project / PROJECT_CONFIG).write_text(json.dumps(written, indent=1), encoding="utf-8")

@@ -27,8 +27,11 @@ from okrsite.score.diff import QuarterDiff, diff_results
 from okrsite.score.due import DueList, due_list
 from okrsite.score.history import score_all
 from okrsite.score.quarter import score_quarter
-from okrsite.site.engine import Progress
-from okrsite.site.write import Tally, Tick, write_site
+from okrsite.site.build.docs import Progress
+from okrsite.site.build.options import BuildOptions
+from okrsite.site.build.settings import read_settings
+from okrsite.site.build.tally import Tally, Tick
+from okrsite.site.output.write import write_site
 
 if TYPE_CHECKING:
     from okrsite.collect.run import Collection
@@ -69,35 +72,22 @@ def build_site(
 ) -> Tally:
     """Load, score and check the repository at root, then write its versioned site to out.
 
-    workers: processes building quarters side by side (see site.write.plan_quarters); 1 for none.
+    workers: processes building quarters side by side (see site.build.plan); 1 for none.
     cache: the folder keeping drawn charts and built quarters between builds; None for none.
     tick: told (done, total) as the build goes, for a progress bar. site_url: the address the
     site is published at (`--site-url`), over mkdocs.yml's site_url; None for mkdocs.yml's.
     engine: mkdocs or zensical (`--engine`); None for mkdocs.yml's, else MkDocs.
     """
     today = today if today is not None else clock.today()
-    loaded = load(root)  # read once: the scores, the checks and the pages share it
-    if found := errors(loaded.problems):
+    checked = check(root, today, as_of)  # read once: the scores, the checks and the pages share it
+    # Errors in the files first, alone: what is checked of them after that assumes they loaded.
+    if found := errors(checked.loaded.problems) or errors(checked.problems):
+        # The build refuses whatever the check refuses, such as a closed quarter edited since.
         raise DataError(list(found))
-    results = score_all(loaded.repository, as_of, today)
-    problems = check_loaded(loaded, results, today)
-    # The build refuses whatever the check refuses, such as a closed quarter edited since.
-    if found := errors(problems):
-        raise DataError(list(found))
-    return write_site(
-        root,
-        out,
-        loaded.repository,
-        results,
-        problems,
-        today=today,
-        progress=progress,
-        workers=workers,
-        cache=cache,
-        tick=tick,
-        site_url=site_url,
-        engine=engine,
-    )
+    settings = read_settings(root, site_url=site_url, engine=engine)
+    options = BuildOptions(today, progress, workers, cache, tick)
+    repository = checked.loaded.repository
+    return write_site(out, repository, checked.results, checked.problems, settings, options)
 
 
 def export(root: Path, quarter_id: str | None, as_of: date | None, today: date) -> QuarterResult:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.site import charts
+from okrsite.site.charts import switches
 
 # A build draws charts without validating their Vega-Lite specs (it costs as much as drawing);
 # every chart a test draws in this process is validated against the schema instead.
-charts.VALIDATE_SPECS = True
+switches.VALIDATE_SPECS = True
 
 ORG_YAML = """\
 name: Acme Engineering
@@ -139,7 +139,7 @@ def shared_demo(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
 @contextmanager
 def served_demo(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[str]:
     """The shared demo built with engine, served under DEMO_SITE_URL's path on 127.0.0.1."""
-    from okrsite.site.site_url import url_path
+    from okrsite.site.build.site_url import url_path
     from scripts.browser import served
 
     require_chromium()

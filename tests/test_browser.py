@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from playwright.sync_api import ConsoleMessage, Page, ViewportSize, sync_playwright
 
 from okrsite.cli import main
-from okrsite.site.palettes import DARK, LIGHT
+from okrsite.site.charts.palettes import DARK, LIGHT
 from scripts.browser import AXE, launch
 from tests.conftest import DEMO_AS_OF
 

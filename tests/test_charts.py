@@ -28,20 +28,21 @@ from okrsite.model.scores import (
     UnitResult,
 )
 from okrsite.score.history import score_all
-from okrsite.site import charts as charts_module
 from okrsite.site.charts import (
-    TITLE_LIMIT,
     Chart,
-    clean_text,
     grade_distribution_chart,
     key_result_chart,
     org_history_chart,
-    shorten,
+    switches,
     unit_history_chart,
     unit_scores_chart,
 )
-from okrsite.site.palettes import DARK, DARK_FRAGMENT, LIGHT, dark_variant, themed
-from okrsite.site.svg import compact
+from okrsite.site.charts import key_result as key_result_module
+from okrsite.site.charts import render as renderer
+from okrsite.site.charts.chart import TITLE_LIMIT, shorten
+from okrsite.site.charts.palettes import DARK, DARK_FRAGMENT, LIGHT, dark_variant, themed
+from okrsite.site.charts.svg import compact
+from okrsite.site.markup import single_line
 
 SVG = "{http://www.w3.org/2000/svg}"
 QUARTER = Quarter(id="2026-Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
@@ -309,8 +310,8 @@ def test_long_titles_are_cut_in_the_drawing_but_kept_whole_in_the_text() -> None
     (drawn,) = texts(chart.svg, "title-text")
     assert len(drawn) <= TITLE_LIMIT and drawn.endswith("…")
     assert long_title.startswith(drawn[:-1])
-    assert chart.title == clean_text(long_title)
-    assert parse(chart.svg).findtext(f"{SVG}title") == clean_text(long_title)
+    assert chart.title == single_line(long_title)
+    assert parse(chart.svg).findtext(f"{SVG}title") == single_line(long_title)
 
 
 # --- Untrusted text -------------------------------------------------------------------------
@@ -407,14 +408,14 @@ def test_the_dark_variant_equals_rendering_in_the_dark_palette(
     # again in the dark palette: swapping colours must give exactly that, byte for byte.
     # Every chart from its Vega-Lite spec (no compiled templates: tests below prove them equal).
     specs: list[tuple[dict[str, object], str, str]] = []
-    render = charts_module.render
+    render = renderer.render
 
     def recording(spec: dict[str, object], palette: object, title: str, text: str) -> str:
         specs.append((spec, title, text))
         return str(render(spec, palette, title, text))  # type: ignore[arg-type]
 
-    monkeypatch.setattr(charts_module, "render", recording)
-    monkeypatch.setattr(charts_module, "TEMPLATED", False)
+    monkeypatch.setattr(renderer, "render", recording)
+    monkeypatch.setattr(switches, "TEMPLATED", False)
     drawn = every_kind_of_chart()
     monkeypatch.undo()
     assert len(specs) == len(drawn)
@@ -461,7 +462,7 @@ def test_compact_svg_draws_what_vega_drew(monkeypatch: pytest.MonkeyPatch) -> No
     # element: same elements in the same order, the same attributes but those an image never
     # uses, numbers within 0.005 px, and the labels' font moved to the style sheet.
     rendered: list[str] = []
-    render, render_vega = charts_module.render, charts_module.render_vega
+    render, render_vega = renderer.render, renderer.render_vega
 
     def recording(spec: dict[str, object], palette: object, title: str, text: str) -> str:
         svg = str(render(spec, palette, title, text))  # type: ignore[arg-type]
@@ -473,8 +474,8 @@ def test_compact_svg_draws_what_vega_drew(monkeypatch: pytest.MonkeyPatch) -> No
         rendered.append(svg)
         return svg
 
-    monkeypatch.setattr(charts_module, "render", recording)
-    monkeypatch.setattr(charts_module, "render_vega", recording_vega)
+    monkeypatch.setattr(renderer, "render", recording)
+    monkeypatch.setattr(renderer, "render_vega", recording_vega)
     drawn = every_kind_of_chart()
     monkeypatch.undo()
     unused = {"pointer-events", "opacity", "aria-hidden", "aria-roledescription", "font-family"}
@@ -651,7 +652,7 @@ def test_number_keeps_three_decimals_and_no_exponent() -> None:
 def test_shorten_fits_and_keeps_a_prefix(text: str, limit: int) -> None:
     short = shorten(text, limit)
     assert len(short) <= limit
-    whole = clean_text(text)
+    whole = single_line(text)
     assert short == whole or (short.endswith("…") and whole.startswith(short[:-1]))
 
 
@@ -661,7 +662,7 @@ def test_any_title_gives_well_formed_inert_svg(title: str) -> None:
     kr = KeyResult(id="any", kind="milestone", title=title, owner="a", measurement=title)
     chart = key_result_chart(kr_result(kr, [(date(2026, 11, 1), 40)]), QUARTER)
     assert_inert(chart.svg)
-    assert parse(chart.svg).findtext(f"{SVG}title") == clean_text(title)
+    assert parse(chart.svg).findtext(f"{SVG}title") == single_line(title)
 
 
 @pytest.mark.parametrize(
@@ -685,10 +686,10 @@ def test_a_kr_spec_from_its_template_is_the_spec_altair_gives_for_it() -> None:
     # Altair's own spec for the KR, key for key and in the same order.
     shapes = set()
     for result, quarter in _kr_cases():
-        parts = charts_module._kr_parts(result, quarter)
+        parts = key_result_module._kr_parts(result, quarter)
         shapes.add(parts.shape)
-        direct = charts_module.kr_altair_chart(parts, quarter).to_dict(validate=True)
-        templated = charts_module.kr_spec(parts, quarter)
+        direct = key_result_module.kr_altair_chart(parts, quarter).to_dict(validate=True)
+        templated = key_result_module.kr_spec(parts, quarter)
         assert json.dumps(templated) == json.dumps(direct), result.path
     assert len(shapes) >= 5  # metrics, guardrails, milestones, with and without projections
 
@@ -709,11 +710,11 @@ def test_a_kr_chart_s_vega_from_its_template_is_what_vega_lite_compiles_for_it()
     # KR's own Vega-Lite spec, value for value; then vega_to_svg draws what vegalite_to_svg drew.
     shapes: dict[tuple[object, ...], tuple[dict[str, object], dict[str, object]]] = {}
     for result, quarter in _kr_cases():
-        parts = charts_module._kr_parts(result, quarter)
+        parts = key_result_module._kr_parts(result, quarter)
         description = f"what {result.path} shows"
-        drawn = charts_module.vega_lite(charts_module.kr_spec(parts, quarter), LIGHT, description)
+        drawn = renderer.vega_lite(key_result_module.kr_spec(parts, quarter), LIGHT, description)
         direct = vl_convert.vegalite_to_vega(drawn)
-        templated = charts_module.kr_vega(parts, quarter, description)
+        templated = key_result_module.kr_vega(parts, quarter, description)
         # Equal as JSON values: JavaScript writes the float 14.0 back as 14.
         assert templated == direct, result.path
         shapes.setdefault(parts.shape, (drawn, templated))
@@ -721,8 +722,8 @@ def test_a_kr_chart_s_vega_from_its_template_is_what_vega_lite_compiles_for_it()
     for drawn, templated in shapes.values():
         text = str(drawn["description"])
         spec = {k: v for k, v in drawn.items() if k not in ("config", "description")}
-        svg = charts_module.render_vega(templated, "title", text)
-        assert svg == charts_module.render(spec, LIGHT, "title", text)
+        svg = renderer.render_vega(templated, "title", text)
+        assert svg == renderer.render(spec, LIGHT, "title", text)
 
 
 HISTORIES = [
@@ -749,7 +750,7 @@ def test_a_history_chart_from_its_compiled_template_is_the_one_its_own_spec_draw
         unit_history_chart(unit, points, bands=bands, point_bands=point_bands),
         org_history_chart(org, points, point_bands=point_bands),
     ]
-    monkeypatch.setattr(charts_module, "TEMPLATED", False)
+    monkeypatch.setattr(switches, "TEMPLATED", False)
     direct = [
         unit_history_chart(unit, points, bands=bands, point_bands=point_bands),
         org_history_chart(org, points, point_bands=point_bands),

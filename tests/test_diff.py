@@ -17,7 +17,7 @@ from okrsite.load.repository import load_valid
 from okrsite.model.errors import OkrsiteError
 from okrsite.score.diff import diff_results, shown
 from okrsite.score.history import score_all
-from okrsite.site.diff_summary import to_markdown
+from okrsite.site.pages.diff_summary import to_markdown
 from tests.conftest import MINIMAL, PAYMENTS_YAML, WriteRepo
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -15,8 +15,8 @@ from okrsite.load.repository import load_valid
 from okrsite.score.calendar import CHECKIN_DAYS
 from okrsite.score.due import DUE_WINDOW_DAYS, DueKeyResult, DueList, due_json, due_list
 from okrsite.score.quarter import score_quarter
-from okrsite.site.due_list import checkin_command, to_markdown
 from okrsite.site.markup import gfm_text
+from okrsite.site.pages.due_list import checkin_command, to_markdown
 from tests.conftest import WriteRepo
 
 ORG = """\

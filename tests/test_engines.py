@@ -21,9 +21,8 @@ from markupsafe import Markup
 from okrsite.cli import main
 from okrsite.model.errors import OkrsiteError
 from okrsite.pipeline import build_site
-from okrsite.site.config_file import read_config
-from okrsite.site.engines import ENGINES, resolve_engine
-from okrsite.site.engines.zensical import (
+from okrsite.site.build.config_file import okrsite_settings, read_config
+from okrsite.site.build.engines.zensical import (
     MATERIAL_ONLY,
     PATCHES,
     diagnostics,
@@ -32,6 +31,7 @@ from okrsite.site.engines.zensical import (
     project_yaml,
     write_theme,
 )
+from okrsite.site.build.settings import ENGINES, resolve_engine
 from tests.conftest import DEMO_SITE_URL, PROJECT, WriteRepo, shared_demo
 from tests.test_site import TODAY, small_repo, tree
 
@@ -210,7 +210,7 @@ def test_zensicals_project_is_mkdocs_yml_with_okrsites_settings() -> None:
     assert extensions[: len(config["markdown_extensions"])] == config["markdown_extensions"]
     assert {"pymdownx.highlight": {"use_pygments": False}} in extensions
     assert extensions[-1] == {
-        "okrsite.site.engines.zensical_markdown": {"pages": ["about.md", "index.md"]}
+        "okrsite.site.build.engines.zensical_markdown": {"pages": ["about.md", "index.md"]}
     }
     # A site's own highlighting and variant are left as it set them.
     own = {**config, "markdown_extensions": {"pymdownx.highlight": {"linenums": True}}}
@@ -282,14 +282,14 @@ def test_the_engine_comes_from_the_option_then_mkdocs_yml(
     write_repo: WriteRepo, tmp_path: Path
 ) -> None:
     root = small_repo(write_repo)
-    assert resolve_engine(root) == "mkdocs"
+    assert resolve_engine(okrsite_settings(read_config(root))) == "mkdocs"
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     config.write_text(
         text.replace("extra:\n", "extra:\n  okrsite:\n    engine: zensical\n"), "utf-8"
     )
-    assert resolve_engine(root) == "zensical"
-    assert resolve_engine(root, "mkdocs") == "mkdocs"
+    assert resolve_engine(okrsite_settings(read_config(root))) == "zensical"
+    assert resolve_engine(okrsite_settings(read_config(root)), "mkdocs") == "mkdocs"
     runner = CliRunner()
     built = runner.invoke(main, ["--root", str(root), "build", "--no-cache", "--out", "a"])
     assert built.exit_code == 0, built.output

@@ -23,7 +23,7 @@ from okrsite.cli import main
 from okrsite.edit.files import append, write_atomically
 from okrsite.model.errors import OkrsiteError
 from okrsite.pipeline import build_site
-from okrsite.site import write as site_write
+from okrsite.site.output import swap as site_write
 from tests.conftest import MINIMAL, WriteRepo
 from tests.test_site import TODAY, copy_sources, small_repo, tree
 

@@ -20,13 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.check.rules import check_loaded
-from okrsite.load.repository import load
 from okrsite.model.errors import DataError
 from okrsite.model.problems import errors
-from okrsite.score.history import score_all
-from okrsite.site.engines import Engine
-from okrsite.site.write import plan_quarters
+from okrsite.pipeline import check
+from okrsite.site.build.options import BuildOptions
+from okrsite.site.build.plan import plan_quarters
+from okrsite.site.build.settings import Engine, read_settings
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURE = PROJECT / "tests" / "golden" / "fixture"
@@ -45,17 +44,20 @@ def generate(
 ) -> dict[str, str]:
     """The site of the repository at root as {path under tests/golden/site/: text}, sorted.
 
-    Loads, scores once and checks as the build does, then makes every quarter's pages with
-    site.write.plan_quarters in this process. Paths are QUARTER/PAGE; charts become CHART_LIST.
+    Loads, scores once and checks as the build does (pipeline.check), then makes every quarter's
+    pages with site.build.plan.plan_quarters in this process. Paths are QUARTER/PAGE; charts
+    become CHART_LIST.
     """
-    loaded = load(root)
-    if found := errors(loaded.problems):
+    checked = check(root, today)
+    if found := errors(checked.problems):
         raise DataError(list(found))  # a broken fixture would only show an error page
-    results = score_all(loaded.repository, None, today)
-    problems = check_loaded(loaded, results, today)
     files: dict[str, str] = {}
     plans = plan_quarters(
-        root, loaded.repository, results, problems, workers=1, today=today, engine=engine
+        read_settings(root, engine=engine),
+        checked.loaded.repository,
+        checked.results,
+        checked.problems,
+        BuildOptions(today, workers=1),
     )
     for plan in plans:
         quarter = plan.quarter.id

@@ -507,3 +507,58 @@ def test_every_stage_is_on_disk() -> None:
         if not (PACKAGE / stage).is_dir() and not (PACKAGE / f"{stage}.py").is_file()
     ]
     assert missing == [], "stages in STAGES that are not under okrsite/: remove them from STAGES"
+
+
+SITE_FLOORS: tuple[str, ...] = ("markup", "charts", "pages", "build", "output", "serve")
+"""The sub-stages of okrsite/site in dependency order, as the stages are: escaping for HTML and
+Markdown; the charts; the pages that show them; the build (settings, engines, caches, worker
+processes) that turns pages into each quarter's site; the output folder (lock, swap, versions.json)
+written from the built quarters; and the preview server that serves it. A site module imports
+only its own and earlier floors, so each can be read with only those below it in mind."""
+
+
+def site_floor(name: str) -> int | None:
+    """The floor of a module under okrsite.site; None for the package itself or outside it."""
+    parts = name.split(".")
+    if parts[:2] != ["okrsite", "site"] or len(parts) < 3:
+        return None
+    return SITE_FLOORS.index(parts[2]) if parts[2] in SITE_FLOORS else len(SITE_FLOORS)
+
+
+SITE_MODULES = [module for module in MODULES if site_floor(module.name) is not None]
+
+
+def test_every_site_entry_is_a_known_floor() -> None:
+    """Every module or folder directly under okrsite/site/ is a floor placed in SITE_FLOORS."""
+    site = PACKAGE / "site"
+    unknown = [
+        child.relative_to(ROOT).as_posix()
+        for child in sorted(site.iterdir())
+        if child.name not in NOT_STAGES and entry_name(child) not in SITE_FLOORS
+    ]
+    assert unknown == [], f"add each to SITE_FLOORS in tests/test_layout.py: {unknown}"
+    missing = [
+        f for f in SITE_FLOORS if not (site / f).is_dir() and not (site / f"{f}.py").is_file()
+    ]
+    assert missing == [], f"floors in SITE_FLOORS that are not under okrsite/site/: {missing}"
+
+
+@pytest.mark.parametrize("module", SITE_MODULES, ids=[module.name for module in SITE_MODULES])
+def test_site_modules_import_no_later_floor(module: Module) -> None:
+    """Every import of a site module, even inside a function, names its own or an earlier floor."""
+    floor = site_floor(module.name)
+    assert floor is not None
+    found = [
+        item
+        for item in imports_of(module)
+        if (other := site_floor(item.target)) is not None and other > floor
+    ]
+    lines = [
+        f"  {module.rel}:{item.line}: imports {item.target} "
+        f"(floor {SITE_FLOORS[site_floor(item.target) or 0]!r}, above {SITE_FLOORS[floor]!r})"
+        for item in found
+    ]
+    if lines:
+        pytest.fail(
+            f"{module.name} imports a later floor of site/:\n" + "\n".join(lines), pytrace=False
+        )

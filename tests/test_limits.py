@@ -39,7 +39,8 @@ from okrsite.model.okrs import (
 from okrsite.model.problems import CODES, Problem
 from okrsite.model.scores import Band, KeyResultResult, Projection, QuarterResult, UnitResult
 from okrsite.score.quarter import score_quarter
-from okrsite.site.charts import MAX_BARS, key_result_chart, unit_scores_chart
+from okrsite.site.charts import key_result_chart, unit_scores_chart
+from okrsite.site.charts.chart import MAX_BARS
 from tests.conftest import MINIMAL, WriteRepo
 
 ORG = "okrs/org.yaml"

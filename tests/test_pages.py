@@ -14,8 +14,8 @@ from okrsite.model.problems import Location, Problem
 from okrsite.model.scores import OPEN_STATUSES, QuarterResult
 from okrsite.score.export import dumps, export_quarter
 from okrsite.score.history import score_all
-from okrsite.site.pages import DuplicatePageError, QuarterSite, add_page, quarter_pages
-from okrsite.site.templating import STATUS_TONES
+from okrsite.site.pages.quarter import DuplicatePageError, QuarterSite, add_page, quarter_pages
+from okrsite.site.pages.templating import STATUS_TONES
 from tests.conftest import MINIMAL, PAYMENTS_CSV, PAYMENTS_YAML, WriteRepo
 
 TODAY = date(2026, 11, 27)

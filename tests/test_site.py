@@ -27,10 +27,11 @@ from okrsite.load.schemas import render, schemas
 from okrsite.model.errors import OkrsiteError
 from okrsite.pipeline import build_site
 from okrsite.score.history import score_all
-from okrsite.site import write as site_module
-from okrsite.site.engines import ENGINES
+from okrsite.site.build import pool as site_module
+from okrsite.site.build.options import BuildOptions
+from okrsite.site.build.plan import plan_quarters
+from okrsite.site.build.settings import ENGINES, read_settings
 from okrsite.site.serve import fingerprint, start_server, watch
-from okrsite.site.write import plan_quarters
 from tests.conftest import MINIMAL, WriteRepo
 
 DEMO = Path(__file__).resolve().parent.parent
@@ -312,7 +313,9 @@ def plan(root: Path, workers: int) -> dict[str, dict[str, str]]:
     """Every quarter's pages of root, built with this many worker processes."""
     repository = load_valid(root)
     results = score_all(repository, None, TODAY)
-    plans = plan_quarters(root, repository, results, (), workers=workers, today=TODAY)
+    plans = plan_quarters(
+        read_settings(root), repository, results, (), BuildOptions(TODAY, workers=workers)
+    )
     return {p.quarter.id: p.pages for p in plans}
 
 
@@ -321,7 +324,9 @@ def test_quarters_built_in_processes_match_a_serial_build(write_repo: WriteRepo)
     lines: list[str] = []
     repository = load_valid(root)
     results = score_all(repository, None, TODAY)
-    parallel = plan_quarters(root, repository, results, (), lines.append, workers=2, today=TODAY)
+    parallel = plan_quarters(
+        read_settings(root), repository, results, (), BuildOptions(TODAY, lines.append, 2)
+    )
     assert {p.quarter.id: p.pages for p in parallel} == plan(root, workers=1)
     # The progress display says what happens, and each quarter in order once it is ready.
     assert lines == [
@@ -372,7 +377,9 @@ def test_when_workers_die_the_quarters_are_built_here(
     lines: list[str] = []
     repository = load_valid(root)
     results = score_all(repository, None, TODAY)
-    plans = plan_quarters(root, repository, results, (), lines.append, workers=2, today=TODAY)
+    plans = plan_quarters(
+        read_settings(root), repository, results, (), BuildOptions(TODAY, lines.append, 2)
+    )
     assert {p.quarter.id: p.pages for p in plans} == serial
     assert lines[:2] == [
         "building 2 quarters' pages and charts in 2 processes",

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from okrsite.cli import main
 from okrsite.model.errors import OkrsiteError
 from okrsite.pipeline import build_site
-from okrsite.site.not_found import plain_not_found
-from okrsite.site.site_url import (
+from okrsite.site.build.config_file import read_config
+from okrsite.site.build.site_url import (
     MISSING,
     check_site_url,
     configured_site_url,
@@ -23,7 +23,8 @@ from okrsite.site.site_url import (
     resolve_site_url,
     url_path,
 )
-from okrsite.site.write import Tally
+from okrsite.site.build.tally import Tally
+from okrsite.site.pages.not_found import plain_not_found
 from tests.conftest import WriteRepo
 from tests.test_site import TODAY, parse, small_repo, tree
 
@@ -111,11 +112,14 @@ def test_a_site_url_that_is_no_text_is_refused() -> None:
 
 def test_mkdocs_yml_gives_the_site_url_unless_it_is_given(write_repo: WriteRepo) -> None:
     root = small_repo(write_repo)
-    assert configured_site_url(root) is None
-    assert resolve_site_url(root) is None
+    assert configured_site_url(read_config(root)) is None
+    assert resolve_site_url(read_config(root)) is None
     with_config(root, "site_url: https://example.github.io/okrs\n")
-    assert configured_site_url(root) == BASE
-    assert resolve_site_url(root, "https://okrs.example.com") == "https://okrs.example.com/"
+    assert configured_site_url(read_config(root)) == BASE
+    assert (
+        resolve_site_url(read_config(root), "https://okrs.example.com")
+        == "https://okrs.example.com/"
+    )
 
 
 def test_mkdocs_yml_is_read_as_mkdocs_reads_it(
@@ -123,23 +127,23 @@ def test_mkdocs_yml_is_read_as_mkdocs_reads_it(
 ) -> None:
     monkeypatch.setenv("OKRSITE_TEST_SITE_URL", "https://example.github.io/okrs")
     root = with_config(small_repo(write_repo), "site_url: !ENV OKRSITE_TEST_SITE_URL\n")
-    assert configured_site_url(root) == BASE
+    assert configured_site_url(read_config(root)) == BASE
 
 
 @pytest.mark.parametrize("empty", ["site_url:\n", "site_url: ''\n"])
 def test_an_empty_site_url_in_mkdocs_yml_is_none(write_repo: WriteRepo, empty: str) -> None:
-    assert configured_site_url(with_config(small_repo(write_repo), empty)) is None
+    assert configured_site_url(read_config(with_config(small_repo(write_repo), empty))) is None
 
 
 def test_a_bad_site_url_in_mkdocs_yml_names_the_file(write_repo: WriteRepo) -> None:
     root = with_config(small_repo(write_repo), "site_url: example.github.io/okrs\n")
     with pytest.raises(OkrsiteError) as raised:
-        resolve_site_url(root)
+        resolve_site_url(read_config(root))
     assert str(raised.value).startswith(
         "mkdocs.yml: site_url 'example.github.io/okrs' does not start with https:// or http://;"
     )
     # Given on the command line instead, the file's bad value is never used, so never refused.
-    assert resolve_site_url(root, BASE) == BASE
+    assert resolve_site_url(read_config(root), BASE) == BASE
 
 
 def test_a_quarter_is_published_under_the_site_url() -> None:

@@ -11,7 +11,7 @@ from okrsite.load.repository import load
 from okrsite.model.okrs import Repository
 from okrsite.model.sources import CommandSource, GithubSource, JsonSource, PrometheusSource
 from okrsite.score.history import score_all
-from okrsite.site.pages import QuarterSite, quarter_pages
+from okrsite.site.pages.quarter import QuarterSite, quarter_pages
 from tests.conftest import MINIMAL, PAYMENTS_YAML, WriteRepo
 
 LEAD_TIME_END = "        target: 5\n"

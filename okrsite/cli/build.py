@@ -12,10 +12,11 @@ from okrsite.cli.common import F, common_options, get_context, out_option
 from okrsite.cli.progress import display
 from okrsite.model.clock import parse_date, today
 from okrsite.pipeline import build_site
-from okrsite.site.engines import ENGINES, NAMES
-from okrsite.site.engines import OPTION as ENGINE_OPTION
-from okrsite.site.site_url import EXAMPLE, OPTION, check_site_url, url_path
-from okrsite.site.write import Tally, recover_site
+from okrsite.site.build.engines import NAMES
+from okrsite.site.build.settings import ENGINE_OPTION, ENGINES
+from okrsite.site.build.site_url import EXAMPLE, OPTION, check_site_url, url_path
+from okrsite.site.build.tally import Tally
+from okrsite.site.output.swap import recover_site
 
 DEFAULT_OUT = Path("site")
 DEFAULT_CACHE = Path(".okrsite-cache")

@@ -10,7 +10,7 @@ from okrsite import pipeline
 from okrsite.cli.common import common_options, get_context
 from okrsite.model.clock import today
 from okrsite.score.diff import to_json
-from okrsite.site.diff_summary import to_markdown
+from okrsite.site.pages.diff_summary import to_markdown
 
 
 @click.command(

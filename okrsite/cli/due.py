@@ -10,7 +10,7 @@ from okrsite.model.clock import parse_date, today
 from okrsite.score.calendar import CHECKIN_DAYS
 from okrsite.score.due import DUE_WINDOW_DAYS, due_json
 from okrsite.score.export import dumps
-from okrsite.site.due_list import to_markdown
+from okrsite.site.pages.due_list import to_markdown
 
 
 @click.command(

@@ -38,9 +38,15 @@ _IMAGE = re.compile(r'<img\b[^>]*?\balt="([^"]*)"[^>]*>')
 """An image Python-Markdown rendered from `![alt](url)`; raw HTML never reaches it as a tag."""
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""What no page or chart may carry: controls, and what XML 1.0 forbids (lone surrogates, the
+non-characters), which would make an SVG unreadable or a page unwritable."""
+
+
 def single_line(text: str) -> str:
-    """Text with control characters and line breaks collapsed to single spaces."""
-    return " ".join(_CONTROL.sub(" ", text).split())
+    """User text as one line, before it is escaped for any page or chart: control characters
+    and line breaks collapsed to single spaces, what XML forbids dropped the same way."""
+    return " ".join(_UNPRINTABLE.sub(" ", text).split())
 
 
 def html_text(text: str) -> str:

@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
 from okrsite.model.errors import OkrsiteError
-from okrsite.site.not_found import NOT_FOUND
+from okrsite.site.pages.not_found import NOT_FOUND
 
 WATCHED = ("okrs", "content", "theme", "mkdocs.yml")
 """What a rebuild follows, relative to the root."""

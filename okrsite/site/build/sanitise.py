@@ -16,7 +16,6 @@ from mkdocs.plugins import BasePlugin
 
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONTENT_DIR
-from okrsite.site.config_file import okrsite_settings
 
 ContentTrust = Literal["trusted", "sanitised"]
 CONTENT_TRUST: tuple[ContentTrust, ...] = ("trusted", "sanitised")
@@ -34,9 +33,9 @@ _ATTRIBUTES: dict[str, set[str]] = {
 _ATTRIBUTES["input"] = {"type", "checked", "disabled"}
 
 
-def content_trust(config: Mapping[str, Any] | None) -> ContentTrust:
+def content_trust(okrsite: Mapping[str, Any]) -> ContentTrust:
     """mkdocs.yml's `extra.okrsite.content`: trusted (the default) or sanitised."""
-    value = okrsite_settings(config).get("content", "trusted")
+    value = okrsite.get("content", "trusted")
     if value not in CONTENT_TRUST:
         raise OkrsiteError(
             f"mkdocs.yml: extra.okrsite.content is {value!r}; write trusted (content/ may hold "

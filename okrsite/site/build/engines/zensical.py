@@ -17,7 +17,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import types
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -28,24 +27,12 @@ from markupsafe import Markup
 
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONFIG_FILE, THEME_DIR
-from okrsite.model.okrs import Quarter, Repository
-from okrsite.site.children import die_with_parent
-from okrsite.site.config_file import read_config
-from okrsite.site.engine import (
-    INTRO_PAGE,
-    Progress,
-    QuarterPlan,
-    content_files,
-    nav,
-    page_settings,
-    write_docs,
-)
-from okrsite.site.markup import html_text
-from okrsite.site.not_found import write_plain_not_found
-from okrsite.site.sanitise import content_trust, sanitised_pages
+from okrsite.site.build.children import die_with_parent
+from okrsite.site.build.engines import DOCS, QuarterBuild
+from okrsite.site.build.settings import SiteSettings
 
 PROJECT_CONFIG = "zensical.yml"
-DOCS, SITE, THEME = "docs", "site", "theme"
+SITE, THEME = "site", "theme"
 MATERIAL_ONLY = frozenset({"partials/search.html"})
 """theme/ files made for Material alone: Material 9's search form (overridden there for its
 dialog's name) would put a second, unstyled search box in Zensical's header, whose own search
@@ -62,7 +49,7 @@ PATCHES: tuple[tuple[str, str, str], ...] = (
 )
 """Zensical's own templates, copied into the theme layer with one change each: (file, text,
 replacement). A file the site overrides itself, or whose text this Zensical lacks, is left."""
-_SANITISE_EXTENSION = "okrsite.site.engines.zensical_markdown"
+_SANITISE_EXTENSION = "okrsite.site.build.engines.zensical_markdown"
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _WARNING = re.compile(r"^(?:warning|error):\s*(?P<text>.+)$", re.IGNORECASE)
 _WHERE = re.compile(r"(?P<file>[^\s│|:]+\.md):(?P<line>\d+)(?::\d+)?")
@@ -70,7 +57,7 @@ _FAILURE = re.compile(r"RuntimeError: (?P<text>.+)$")
 _IN_TEMPLATE = re.compile(r"\(in [^()]+\.html:\d+\)$")
 
 
-def site_root(root: Path, scratch: Path | None = None) -> str:
+def site_root(settings: SiteSettings, scratch: Path | None = None) -> str:
     """The link from a page at the docs folder's root to the folder of every quarter's site.
 
     Zensical reads every relative link from the Markdown file, a link leaving the docs folder
@@ -79,53 +66,27 @@ def site_root(root: Path, scratch: Path | None = None) -> str:
     return "../"
 
 
-def build_quarter(
-    root: Path,
-    site_dir: Path,
-    plan: QuarterPlan,
-    repository: Repository,
-    progress: Progress,
-    scratch: Path | None = None,
-    *,
-    current: Quarter,
-    built_page: Callable[[], None] = lambda: None,
-    site_url: str | None = None,
-) -> None:
-    """Write the quarter's pages and content/ into a Zensical project and build it into site_dir.
-
-    The same arguments as the MkDocs engine's build_quarter, meaning the same things.
-    """
-    config = read_config(root)
-    if config is None:
-        raise OkrsiteError(f"{CONFIG_FILE}: not found in {root}; the site needs one")
-    content = content_files(root)
-    with tempfile.TemporaryDirectory(prefix="okrsite-zensical-", dir=scratch) as folder:
-        project = Path(folder)
-        write_docs(project / DOCS, plan, content)
-        custom_dir = _custom_dir(root, config)
-        write_theme(custom_dir, project / THEME)
-        settings = project_config(
-            config,
-            site_name=html_text(repository.org.name),
-            nav=nav(plan, repository.org, content),
-            site_url=site_url,
-            okrsite=page_settings(config, plan, current),
-            sanitised=(
-                sanitised_pages([relative for relative, _ in content], INTRO_PAGE)
-                if content_trust(config) == "sanitised"
-                else None
-            ),
-        )
-        (project / PROJECT_CONFIG).write_text(project_yaml(settings), encoding="utf-8")
-        messages = run_zensical(project, plan.quarter.id)
-        site_dir.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(project / SITE, site_dir)
+def build(job: QuarterBuild, built_page: Callable[[], None]) -> Sequence[str]:
+    """Build the quarter's docs folder as a Zensical project into its site_dir; Zensical's
+    warnings. The project is the docs folder's parent, with theme/ and zensical.yml beside it."""
+    project = job.folder
+    write_theme(_custom_dir(job.settings.project, job.config), project / THEME)
+    settings = project_config(
+        job.config,
+        site_name=job.site_name,
+        nav=job.nav,
+        site_url=job.site_url,
+        okrsite=job.page_settings,
+        sanitised=job.sanitised,
+    )
+    (project / PROJECT_CONFIG).write_text(project_yaml(settings), encoding="utf-8")
+    messages = run_zensical(project, job.plan.quarter.id)
+    job.site_dir.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(project / SITE, job.site_dir)
+    plan = job.plan
     for _ in range(sum(1 for p in plan.pages if p.startswith("units/") and p.endswith(".md"))):
         built_page()
-    if site_url is None:
-        write_plain_not_found(site_dir, repository.org.name)
-    for message in messages:
-        progress(f"warning: {plan.quarter.id}: {message}")
+    return messages
 
 
 def project_config(

@@ -17,15 +17,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from okrsite.site.build.fingerprint import code_fingerprint
 from okrsite.site.charts import Chart
-from okrsite.site.fingerprint import code_fingerprint
+from okrsite.site.charts.chart import Drawer
 
 FORMAT = "okrsite-chart-2"
 CHARTS = "charts"
 """The chart entries' folder inside the cache folder."""
 
 
-class ChartCache:
+class ChartCache(Drawer):
     """Charts by key in folder/charts/; with no folder, every chart is drawn."""
 
     def __init__(self, folder: Path | None) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from okrsite.model.okrs import Quarter
 from okrsite.model.scores import QuarterResult
-from okrsite.site.pages import QuarterSite
+from okrsite.site.pages.quarter import QuarterSite
 
 FORMAT = "okrsite-quarter-1"
 QUARTERS = "quarters"

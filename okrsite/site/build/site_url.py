@@ -8,13 +8,13 @@ same page) and to give the 404 page, served at any depth, links from the server'
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONFIG_FILE
 from okrsite.model.problems import quote
-from okrsite.site.config_file import read_config
 
 OPTION = "--site-url"
 EXAMPLE = "https://example.github.io/okrs/"
@@ -74,24 +74,24 @@ def _problem(value: object) -> str | None:
     return None
 
 
-def configured_site_url(root: Path) -> str | None:
+def configured_site_url(config: Mapping[str, Any] | None) -> str | None:
     """mkdocs.yml's site_url, checked; None when it has none (or an empty one).
 
-    Read as MkDocs reads the file (INHERIT, !ENV and all) but before MkDocs checks it, so a bad
-    value gets okrsite's message, and a `--site-url` given instead is never refused for it.
+    config is the file as MkDocs reads it (INHERIT, !ENV and all; config_file.read_config) but
+    before MkDocs checks it, so a bad value gets okrsite's message, and a `--site-url` given
+    instead is never refused for it.
     """
-    config = read_config(root)
     value = config.get("site_url") if config is not None else None
     if value is None or value == "":
         return None
     return check_site_url(value, FROM_FILE)
 
 
-def resolve_site_url(root: Path, given: str | None = None) -> str | None:
+def resolve_site_url(config: Mapping[str, Any] | None, given: str | None = None) -> str | None:
     """The site's site_url: given (`--site-url`) over mkdocs.yml's; None when neither has one."""
     if given is not None:
         return check_site_url(given, OPTION)
-    return configured_site_url(root)
+    return configured_site_url(config)
 
 
 def quarter_url(base: str | None, quarter_id: str) -> str | None:

@@ -283,7 +283,7 @@ def _finalize(value: object) -> object:
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of the page templates: Markdown-escapes whatever it prints."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("okrsite.site", "templates"),
+        loader=jinja2.PackageLoader("okrsite.site.pages", "templates"),
         # Markdown, not HTML: _finalize escapes for Markdown, and autoescape makes Jinja treat
         # macro output as already escaped instead of escaping it a second time.
         autoescape=True,

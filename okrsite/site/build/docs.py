@@ -15,11 +15,15 @@ from markupsafe import Markup
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONTENT_DIR
 from okrsite.model.okrs import Org, Quarter, Unit
-from okrsite.site.config_file import okrsite_settings
 from okrsite.site.markup import html_text
 
 Progress = Callable[[str], None]
 """Receives one line per quarter and phase; the CLI prints it, the library never does."""
+
+
+def ignore(_message: str) -> None:
+    """The default progress callback: say nothing."""
+
 
 INTRO_PAGE = "index.md"  # content/index.md is the overview's introduction, not a page
 
@@ -123,11 +127,13 @@ def unit_tree(org: Org, pages: Mapping[str, str]) -> list[Any]:
     return tree
 
 
-def page_settings(config: Mapping[str, Any], plan: QuarterPlan, current: Quarter) -> dict[str, Any]:
+def page_settings(
+    okrsite: Mapping[str, Any], plan: QuarterPlan, current: Quarter
+) -> dict[str, Any]:
     """`extra.okrsite` as the theme reads it for this quarter: mkdocs.yml's own settings, then
     the quarter's title, whether it is an archive, and the current quarter's title (the banner)."""
     return {
-        **okrsite_settings(config),
+        **okrsite,
         "quarter": plan.quarter.title,
         "archive": plan.quarter.closed and not plan.current,
         "current": current.title,

@@ -42,10 +42,10 @@ from okrsite.score.export import dumps, export_quarter
 from okrsite.score.history import UnitHistory, review, unit_history
 from okrsite.score.quarter import band_counts, band_of, in_setup
 from okrsite.site import charts
-from okrsite.site.chart_cache import ChartCache
 from okrsite.site.charts import Chart
+from okrsite.site.charts.chart import Drawer
 from okrsite.site.markup import md_text
-from okrsite.site.templating import STATUS_TONES, kr_anchor, render
+from okrsite.site.pages.templating import STATUS_TONES, kr_anchor, render
 
 __all__ = [
     "STATUS_TONES",
@@ -138,10 +138,10 @@ class QuarterContext:
     result: QuarterResult
     through: tuple[QuarterResult, ...]  # this quarter and those before it, oldest first
     links: Links
-    charts: ChartCache
+    charts: Drawer
 
     @classmethod
-    def of(cls, site: QuarterSite, cache: ChartCache | None = None) -> QuarterContext:
+    def of(cls, site: QuarterSite, cache: Drawer | None = None) -> QuarterContext:
         """The context of site's quarter, or OkrsiteError if there is no result for it."""
         results = site.results
         index = next((i for i, r in enumerate(results) if r.quarter.id == site.quarter_id), None)
@@ -150,7 +150,7 @@ class QuarterContext:
         result = results[index]
         # History as the quarter saw it: an archived quarter does not show later quarters.
         through = results[: index + 1]
-        return cls(site, result, through, Links(site, result), cache or ChartCache(None))
+        return cls(site, result, through, Links(site, result), cache or Drawer())
 
     @property
     def dates(self) -> Quarter:
@@ -478,7 +478,7 @@ def archive_page(context: QuarterContext, pages: dict[str, str]) -> str:
 
 
 def quarter_pages(
-    site: QuarterSite, cache: ChartCache | None = None, done: Callable[[], None] = lambda: None
+    site: QuarterSite, cache: Drawer | None = None, done: Callable[[], None] = lambda: None
 ) -> dict[str, str]:
     """Every page, chart and scores.json of one quarter, by path relative to its docs_dir.
 

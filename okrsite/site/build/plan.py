@@ -1,0 +1,104 @@
+"""Every quarter's pages, computed before anything is written: what each quarter's pages are made
+from (QuarterSite) and its plan (QuarterPlan), made in worker processes where that pays."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import closing
+from pathlib import Path
+
+from okrsite.model.okrs import Quarter, Repository
+from okrsite.model.problems import Problem, about
+from okrsite.model.scores import QuarterResult
+from okrsite.site.build.docs import QuarterPlan
+from okrsite.site.build.engines import SITE_ROOTS
+from okrsite.site.build.options import BuildOptions
+from okrsite.site.build.pool import all_pages
+from okrsite.site.build.settings import SiteSettings
+from okrsite.site.build.tally import Tally
+from okrsite.site.pages.quarter import QuarterSite
+
+
+def quarter_sites(
+    settings: SiteSettings,
+    repository: Repository,
+    results: Sequence[QuarterResult],
+    problems: Sequence[Problem],
+    scratch: Path | None = None,
+) -> tuple[QuarterSite, ...]:
+    """What each quarter's pages are made from: the quarter and those before it in full, later
+    quarters by name only (see pages.archive_page), the check's findings for it, the intro, and
+    how the settings' engine reads a link to another quarter. scratch: where to make temporary
+    folders (default: the system's temporary folder)."""
+    site_root = SITE_ROOTS[settings.engine](settings, scratch)
+    ordered = tuple(results)
+    return tuple(
+        QuarterSite(
+            org=repository.org,
+            results=ordered[: index + 1],
+            quarter_id=result.quarter.id,
+            problems=about(problems, result.quarter.id),
+            intro=settings.intro,
+            # The checks page links each code to its section where the site carries the codes.
+            codes_page=settings.codes_page,
+            site_root=site_root,
+            later=tuple((r.quarter.id, r.quarter.title) for r in ordered[index + 1 :]),
+        )
+        for index, result in enumerate(ordered)
+    )
+
+
+def plan_quarters(
+    settings: SiteSettings,
+    repository: Repository,
+    results: Sequence[QuarterResult],
+    problems: Sequence[Problem],
+    options: BuildOptions,
+    scratch: Path | None = None,
+) -> tuple[QuarterPlan, ...]:
+    """Every quarter's pages, computed before anything is written (see quarter_sites)."""
+    sites = quarter_sites(settings, repository, results, problems, scratch)
+    current = repository.current_quarter(options.today)
+    return tuple(plans(sites, current, options, Tally()))
+
+
+def plans(
+    sites: Sequence[QuarterSite],
+    current: Quarter | None,
+    options: BuildOptions,
+    tally: Tally,
+) -> Iterator[QuarterPlan]:
+    """Each site's plan, in order, as soon as it is ready; the pages made in worker processes
+    where there are several quarters and cores, and enough to draw (PARALLEL_COST)."""
+    workers, progress = options.workers, options.progress
+    wanted = (os.cpu_count() or 1) if workers is None else workers
+    if workers is None and sum(cost(site) for site in sites) < PARALLEL_COST:
+        wanted = 1  # too little to draw to pay for starting the processes
+    processes = min(len(sites), wanted)  # a process per quarter at most
+    # closing: an interrupted loop stops the worker processes at once, not when collected.
+    with closing(all_pages(sites, processes, progress, options.cache, tally)) as made:
+        for number, (site, pages) in enumerate(zip(sites, made, strict=True), start=1):
+            result = site.results[-1]
+            quarter = result.quarter
+            plan = QuarterPlan(
+                quarter, result.as_of, pages, current is not None and current.id == quarter.id
+            )
+            progress(
+                f"building {quarter.id} ({number}/{len(sites)}): "
+                f"{plan.markdown_pages} pages, {plan.charts} charts"
+            )
+            yield plan
+
+
+PARALLEL_COST = 100
+"""The least work (KRs and units, about a chart each; see cost) worth worker processes when the
+caller leaves their number to the build. Each one starts by importing Altair and vl-convert, a
+second or more of a core: two quarters of one team took 4.5 s in two processes and 1.9 s in
+this one, and the demo's three quarters (about 150) about the same either way."""
+
+
+def cost(site: QuarterSite) -> int:
+    """A quarter's share of the work, for scheduling: charts dominate, one per KR and unit."""
+    result = site.results[-1]
+    return len(result.key_results()) + len(result.units)

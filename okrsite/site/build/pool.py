@@ -1,0 +1,171 @@
+"""Worker processes that make quarters' pages and charts side by side, and stop with the build.
+
+Rendering charts (vl-convert) is most of a build and holds one core; quarters are independent,
+so they are made in processes of their own. A worker dies with its parent however the parent
+dies (PR_SET_PDEATHSIG, and a watching thread elsewhere)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+from collections.abc import Generator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+from okrsite.site.build.chart_cache import ChartCache
+from okrsite.site.build.children import die_with_parent
+from okrsite.site.build.docs import Progress
+from okrsite.site.build.tally import Tally
+from okrsite.site.pages.quarter import QuarterSite, quarter_pages
+
+_TICKS: Any = None
+"""In a worker process: the queue its finished unit pages are counted on (see _worker_started)."""
+
+
+def _tick() -> None:
+    """Count one finished unit page on the parent's queue."""
+    if _TICKS is not None:
+        _TICKS.put(1)
+
+
+def _pages_in_worker(site: QuarterSite, cache: Path | None) -> tuple[dict[str, str], int, int]:
+    """A quarter's pages made in a worker process, with the charts it drew and found cached."""
+    charts = ChartCache(cache)
+    pages = quarter_pages(site, charts, done=_tick)
+    return pages, charts.misses, charts.hits
+
+
+def all_pages(
+    sites: Sequence[QuarterSite],
+    workers: int,
+    progress: Progress,
+    cache: Path | None,
+    tally: Tally,
+) -> Generator[dict[str, str], None, None]:
+    """Each quarter's pages, in the order of sites, made in worker processes where possible.
+
+    Rendering charts (vl-convert) is most of a build and holds one core; quarters are
+    independent, so they are made side by side, and each is yielded, for MkDocs, while the
+    workers go on with the next. Results are yielded in the order of sites, so the output does
+    not depend on which process finishes first. Without working processes (a sandbox without
+    semaphores, a worker that died, or this being a worker already) the quarters are made here,
+    one after the other.
+    """
+
+    def here(site: QuarterSite) -> dict[str, str]:
+        charts = ChartCache(cache)
+        pages = quarter_pages(site, charts, done=lambda: count(tally, 1))
+        tally.charts_drawn += charts.misses
+        tally.charts_cached += charts.hits
+        return pages
+
+    if workers <= 1 or multiprocessing.parent_process() is not None:
+        yield from map(here, sites)
+        return
+    context = multiprocessing.get_context("spawn")
+    try:
+        ticks = context.Queue()
+        # spawn, not fork: forking a process whose vl-convert runtime has threads can hang.
+        pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_worker_started, initargs=(os.getpid(), ticks)
+        )
+    except (OSError, NotImplementedError, ImportError):
+        yield from map(here, sites)
+        return
+    progress(f"building {len(sites)} quarters' pages and charts in {workers} processes")
+    with pool:
+        try:
+            futures: dict[int, Future[tuple[dict[str, str], int, int]]] = {}
+            done = 0
+            try:
+                for i in range(len(sites)):
+                    # Keep every worker busy and one quarter queued, no more: each waiting
+                    # quarter holds its pages, charts and all, in memory.
+                    for ahead in range(i, min(i + workers + 1, len(sites))):
+                        if ahead not in futures:
+                            futures[ahead] = pool.submit(_pages_in_worker, sites[ahead], cache)
+                    while True:
+                        try:
+                            pages, drawn, cached = futures[i].result(timeout=0.2)
+                            break
+                        except TimeoutError:
+                            _drain(ticks, tally)
+                    _drain(ticks, tally)
+                    tally.charts_drawn += drawn
+                    tally.charts_cached += cached
+                    del futures[i]
+                    done += 1
+                    yield pages
+            except BrokenProcessPool:
+                progress("the worker processes stopped; building the remaining quarters here")
+                yield from map(here, sites[done:])
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM, an error, the caller gone): without this, leaving
+            # the block would wait for each worker to draw the rest of its quarter's charts.
+            _stop_workers(pool)
+            raise
+        finally:
+            ticks.close()
+            ticks.cancel_join_thread()
+
+
+def count(tally: Tally, pages: int) -> None:
+    """Count finished unit pages."""
+    tally.advance(pages)
+
+
+def _drain(ticks: Any, tally: Tally) -> None:
+    """Count every page the workers have reported so far, without waiting."""
+    while True:
+        try:
+            tally.advance(ticks.get_nowait())
+        except (queue.Empty, OSError, ValueError):
+            return
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's processes now and shut it down."""
+    # No public way before Python 3.14's kill_workers(); shutdown() forgets _processes.
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with suppress(OSError, ValueError):  # already gone, or already closed
+            process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_started(parent: int, ticks: Any = None) -> None:
+    """In each worker process: leave Ctrl-C to the parent, and die when the parent does; count
+    finished pages on ticks.
+
+    The parent stops its workers when it is interrupted; when it is killed outright (SIGKILL,
+    a crash) Linux kills them (PR_SET_PDEATHSIG), and elsewhere a thread that sees the
+    process's parent change ends it within a second.
+    """
+    global _TICKS
+    _TICKS = ticks
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        _die()
+    threading.Thread(
+        target=_watch_parent, args=(parent,), name="okrsite-orphan", daemon=True
+    ).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker process once its parent is gone (it is then re-parented)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    _die()
+
+
+def _die() -> None:
+    """End this orphaned worker at once, as PR_SET_PDEATHSIG does: no cleanup is owed."""
+    os.kill(os.getpid(), signal.SIGKILL)

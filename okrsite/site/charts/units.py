@@ -1,0 +1,152 @@
+"""The unit-scores chart: each unit's roll-up as a bar coloured by its band."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import altair as alt
+
+from okrsite.model.numbers import shown_score
+from okrsite.model.okrs import Bands, Unit
+from okrsite.model.scores import QuarterResult, UnitResult
+from okrsite.site.charts.chart import (
+    BAR_STEP,
+    DEFAULT_BANDS,
+    MAX_BARS,
+    NO_BAND,
+    WIDTH,
+    Chart,
+    Row,
+    band_colour,
+    band_range,
+    chart_title,
+    plural,
+    threshold_rules,
+)
+from okrsite.site.charts.palettes import (
+    CONNECTOR_STYLE,
+)
+from okrsite.site.charts.render import chart_of, checked_in_tests
+from okrsite.site.markup import single_line
+
+# --- Units and the org ----------------------------------------------------------------------
+
+
+def _unit_labels(units: Sequence[Unit]) -> list[str]:
+    """Unit names as axis labels; two units with one name are told apart by their ids, since a
+    label is also the bar's identity in the data."""
+    names = [single_line(u.name) or u.id for u in units]
+    counts = Counter(names)
+    return [f"{n} ({u.id})" if counts[n] > 1 else n for n, u in zip(names, units, strict=True)]
+
+
+def _drawn_units(scored: Sequence[UnitResult]) -> tuple[list[UnitResult], str]:
+    """The units to draw as bars, at most MAX_BARS, in org.yaml's order, and a sentence saying
+    what is left out ("" when nothing is)."""
+    if len(scored) <= MAX_BARS:
+        return list(scored), ""
+    count = f"with {len(scored):,} units the chart would pass {MAX_BARS} bars"
+    lists = "the table of units lists every unit"
+    upper = [u for u in scored if u.unit.kind != "team"]
+    if len(upper) <= MAX_BARS:
+        teams = len(scored) - len(upper)
+        note = (
+            f"Only the org and its groups are drawn: {count}, so {plural(teams, 'team')} "
+            f"{'is' if teams == 1 else 'are'} left out; {lists}."
+        )
+        return upper, note
+    org = [u for u in scored if u.unit.kind == "org"][:1]
+    rest = [u for u in scored if all(u is not o for o in org)]
+    ranked = sorted(rest, key=lambda u: float(u.rollup or 0.0))  # stable: ties in org order
+    room = MAX_BARS - len(org)
+    highest = room // 2
+    keep = {id(u) for u in org + ranked[: room - highest] + ranked[len(ranked) - highest :]}
+    left_out = len(scored) - len(keep)
+    lowest = room - highest
+    note = (
+        f"Only {'the org, ' if org else ''}the {lowest} lowest and the {highest} highest roll-ups"
+        f" are drawn: {count}, so {plural(left_out, 'unit')} "
+        f"{'is' if left_out == 1 else 'are'} left out; {lists}."
+    )
+    return [u for u in scored if id(u) in keep], note
+
+
+@checked_in_tests
+def unit_scores_chart(
+    result: QuarterResult, *, bands: Bands = DEFAULT_BANDS, setup: bool = False
+) -> Chart:
+    """Each unit's roll-up as a horizontal bar coloured by its band, in org.yaml's order.
+
+    At most MAX_BARS bars (see there); the description says what is left out.
+    `bands` are the policy's thresholds (repository.org.policy.bands), drawn as rules: those of
+    a committed objective; each unit's band is by its own thresholds. A unit with no band is
+    drawn in a neutral colour; with `setup` (the quarter's setup weeks) no band is drawn at all.
+    """
+    scored = [u for u in result.units if u.rollup is not None]
+    drawn, left_out = _drawn_units(scored)
+    labels = _unit_labels([u.unit for u in drawn])
+    rows: list[Row] = []
+    for label, unit in zip(labels, drawn, strict=True):
+        rollup = float(unit.rollup or 0.0)
+        band = None if setup else unit.band
+        rows.append(
+            {"unit": label, "score": rollup, "band": band or NO_BAND, "text": shown_score(rollup)}
+        )
+    quarter = result.quarter
+    title = "Scores by unit"
+    subtitle = f"{quarter.title}, as of {result.as_of.isoformat()}"
+    if left_out:
+        subtitle += f" · {len(drawn)} of {len(scored):,} units"
+
+    base = alt.Chart(alt.InlineData(values=rows)).encode(
+        y=alt.Y("unit:N", sort=labels, axis=alt.Axis(title=None, labelLimit=220)),
+        x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(title="Roll-up")),
+    )
+    banded = [r for r in rows if r["band"] != NO_BAND]
+    neutral = [r for r in rows if r["band"] == NO_BAND]
+    bars = (
+        [
+            base.mark_bar(height=BAR_STEP - 8)
+            .encode(color=band_colour())
+            .properties(data=alt.InlineData(values=banded))
+        ]
+        if banded
+        else []
+    )
+    if neutral:
+        bars.append(
+            base.mark_bar(height=BAR_STEP - 8, style=CONNECTOR_STYLE).properties(
+                data=alt.InlineData(values=neutral)
+            )
+        )
+    values = base.mark_text(align="left", dx=4).encode(text="text:N")
+    rules = [] if setup else [threshold_rules(bands, "x")]
+    chart = alt.layer(
+        *rules,
+        *bars,
+        values,
+        width=WIDTH - 160,
+        height=alt.Step(BAR_STEP),
+        title=chart_title(title, subtitle),
+    )
+
+    if rows and setup:
+        description = (
+            f"Roll-up score of each of {plural(len(scored), 'unit')} in {quarter.title}"
+            f" as of {result.as_of.isoformat()}, on a scale from 0 to 1, in one neutral colour:"
+            " the quarter is in its setup weeks, so no unit has a band yet."
+        )
+        description += f" {left_out}" if left_out else ""
+    elif rows:
+        description = (
+            f"Roll-up score of each of {plural(len(scored), 'unit')} in {quarter.title}"
+            f" as of {result.as_of.isoformat()}, on a scale from 0 to 1, coloured by the band"
+            f" of its own thresholds; for committed objectives red {band_range('red', bands)},"
+            f" yellow {band_range('yellow', bands)}, green {band_range('green', bands)}."
+        )
+        description += f" {left_out}" if left_out else ""
+    else:
+        description = f"No unit has a score in {quarter.title} yet."
+    table = tuple((str(r["unit"]), str(r["text"]), str(r["band"])) for r in rows)
+    return chart_of("unit-scores", title, description, chart, (("Unit", "Roll-up", "Band"), *table))
