@@ -42,10 +42,14 @@ def _files(folder: Path) -> list[Path]:
 def _digest_files(digest: hashlib._Hash, base: Path, files: list[Path]) -> None:
     """Feed each file's path relative to base and its bytes into digest."""
     for path in files:
-        data = path.read_bytes()
-        name = path.relative_to(base).as_posix().encode("utf-8", "surrogateescape")
-        digest.update(b"%d:%s%d:" % (len(name), name, len(data)))
-        digest.update(data)
+        _digest(digest, path.relative_to(base).as_posix(), path.read_bytes())
+
+
+def _digest(digest: hashlib._Hash, relative: str, data: bytes) -> None:
+    """Feed a file's relative path and its bytes into digest, each with its length first."""
+    name = relative.encode("utf-8", "surrogateescape")
+    digest.update(b"%d:%s%d:" % (len(name), name, len(data)))
+    digest.update(data)
 
 
 def _version(distribution: str) -> str:
@@ -67,11 +71,12 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def site_fingerprint(root: Path) -> str:
-    """The code's fingerprint with root's mkdocs.yml, theme/ and content/."""
+def site_fingerprint(root: Path, config: bytes | None) -> str:
+    """The code's fingerprint with mkdocs.yml's bytes (None without one), root's theme/ and
+    content/."""
     digest = hashlib.sha256(code_fingerprint().encode("ascii"))
-    config = root / CONFIG_FILE
-    _digest_files(digest, root, [config] if config.is_file() else [])
+    if config is not None:
+        _digest(digest, CONFIG_FILE, config)
     for folder in (THEME_DIR, CONTENT_DIR):
         if (root / folder).is_dir():
             _digest_files(digest, root, _files(root / folder))

@@ -15,7 +15,7 @@ from typing import Any, Literal, get_args
 
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CODES_PAGE, CONFIG_FILE, CONTENT_DIR
-from okrsite.site.build.config_file import okrsite_settings, read_config
+from okrsite.site.build.config_file import okrsite_settings, read_config_file
 from okrsite.site.build.docs import INTRO_PAGE, content_files
 from okrsite.site.build.fingerprint import site_fingerprint
 from okrsite.site.build.sanitise import ContentTrust, content_trust
@@ -65,7 +65,8 @@ def read_settings(
     project: Path, *, site_url: str | None = None, engine: str | None = None
 ) -> SiteSettings:
     """project's site settings, with the build's `--site-url` and `--engine` over mkdocs.yml's."""
-    config = read_config(project)
+    found = read_config_file(project)
+    config = None if found is None else found.settings
     okrsite = okrsite_settings(config)
     content = content_files(project)
     intro_path = project / CONTENT_DIR / INTRO_PAGE
@@ -78,7 +79,7 @@ def read_settings(
         content_files=tuple(content),
         intro=intro_path.read_text(encoding="utf-8") if intro_path.is_file() else "",
         codes_page=CODES_PAGE if (project / CONTENT_DIR / CODES_PAGE).is_file() else "",
-        fingerprint=site_fingerprint(project),
+        fingerprint=site_fingerprint(project, None if found is None else found.data),
         okrsite=okrsite,
     )
 
