@@ -48,17 +48,17 @@ from benchmarks.synthetic import make_organisation
 from okrsite.load.repository import load
 from okrsite.model.layout import CONFIG_FILE, THEME_DIR
 from okrsite.pipeline import check
-from okrsite.site.build.docs import nav, page_settings, write_docs
-from okrsite.site.build.engines import DOCS
-from okrsite.site.build.engines.zensical import (
+from okrsite.site.builder.docs import nav, page_settings, write_docs
+from okrsite.site.builder.engines import DOCS
+from okrsite.site.builder.engines.zensical import (
     PROJECT_CONFIG,
     THEME,
     project_config,
     write_theme,
 )
-from okrsite.site.build.options import BuildOptions
-from okrsite.site.build.plan import plan_quarters
-from okrsite.site.build.settings import read_settings
+from okrsite.site.builder.options import BuildOptions
+from okrsite.site.builder.plan import plan_quarters
+from okrsite.site.builder.settings import read_settings
 from okrsite.site.markup import html_text
 
 PROJECT = Path(__file__).resolve().parent.parent

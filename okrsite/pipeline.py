@@ -27,10 +27,10 @@ from okrsite.score.diff import QuarterDiff, diff_results
 from okrsite.score.due import DueList, due_list
 from okrsite.score.history import score_all
 from okrsite.score.quarter import score_quarter
-from okrsite.site.build.docs import Progress
-from okrsite.site.build.options import BuildOptions
-from okrsite.site.build.settings import read_settings
-from okrsite.site.build.tally import Tally, Tick
+from okrsite.site.builder.docs import Progress
+from okrsite.site.builder.options import BuildOptions
+from okrsite.site.builder.settings import read_settings
+from okrsite.site.builder.tally import Tally, Tick
 from okrsite.site.output.write import write_site
 
 if TYPE_CHECKING:

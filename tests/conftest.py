@@ -139,7 +139,7 @@ def shared_demo(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
 @contextmanager
 def served_demo(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[str]:
     """The shared demo built with engine, served under DEMO_SITE_URL's path on 127.0.0.1."""
-    from okrsite.site.build.site_url import url_path
+    from okrsite.site.builder.site_url import url_path
     from scripts.browser import served
 
     require_chromium()

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from okrsite.cli import main
 from okrsite.pipeline import build_site
-from okrsite.site.build.chart_cache import CHARTS
-from okrsite.site.build.quarter_cache import MANIFEST, QUARTERS, SITE
-from okrsite.site.build.tally import Tally
+from okrsite.site.builder.chart_cache import CHARTS
+from okrsite.site.builder.quarter_cache import MANIFEST, QUARTERS, SITE
+from okrsite.site.builder.tally import Tally
 from tests.conftest import WriteRepo
 from tests.test_site import TODAY, small_repo, tree
 

@@ -21,8 +21,8 @@ from markupsafe import Markup
 from okrsite.cli import main
 from okrsite.model.errors import OkrsiteError
 from okrsite.pipeline import build_site
-from okrsite.site.build.config_file import okrsite_settings, read_config
-from okrsite.site.build.engines.zensical import (
+from okrsite.site.builder.config_file import okrsite_settings, read_config
+from okrsite.site.builder.engines.zensical import (
     MATERIAL_ONLY,
     PATCHES,
     diagnostics,
@@ -31,7 +31,7 @@ from okrsite.site.build.engines.zensical import (
     project_yaml,
     write_theme,
 )
-from okrsite.site.build.settings import ENGINES, resolve_engine
+from okrsite.site.builder.settings import ENGINES, resolve_engine
 from tests.conftest import DEMO_SITE_URL, PROJECT, WriteRepo, shared_demo
 from tests.test_site import TODAY, small_repo, tree
 
@@ -210,7 +210,7 @@ def test_zensicals_project_is_mkdocs_yml_with_okrsites_settings() -> None:
     assert extensions[: len(config["markdown_extensions"])] == config["markdown_extensions"]
     assert {"pymdownx.highlight": {"use_pygments": False}} in extensions
     assert extensions[-1] == {
-        "okrsite.site.build.engines.zensical_markdown": {"pages": ["about.md", "index.md"]}
+        "okrsite.site.builder.engines.zensical_markdown": {"pages": ["about.md", "index.md"]}
     }
     # A site's own highlighting and variant are left as it set them.
     own = {**config, "markdown_extensions": {"pymdownx.highlight": {"linenums": True}}}

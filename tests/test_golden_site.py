@@ -23,9 +23,9 @@ import pytest
 from okrsite.model.errors import DataError
 from okrsite.model.problems import errors
 from okrsite.pipeline import check
-from okrsite.site.build.options import BuildOptions
-from okrsite.site.build.plan import plan_quarters
-from okrsite.site.build.settings import Engine, read_settings
+from okrsite.site.builder.options import BuildOptions
+from okrsite.site.builder.plan import plan_quarters
+from okrsite.site.builder.settings import Engine, read_settings
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURE = PROJECT / "tests" / "golden" / "fixture"

@@ -509,7 +509,7 @@ def test_every_stage_is_on_disk() -> None:
     assert missing == [], "stages in STAGES that are not under okrsite/: remove them from STAGES"
 
 
-SITE_FLOORS: tuple[str, ...] = ("markup", "charts", "pages", "build", "output", "serve")
+SITE_FLOORS: tuple[str, ...] = ("markup", "charts", "pages", "builder", "output", "serve")
 """The sub-stages of okrsite/site in dependency order, as the stages are: escaping for HTML and
 Markdown; the charts; the pages that show them; the build (settings, engines, caches, worker
 processes) that turns pages into each quarter's site; the output folder (lock, swap, versions.json)

@@ -13,7 +13,7 @@ import pytest
 
 from okrsite.model.errors import OkrsiteError
 from okrsite.pipeline import build_site
-from okrsite.site.build.settings import read_settings
+from okrsite.site.builder.settings import read_settings
 from tests.conftest import WriteRepo
 from tests.test_site import TODAY, small_repo
 

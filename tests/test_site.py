@@ -27,10 +27,10 @@ from okrsite.load.schemas import render, schemas
 from okrsite.model.errors import OkrsiteError
 from okrsite.pipeline import build_site
 from okrsite.score.history import score_all
-from okrsite.site.build import pool as site_module
-from okrsite.site.build.options import BuildOptions
-from okrsite.site.build.plan import plan_quarters
-from okrsite.site.build.settings import ENGINES, read_settings
+from okrsite.site.builder import pool as site_module
+from okrsite.site.builder.options import BuildOptions
+from okrsite.site.builder.plan import plan_quarters
+from okrsite.site.builder.settings import ENGINES, read_settings
 from okrsite.site.serve import fingerprint, start_server, watch
 from tests.conftest import MINIMAL, WriteRepo
 

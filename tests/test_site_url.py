@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from okrsite.cli import main
 from okrsite.model.errors import OkrsiteError
 from okrsite.pipeline import build_site
-from okrsite.site.build.config_file import read_config
-from okrsite.site.build.site_url import (
+from okrsite.site.builder.config_file import read_config
+from okrsite.site.builder.site_url import (
     MISSING,
     check_site_url,
     configured_site_url,
@@ -23,7 +23,7 @@ from okrsite.site.build.site_url import (
     resolve_site_url,
     url_path,
 )
-from okrsite.site.build.tally import Tally
+from okrsite.site.builder.tally import Tally
 from okrsite.site.pages.not_found import plain_not_found
 from tests.conftest import WriteRepo
 from tests.test_site import TODAY, parse, small_repo, tree

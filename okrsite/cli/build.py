@@ -12,10 +12,10 @@ from okrsite.cli.common import F, common_options, get_context, out_option
 from okrsite.cli.progress import display
 from okrsite.model.clock import parse_date, today
 from okrsite.pipeline import build_site
-from okrsite.site.build.engines import NAMES
-from okrsite.site.build.settings import ENGINE_OPTION, ENGINES
-from okrsite.site.build.site_url import EXAMPLE, OPTION, check_site_url, url_path
-from okrsite.site.build.tally import Tally
+from okrsite.site.builder.engines import NAMES
+from okrsite.site.builder.settings import ENGINE_OPTION, ENGINES
+from okrsite.site.builder.site_url import EXAMPLE, OPTION, check_site_url, url_path
+from okrsite.site.builder.tally import Tally
 from okrsite.site.output.swap import recover_site
 
 DEFAULT_OUT = Path("site")

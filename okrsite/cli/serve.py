@@ -20,8 +20,8 @@ from okrsite.cli.build import (
 from okrsite.cli.common import common_options, get_context, out_option
 from okrsite.model.clock import today
 from okrsite.pipeline import build_site
-from okrsite.site.build.site_url import url_path
-from okrsite.site.build.tally import Tally
+from okrsite.site.builder.site_url import url_path
+from okrsite.site.builder.tally import Tally
 from okrsite.site.output.swap import recover_site
 from okrsite.site.serve import LiveReload, fingerprint, start_server, watch
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from okrsite.site.build.docs import Progress
+from okrsite.site.builder.docs import Progress
 
 
 def lock_path(out: Path) -> Path:

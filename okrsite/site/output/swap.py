@@ -14,7 +14,7 @@ from pathlib import Path
 
 from okrsite.load.tree import write_reason
 from okrsite.model.errors import OkrsiteError
-from okrsite.site.build.docs import Progress, ignore
+from okrsite.site.builder.docs import Progress, ignore
 from okrsite.site.output.lock import build_lock
 
 

@@ -28,14 +28,14 @@ from okrsite.model.errors import OkrsiteError
 from okrsite.model.okrs import Quarter, Repository
 from okrsite.model.problems import Problem
 from okrsite.model.scores import QuarterResult
-from okrsite.site.build.engines import NAMES, build_quarter
-from okrsite.site.build.engines.zensical import require_zensical
-from okrsite.site.build.options import BuildOptions
-from okrsite.site.build.plan import plans, quarter_sites
-from okrsite.site.build.quarter_cache import QuarterCache, quarter_key, result_digests
-from okrsite.site.build.settings import SiteSettings
-from okrsite.site.build.site_url import MISSING, quarter_url
-from okrsite.site.build.tally import Tally
+from okrsite.site.builder.engines import NAMES, build_quarter
+from okrsite.site.builder.engines.zensical import require_zensical
+from okrsite.site.builder.options import BuildOptions
+from okrsite.site.builder.plan import plans, quarter_sites
+from okrsite.site.builder.quarter_cache import QuarterCache, quarter_key, result_digests
+from okrsite.site.builder.settings import SiteSettings
+from okrsite.site.builder.site_url import MISSING, quarter_url
+from okrsite.site.builder.tally import Tally
 from okrsite.site.output.lock import build_lock
 from okrsite.site.output.swap import absolute, check_replaceable, recover, swap
 from okrsite.site.output.versions import LATEST, redirect_html, redirect_page, versions_json

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from okrsite.site.build.docs import Progress, ignore
-from okrsite.site.build.tally import Tick
+from okrsite.site.builder.docs import Progress, ignore
+from okrsite.site.builder.tally import Tick
 
 
 @dataclass(frozen=True)

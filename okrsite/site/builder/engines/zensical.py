@@ -27,9 +27,9 @@ from markupsafe import Markup
 
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONFIG_FILE, THEME_DIR
-from okrsite.site.build.children import die_with_parent
-from okrsite.site.build.engines import DOCS, QuarterBuild
-from okrsite.site.build.settings import SiteSettings
+from okrsite.site.builder.children import die_with_parent
+from okrsite.site.builder.engines import DOCS, QuarterBuild
+from okrsite.site.builder.settings import SiteSettings
 
 PROJECT_CONFIG = "zensical.yml"
 SITE, THEME = "site", "theme"
@@ -49,7 +49,7 @@ PATCHES: tuple[tuple[str, str, str], ...] = (
 )
 """Zensical's own templates, copied into the theme layer with one change each: (file, text,
 replacement). A file the site overrides itself, or whose text this Zensical lacks, is left."""
-_SANITISE_EXTENSION = "okrsite.site.build.engines.zensical_markdown"
+_SANITISE_EXTENSION = "okrsite.site.builder.engines.zensical_markdown"
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _WARNING = re.compile(r"^(?:warning|error):\s*(?P<text>.+)$", re.IGNORECASE)
 _WHERE = re.compile(r"(?P<file>[^\s│|:]+\.md):(?P<line>\d+)(?::\d+)?")

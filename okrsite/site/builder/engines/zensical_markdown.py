@@ -15,7 +15,7 @@ from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 
 from okrsite.model.errors import OkrsiteError
-from okrsite.site.build.sanitise import sanitised
+from okrsite.site.builder.sanitise import sanitised
 
 _LAST = 0
 """The postprocessor's priority: lowest, so it cleans what every other extension wrote."""

@@ -11,12 +11,12 @@ from pathlib import Path
 from okrsite.model.okrs import Quarter, Repository
 from okrsite.model.problems import Problem, about
 from okrsite.model.scores import QuarterResult
-from okrsite.site.build.docs import QuarterPlan
-from okrsite.site.build.engines import SITE_ROOTS
-from okrsite.site.build.options import BuildOptions
-from okrsite.site.build.pool import all_pages
-from okrsite.site.build.settings import SiteSettings
-from okrsite.site.build.tally import Tally
+from okrsite.site.builder.docs import QuarterPlan
+from okrsite.site.builder.engines import SITE_ROOTS
+from okrsite.site.builder.options import BuildOptions
+from okrsite.site.builder.pool import all_pages
+from okrsite.site.builder.settings import SiteSettings
+from okrsite.site.builder.tally import Tally
 from okrsite.site.pages.quarter import QuarterSite
 
 

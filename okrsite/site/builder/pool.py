@@ -19,10 +19,10 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from okrsite.site.build.chart_cache import ChartCache
-from okrsite.site.build.children import die_with_parent
-from okrsite.site.build.docs import Progress
-from okrsite.site.build.tally import Tally
+from okrsite.site.builder.chart_cache import ChartCache
+from okrsite.site.builder.children import die_with_parent
+from okrsite.site.builder.docs import Progress
+from okrsite.site.builder.tally import Tally
 from okrsite.site.pages.quarter import QuarterSite, quarter_pages
 
 _TICKS: Any = None

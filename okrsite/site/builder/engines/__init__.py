@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from okrsite.model.okrs import Org, Quarter
-from okrsite.site.build.docs import (
+from okrsite.site.builder.docs import (
     INTRO_PAGE,
     Progress,
     QuarterPlan,
@@ -25,8 +25,8 @@ from okrsite.site.build.docs import (
     page_settings,
     write_docs,
 )
-from okrsite.site.build.sanitise import sanitised_pages
-from okrsite.site.build.settings import Engine, SiteSettings
+from okrsite.site.builder.sanitise import sanitised_pages
+from okrsite.site.builder.settings import Engine, SiteSettings
 from okrsite.site.markup import html_text
 from okrsite.site.pages.not_found import write_plain_not_found
 
@@ -129,8 +129,8 @@ def build_quarter(
 
 
 # Imported last: each engine module uses the names above.
-from okrsite.site.build.engines import mkdocs as mkdocs_engine  # noqa: E402
-from okrsite.site.build.engines import zensical as zensical_engine  # noqa: E402
+from okrsite.site.builder.engines import mkdocs as mkdocs_engine  # noqa: E402
+from okrsite.site.builder.engines import zensical as zensical_engine  # noqa: E402
 
 BUILDS: dict[Engine, Build] = {"mkdocs": mkdocs_engine.build, "zensical": zensical_engine.build}
 """Each engine's own part of building a quarter."""

@@ -15,11 +15,11 @@ from typing import Any, Literal, get_args
 
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CODES_PAGE, CONFIG_FILE, CONTENT_DIR
-from okrsite.site.build.config_file import okrsite_settings, read_config_file
-from okrsite.site.build.docs import INTRO_PAGE, content_files
-from okrsite.site.build.fingerprint import site_fingerprint
-from okrsite.site.build.sanitise import ContentTrust, content_trust
-from okrsite.site.build.site_url import resolve_site_url
+from okrsite.site.builder.config_file import okrsite_settings, read_config_file
+from okrsite.site.builder.docs import INTRO_PAGE, content_files
+from okrsite.site.builder.fingerprint import site_fingerprint
+from okrsite.site.builder.sanitise import ContentTrust, content_trust
+from okrsite.site.builder.site_url import resolve_site_url
 
 Engine = Literal["mkdocs", "zensical"]
 ENGINES: tuple[Engine, ...] = get_args(Engine)

@@ -25,9 +25,9 @@ from mkdocs.utils.yaml import (
 
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONFIG_FILE
-from okrsite.site.build.engines import QuarterBuild
-from okrsite.site.build.sanitise import SanitiseContent
-from okrsite.site.build.settings import SiteSettings
+from okrsite.site.builder.engines import QuarterBuild
+from okrsite.site.builder.sanitise import SanitiseContent
+from okrsite.site.builder.settings import SiteSettings
 
 _CONFIG_LOG = logging.getLogger("mkdocs.config.base")
 """The logger MkDocs' load_config reports a configuration's problems on."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from okrsite.site.build.settings import DEFAULT_ENGINE, Engine
+from okrsite.site.builder.settings import DEFAULT_ENGINE, Engine
 
 Tick = Callable[[int, int], None]
 """Told (done, total) as a build makes and builds unit pages: what a progress bar shows."""

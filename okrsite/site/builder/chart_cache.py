@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from okrsite.site.build.fingerprint import code_fingerprint
+from okrsite.site.builder.fingerprint import code_fingerprint
 from okrsite.site.charts import Chart
 from okrsite.site.charts.chart import Drawer
 
