@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SITE_STAMP := $(VENV)/.installed-site
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site test check lint typecheck pytest serve clean golden lock
+.PHONY: site test test-fast check lint typecheck pytest serve clean golden lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ pytest: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n 2
 
 test: lint typecheck check pytest
+
+# The quick loop: the unit tests without the browser, the real servers and the large builds
+# (markers given in tests/conftest.py), in under 90 seconds on 2 cores. `make test` runs them all.
+test-fast: $(TEST_STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not slow and not browser and not server"
 
 # Rewrite tests/golden/site/ (the golden-site test's expected pages) from tests/golden/fixture/.
 golden: $(TEST_STAMP)
