@@ -22,7 +22,8 @@ with --quarters quarters; see benchmarks/synthetic.py) it measures, side by side
   beside it.
 
 It prints each figure with its goal from issue 11 (cold / MkDocs <= 3, warm / cold <= 0.15,
-<= 40 MB a quarter at 200 teams, < 1 GiB), then how each grows with the number of teams.
+<= 40 MB a quarter at 200 teams) and issue 21 (peak memory <= 800 MiB, leaving room for the
+pages to come), then how each grows with the number of teams.
 Numbers on a shared 2-core machine are noisy; the ratios, measured minutes apart on the same
 machine, much less so. Not a test: it asserts nothing and exits 0 once every build succeeded.
 """
@@ -67,7 +68,7 @@ AS_OF = date(2026, 11, 27)
 EPOCH = "1795737600"  # 2026-11-27, the benchmark's today
 SAMPLE_SECONDS = 0.25
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
-GOALS = {"cold": 3.0, "warm": 0.15, "size": 40.0, "memory": 1024.0}
+GOALS = {"cold": 3.0, "warm": 0.15, "size": 40.0, "memory": 800.0}
 SOURCES = ("okrs", "content", "theme", CONFIG_FILE)
 
 
@@ -340,9 +341,9 @@ def table(rows: Sequence[Sequence[str]]) -> str:
     )
 
 
-def verdict(value: float, goal: float, below: bool = False) -> str:
-    """'met' or 'MISSED' against a goal (at most, or below)."""
-    met = value < goal if below else value <= goal
+def verdict(value: float, goal: float) -> str:
+    """'met' or 'MISSED' against a goal it may reach but not pass."""
+    met = value <= goal
     return "met" if met else "MISSED"
 
 
@@ -391,8 +392,8 @@ def report(figures: Sequence[Figures]) -> str:
         f"{verdict(largest.warm / largest.cold, GOALS['warm'])}",
         f"  MB per quarter  {largest.per_quarter:6.1f}  at most {GOALS['size']:.0f}    "
         f"{verdict(largest.per_quarter, GOALS['size'])}",
-        f"  peak MiB        {largest.memory:6.0f}  below {GOALS['memory']:.0f}    "
-        f"{verdict(largest.memory, GOALS['memory'], below=True)}",
+        f"  peak MiB        {largest.memory:6.0f}  at most {GOALS['memory']:.0f}  "
+        f"{verdict(largest.memory, GOALS['memory'])}",
     ]
     synthetic = [f for f in figures if f.label != "demo"]
     if len(synthetic) > 1:

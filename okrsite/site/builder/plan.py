@@ -28,7 +28,7 @@ def quarter_sites(
     scratch: Path | None = None,
 ) -> tuple[QuarterSite, ...]:
     """What each quarter's pages are made from: the quarter and those before it in full, later
-    quarters by name only (see pages.archive_page), the check's findings for it, the intro, and
+    quarters by name only (see pages.quarter.archive_page), the check's findings for it, the intro, and
     how the settings' engine reads a link to another quarter. scratch: where to make temporary
     folders (default: the system's temporary folder)."""
     site_root = SITE_ROOTS[settings.engine](settings, scratch)
