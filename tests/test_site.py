@@ -27,6 +27,7 @@ from okrsite.load.schemas import render, schemas
 from okrsite.model.errors import OkrsiteError
 from okrsite.pipeline import build_site
 from okrsite.score.history import score_all
+from okrsite.site.builder import plan as plan_module
 from okrsite.site.builder import pool as site_module
 from okrsite.site.builder.options import BuildOptions
 from okrsite.site.builder.plan import plan_quarters
@@ -336,6 +337,25 @@ def test_quarters_built_in_processes_match_a_serial_build(write_repo: WriteRepo)
     ]
     # Pages: overview, 3 units, alignment, checks, archive, and the closed 2026-Q3's review.
     # Charts: 2 KRs, 3 unit histories, unit scores, org history, and 2026-Q3's grade spread.
+
+
+@pytest.mark.parametrize(("cores", "shown"), [(1, None), (2, "1 process"), (4, "2 processes")])
+def test_left_to_itself_a_build_draws_on_every_core_but_the_engine_s(
+    write_repo: WriteRepo, monkeypatch: pytest.MonkeyPatch, cores: int, shown: str | None
+) -> None:
+    # The engine builds each quarter in this process while the pool draws the next ones, so the
+    # pool takes the other cores: each process holds a vl-convert runtime of its own, and on two
+    # cores a second one costs 300 MiB at 200 teams for no speed. Two quarters: two at most.
+    root = small_repo(write_repo)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(plan_module, "PARALLEL_COST", 0)  # as if there were much to draw
+    lines: list[str] = []
+    repository = load_valid(root)
+    results = score_all(repository, None, TODAY)
+    plan_quarters(read_settings(root), repository, results, (), BuildOptions(TODAY, lines.append))
+    processes = [line for line in lines if "quarters' pages and charts in" in line]
+    expected = [] if shown is None else [f"building 2 quarters' pages and charts in {shown}"]
+    assert processes == expected
 
 
 def test_without_processes_quarters_are_built_in_turn(

@@ -28,9 +28,9 @@ def quarter_sites(
     scratch: Path | None = None,
 ) -> tuple[QuarterSite, ...]:
     """What each quarter's pages are made from: the quarter and those before it in full, later
-    quarters by name only (see pages.quarter.archive_page), the check's findings for it, the intro, and
-    how the settings' engine reads a link to another quarter. scratch: where to make temporary
-    folders (default: the system's temporary folder)."""
+    quarters by name only (see pages.quarter.archive_page), the check's findings for it, the
+    intro, and how the settings' engine reads a link to another quarter. scratch: where to make
+    temporary folders (default: the system's temporary folder)."""
     site_root = SITE_ROOTS[settings.engine](settings, scratch)
     ordered = tuple(results)
     return tuple(
@@ -72,10 +72,16 @@ def plans(
     """Each site's plan, in order, as soon as it is ready; the pages made in worker processes
     where there are several quarters and cores, and enough to draw (PARALLEL_COST)."""
     workers, progress = options.workers, options.progress
-    wanted = (os.cpu_count() or 1) if workers is None else workers
-    if workers is None and sum(cost(site) for site in sites) < PARALLEL_COST:
-        wanted = 1  # too little to draw to pay for starting the processes
-    processes = min(len(sites), wanted)  # a process per quarter at most
+    if workers is None:
+        # The engine builds each quarter here while the pool draws the next: the pool takes the
+        # other cores. Each process holds a vl-convert runtime of its own (about 300 MiB at 200
+        # teams), and on two cores a second one bought no speed (see PARALLEL_COST).
+        enough = sum(cost(site) for site in sites) >= PARALLEL_COST
+        wanted = (os.cpu_count() or 1) - 1 if enough else 0
+    else:
+        wanted = workers if workers > 1 else 0
+    # A process per quarter at most, and none for one quarter: nothing to build meanwhile.
+    processes = min(len(sites), wanted) if len(sites) > 1 else 0
     # closing: an interrupted loop stops the worker processes at once, not when collected.
     with closing(all_pages(sites, processes, progress, options.cache, tally)) as made:
         for number, (site, pages) in enumerate(zip(sites, made, strict=True), start=1):

@@ -49,7 +49,7 @@ def all_pages(
     cache: Path | None,
     tally: Tally,
 ) -> Generator[dict[str, str], None, None]:
-    """Each quarter's pages, in the order of sites, made in worker processes where possible.
+    """Each quarter's pages, in the order of sites, made in `workers` worker processes (none: 0).
 
     Rendering charts (vl-convert) is most of a build and holds one core; quarters are
     independent, so they are made side by side, and each is yielded, for MkDocs, while the
@@ -66,7 +66,7 @@ def all_pages(
         tally.charts_cached += charts.hits
         return pages
 
-    if workers <= 1 or multiprocessing.parent_process() is not None:
+    if workers < 1 or multiprocessing.parent_process() is not None:
         yield from map(here, sites)
         return
     context = multiprocessing.get_context("spawn")
@@ -79,7 +79,8 @@ def all_pages(
     except (OSError, NotImplementedError, ImportError):
         yield from map(here, sites)
         return
-    progress(f"building {len(sites)} quarters' pages and charts in {workers} processes")
+    processes = "1 process" if workers == 1 else f"{workers} processes"
+    progress(f"building {len(sites)} quarters' pages and charts in {processes}")
     with pool:
         try:
             futures: dict[int, Future[tuple[dict[str, str], int, int]]] = {}
