@@ -339,13 +339,12 @@ def test_quarters_built_in_processes_match_a_serial_build(write_repo: WriteRepo)
     # Charts: 2 KRs, 3 unit histories, unit scores, org history, and 2026-Q3's grade spread.
 
 
-@pytest.mark.parametrize(("cores", "shown"), [(1, None), (2, "1 process"), (4, "2 processes")])
-def test_left_to_itself_a_build_draws_on_every_core_but_the_engine_s(
+@pytest.mark.parametrize(("cores", "shown"), [(1, None), (2, "2 processes"), (4, "2 processes")])
+def test_left_to_itself_a_build_draws_on_every_core(
     write_repo: WriteRepo, monkeypatch: pytest.MonkeyPatch, cores: int, shown: str | None
 ) -> None:
-    # The engine builds each quarter in this process while the pool draws the next ones, so the
-    # pool takes the other cores: each process holds a vl-convert runtime of its own, and on two
-    # cores a second one costs 300 MiB at 200 teams for no speed. Two quarters: two at most.
+    # A process per core, none on one core (the build's own process draws), and a process per
+    # quarter at most: two quarters, two processes.
     root = small_repo(write_repo)
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     monkeypatch.setattr(plan_module, "PARALLEL_COST", 0)  # as if there were much to draw

@@ -21,8 +21,8 @@ class BuildOptions:
     progress: Progress = ignore
     """Told one line per quarter and phase; the CLI prints them."""
     workers: int | None = None
-    """Worker processes making quarters' pages while this one builds: None for one per core but
-    this one's, where that pays (see plan.plans); 1 or 0 to make them in this process only."""
+    """Worker processes making quarters' pages while this one builds: None for one per core,
+    where that pays (see plan.plans); 1 or 0 to make them in this process only."""
     cache: Path | None = None
     """The folder keeping drawn charts and built quarters between builds; None for none."""
     tick: Tick | None = None

@@ -73,11 +73,12 @@ def plans(
     where there are several quarters and cores, and enough to draw (PARALLEL_COST)."""
     workers, progress = options.workers, options.progress
     if workers is None:
-        # The engine builds each quarter here while the pool draws the next: the pool takes the
-        # other cores. Each process holds a vl-convert runtime of its own (about 300 MiB at 200
-        # teams), and on two cores a second one bought no speed (see PARALLEL_COST).
-        enough = sum(cost(site) for site in sites) >= PARALLEL_COST
-        wanted = (os.cpu_count() or 1) - 1 if enough else 0
+        # One process per core: drawing is most of a build. Each holds a vl-convert runtime of
+        # its own, about 320 MiB at 200 teams; one fewer (the engine's core left to it) kept the
+        # peak at 725 MiB but made a cold build at 200 teams half as slow again (README).
+        cores = os.cpu_count() or 1
+        enough = cores > 1 and sum(cost(site) for site in sites) >= PARALLEL_COST
+        wanted = cores if enough else 0
     else:
         wanted = workers if workers > 1 else 0
     # A process per quarter at most, and none for one quarter: nothing to build meanwhile.
