@@ -15,7 +15,7 @@ from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 
 from okrsite.model.errors import OkrsiteError
-from okrsite.site.builder.sanitise import sanitised
+from okrsite.site.builder.sanitise import prefix_toc_tokens, sanitised
 
 _LAST = 0
 """The postprocessor's priority: lowest, so it cleans what every other extension wrote."""
@@ -36,7 +36,11 @@ class _Sanitise(Postprocessor):
         if context is None:  # never rendered outside Zensical: refuse rather than guess
             raise OkrsiteError("content: sanitised: Zensical gave no page to the renderer")
         path = str(context.page.path).replace("\\", "/")
-        return sanitised(text) if path in self.pages else text
+        if path not in self.pages:
+            return text
+        # Zensical reads the table of contents from the tokens after this: the prefixed ids.
+        prefix_toc_tokens(getattr(self.md, "toc_tokens", []))
+        return sanitised(text)
 
 
 class SanitiseExtension(Extension):
