@@ -3,8 +3,14 @@ written nowhere, a second run adding nothing, --dry-run writing nothing."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from okrsite.cli import main
@@ -168,3 +174,131 @@ def test_a_dropped_kr_is_not_collected(write_repo: WriteRepo) -> None:
     result = collect(root)
     assert result.exit_code == 0, result.output
     assert "change-failure-rate" not in result.output
+
+
+# -- Real processes, at the same time (T6) ------------------------------------------------------
+
+OKRSITE = Path(sys.executable).with_name("okrsite")  # the console script, as users run it
+
+# Tells the test it has been asked (its pid in asked.PID), then waits, at most 10 s, for go.
+WAITING_SCRIPT = """\
+touch "asked.$$"
+i=0
+while [ ! -e go ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+echo 3.5
+"""
+
+
+def start_collect(root: Path, *args: str) -> subprocess.Popen[str]:
+    """`okrsite collect` as of DAY in a process of its own."""
+    return subprocess.Popen(
+        [str(OKRSITE), "--root", str(root), "collect", "--date", DAY, "--unit", "payments", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def asked(root: Path) -> list[Path]:
+    return sorted(root.glob("asked.*"))
+
+
+def test_two_collects_at_once_append_each_row_once(write_repo: WriteRepo) -> None:
+    """T6: two concurrent `collect` runs, both past the first look, append one row, not two."""
+    root = repo(write_repo, cfr_script=WAITING_SCRIPT)
+    first, second = start_collect(root), start_collect(root)
+    try:
+        wait_for(lambda: len(asked(root)) == 2)  # both found no row and are reading the source
+        (root / "go").touch()
+        outputs = [process.communicate(timeout=30) for process in (first, second)]
+    finally:
+        for process in (first, second):
+            process.kill()
+            process.wait()
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    rows = [
+        line
+        for line in (root / CSV).read_text(encoding="utf-8").splitlines()
+        if line.startswith(f"{DAY},delivery/change-failure-rate,")
+    ]
+    assert rows == [f"{DAY},delivery/change-failure-rate,3.5,,command: 3.5 from tools/cfr.sh 28,"]
+    stdout = "".join(out for out, _ in outputs)
+    assert (
+        f"skipped payments/delivery/change-failure-rate: already has a check-in on {DAY}" in stdout
+    )
+
+
+def test_a_value_typed_while_collect_reads_stays_the_one(write_repo: WriteRepo) -> None:
+    """T6: `checkin` of the same KR and date while `collect` reads its source: the typed value
+    is the date's last row, and collect appends nothing for it."""
+    root = repo(write_repo, cfr_script=WAITING_SCRIPT)
+    collecting = start_collect(root)
+    try:
+        wait_for(lambda: len(asked(root)) == 1)
+        typed = subprocess.run(
+            [str(OKRSITE), "--root", str(root), "checkin", "payments",
+             "delivery/change-failure-rate", "2", "--date", DAY, "--note", "typed by Sam"],
+            capture_output=True, text=True, timeout=30, check=False,
+        )  # fmt: skip
+        assert typed.returncode == 0, typed.stderr
+        (root / "go").touch()
+        stdout, stderr = collecting.communicate(timeout=30)
+    finally:
+        collecting.kill()
+        collecting.wait()
+    assert collecting.returncode == 0, stderr
+    assert (
+        f"skipped payments/delivery/change-failure-rate: already has a check-in on {DAY}" in stdout
+    )
+    rows = [
+        line
+        for line in (root / CSV).read_text(encoding="utf-8").splitlines()
+        if line.startswith(f"{DAY},delivery/change-failure-rate,")
+    ]
+    assert rows == [f"{DAY},delivery/change-failure-rate,2,,typed by Sam,"]
+
+
+def alive(pid: int) -> bool:
+    """Whether pid is a running process (a zombie counts as dead)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a subreaper is Linux's")
+def test_a_killed_collect_leaves_no_program_running(write_repo: WriteRepo) -> None:
+    """T6: SIGKILL of `okrsite collect` ends the command it runs and every descendant, also one
+    that started a session of its own."""
+    script = (
+        "setsid sh -c 'echo $$ > escaped.pid; sleep 30' >/dev/null 2>&1 &\n"
+        "sleep 30 & echo $! > child.pid\n"
+        'echo $$ > "asked.$$"\n'
+        "sleep 30\n"
+    )
+    root = repo(write_repo, cfr_script=script)
+    collecting = start_collect(root)
+    try:
+        wait_for(lambda: bool(asked(root)) and (root / "escaped.pid").is_file())
+        wait_for(lambda: (root / "escaped.pid").read_text(encoding="utf-8").strip() != "")
+        pids = [
+            int(asked(root)[0].read_text(encoding="utf-8")),
+            int((root / "child.pid").read_text(encoding="utf-8")),
+            int((root / "escaped.pid").read_text(encoding="utf-8")),
+        ]
+        assert all(alive(pid) for pid in pids)
+        collecting.send_signal(signal.SIGKILL)
+        collecting.wait(timeout=10)
+        wait_for(lambda: not any(alive(pid) for pid in pids), seconds=3)
+    finally:
+        collecting.kill()
+        collecting.wait()

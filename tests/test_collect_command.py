@@ -4,6 +4,7 @@ in its own process group and a minimal environment."""
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
 from datetime import date
@@ -215,6 +216,52 @@ def test_a_child_left_running_after_the_command_exits_is_killed(repo: Path, scri
     while alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(child)
+
+
+LINUX = pytest.mark.skipif(sys.platform != "linux", reason="a subreaper is Linux's")
+
+
+def gone_within(pids: list[int], seconds: float) -> bool:
+    """Whether every pid has exited (or is a zombie) within seconds."""
+    deadline = time.monotonic() + seconds
+    while any(alive(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@LINUX
+def test_a_child_that_left_the_group_dies_at_the_timeout(repo: Path, script: Script) -> None:
+    """T6: a setsid child of a command that timed out writes nothing afterwards."""
+    path = script(
+        "escape.sh",
+        "setsid sh -c 'echo $$ > escaped.pid; sleep 1; echo x > late.txt' & sleep 30",
+    )
+    message = failure(repo, path, timeout=0.5)
+    assert message == "scripts/escape.sh did not finish within 0.5 seconds"
+    escaped = int((repo / "escaped.pid").read_text(encoding="utf-8"))
+    assert gone_within([escaped], 1)
+    time.sleep(1)  # past the moment it would have written
+    assert not (repo / "late.txt").exists()
+
+
+@LINUX
+def test_a_child_that_left_the_group_dies_when_the_command_exits(
+    repo: Path, script: Script
+) -> None:
+    """T6: a daemonised child (setsid, a double fork) of a command that printed its number is
+    ended with it."""
+    path = script(
+        "daemon.sh",
+        "(setsid sh -c 'echo $$ > escaped.pid; sleep 1; echo x > late.txt' "
+        ">/dev/null 2>&1 &) ; sleep 0.2; echo 5",
+    )
+    assert run(repo, path).value == 5.0
+    escaped = int((repo / "escaped.pid").read_text(encoding="utf-8"))
+    assert gone_within([escaped], 1)
+    time.sleep(1)
+    assert not (repo / "late.txt").exists()
 
 
 def test_endless_output_is_cut_off(repo: Path, script: Script) -> None:

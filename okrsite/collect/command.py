@@ -5,26 +5,27 @@ LANG and TZ as okrsite has them, every variable whose name starts with OKRSITE_,
 the check-in date (YYYY-MM-DD). Nothing else passes, so a command that needs a credential gets it
 only from a variable named OKRSITE_..., e.g. OKRSITE_PAGER_TOKEN, set for `okrsite collect`.
 
-It runs in a process group of its own: at the timeout, or once it has printed more than 1 MiB,
-the whole group is killed, and whatever it left running when it exited is killed too.
+It runs under a supervisor (collect/supervise.py), in a process group of its own: at the timeout,
+or once it has printed more than 1 MiB, or when it has exited, the whole group is killed, and so
+is every descendant that left the group (on Linux, where the supervisor is a subreaper), also when
+`okrsite collect` itself is killed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import selectors
 import shlex
 import signal
 import stat
-import subprocess
 import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from okrsite.collect import supervise
 from okrsite.collect.paths import in_repository
 from okrsite.collect.readings import Reading, SourceContext, SourceError
 from okrsite.model.numbers import NumberError, csv_number, parse_number
@@ -38,7 +39,6 @@ DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"  # for #!/usr/bin/env when okrsite
 OUTPUT_LIMIT = 80  # characters of the output quoted in a message
 STDERR_LIMIT = 200  # characters of standard error's last line quoted in a message
 ONE_NUMBER = "it must print one number"
-POLL = 0.01  # seconds between checks that the program has exited
 
 
 @dataclass(frozen=True)
@@ -93,36 +93,34 @@ def _program(root: Path, relative: str) -> Path:
 
 
 def _run(argv: list[str], cwd: Path, env: dict[str, str], timeout: float, name: str) -> Finished:
-    """Run argv until it exits, or SourceError at the timeout or past MAX_OUTPUT."""
+    """Run argv under the supervisor until it exits, or SourceError at the timeout or past
+    MAX_OUTPUT; however it ends, nothing the program started is left running."""
     deadline = time.monotonic() + timeout
     try:
-        process = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,  # its own process group, to kill with all its children
-        )
+        supervised = supervise.start(argv, str(cwd), env)
     except OSError as error:
-        hint = " (does it start with a #! line?)" if error.errno == errno.ENOEXEC else ""
-        raise SourceError(f"could not run {name}: {error.strerror}{hint}") from None
+        raise SourceError(f"could not run {name}: {error.strerror}") from None
     try:
-        stdout, stderr = _drain(process, deadline, timeout, name)
-        _wait_exited(process.pid, deadline, timeout, name)
+        stdout, stderr = _drain(supervised, deadline, timeout, name)
+        report = supervised.report(deadline - time.monotonic())
     finally:
-        # The leader is not yet reaped, so its process group's id cannot have been reused.
-        _kill_group(process.pid)
-        process.wait()
-        for pipe in (process.stdout, process.stderr):
-            if pipe is not None:
-                pipe.close()
-    return Finished(process.returncode, stdout, stderr)
+        supervised.end()  # the program's process group and every escaped descendant, killed
+    if report is None:
+        raise SourceError(_too_slow(name, timeout))
+    what, _, number = report.partition(" ")
+    if what == "oserror":
+        code = int(number)
+        hint = " (does it start with a #! line?)" if code == errno.ENOEXEC else ""
+        raise SourceError(f"could not run {name}: {os.strerror(code)}{hint}")
+    if what != "exited":  # the supervisor itself failed: its stderr says why
+        tail = _text(stderr).strip().splitlines()
+        said = f": {_flattened(tail[-1], STDERR_LIMIT)}" if tail else ""
+        raise SourceError(f"could not run {name}: its supervisor failed{said}")
+    return Finished(int(number), stdout, stderr)
 
 
 def _drain(
-    process: subprocess.Popen[bytes], deadline: float, timeout: float, name: str
+    process: supervise.Supervised, deadline: float, timeout: float, name: str
 ) -> tuple[bytes, bytes]:
     """Standard output and the tail of standard error until both close (the program and any
     child holding them have exited), or SourceError at the deadline or past MAX_OUTPUT."""
@@ -151,21 +149,6 @@ def _drain(
                     stderr += chunk
                     del stderr[:-STDERR_KEPT]
     return bytes(stdout), bytes(stderr)
-
-
-def _wait_exited(pid: int, deadline: float, timeout: float, name: str) -> None:
-    """Wait for pid to exit, without reaping it, or SourceError at the deadline."""
-    # WNOWAIT leaves the zombie in place, so _kill_group can still name its group safely.
-    while os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
-        if time.monotonic() >= deadline:
-            raise SourceError(_too_slow(name, timeout))
-        time.sleep(POLL)
-
-
-def _kill_group(pid: int) -> None:
-    """SIGKILL the process group pid leads: the program, if still running, and its children."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):  # all of it has exited
-        os.killpg(pid, signal.SIGKILL)
 
 
 def _too_slow(name: str, timeout: float) -> str:

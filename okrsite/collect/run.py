@@ -14,7 +14,13 @@ from okrsite.collect.github import read_github
 from okrsite.collect.json_source import read_json
 from okrsite.collect.prometheus import read_prometheus
 from okrsite.collect.readings import Reading, SourceContext, SourceError
-from okrsite.edit.checkin import CheckInRequest, append_checkin, csv_row, pick_quarter
+from okrsite.edit.checkin import (
+    AlreadyCheckedIn,
+    CheckInRequest,
+    append_checkin,
+    csv_row,
+    pick_quarter,
+)
 from okrsite.load.checkins import COLUMNS
 from okrsite.load.repository import Loaded
 from okrsite.model.errors import OkrsiteError
@@ -192,10 +198,14 @@ def collect(
                     note=reading.note,
                     quarter_id=quarter.id,
                 )
-                appended = append_checkin(root, request, today, loaded)
+                # Under checkin's lock, the CSV read again: a row typed meanwhile stays the one.
+                appended = append_checkin(root, request, today, loaded, only_if_missing=True)
                 path, row = appended.path, appended.row
         except SourceError as error:
             failed.append(Failed(target, str(error)))
+            continue
+        except AlreadyCheckedIn:  # by hand or by another collect while the source was read
+            skipped.append(Skipped(target, f"already has a check-in on {day.isoformat()}"))
             continue
         except OkrsiteError as error:  # the value read would not make a valid row
             failed.append(Failed(target, one_line(str(error))))

@@ -2,7 +2,9 @@
 
 A check-in records a value already measured, so it is never dated after today. A row of the same
 date and KR as an earlier one is appended all the same (history is never rewritten); since on one
-date the later row wins, the result says which rows it replaces in the scores.
+date the later row wins, the result says which rows it replaces in the scores. `okrsite collect`
+instead leaves a KR and date that has a row alone, deciding so under the same lock as the append:
+a value typed by hand is never outranked by one collected at the same time.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from okrsite.edit.files import append
+from okrsite.edit.files import append, folder_lock
 from okrsite.load.checkins import COLUMNS, read_checkins
 from okrsite.load.repository import Loaded, load
 from okrsite.load.text import MAX_BYTES
@@ -48,6 +50,10 @@ class Appended:
     row: str  # the CSV text appended, without the line ending
     created: bool  # whether the file was new
     replaces: tuple[int, ...] = ()  # lines of earlier rows of the same date and KR it outranks
+
+
+class AlreadyCheckedIn(OkrsiteError):
+    """The KR already has a row of the date, so an append that only fills a gap adds nothing."""
 
 
 def _window(quarter: Quarter) -> tuple[date, date]:
@@ -129,7 +135,12 @@ def csv_row(cells: list[str], newline: str) -> str:
 
 
 def append_checkin(
-    root: Path, request: CheckInRequest, today: date, loaded: Loaded | None = None
+    root: Path,
+    request: CheckInRequest,
+    today: date,
+    loaded: Loaded | None = None,
+    *,
+    only_if_missing: bool = False,
 ) -> Appended:
     """Append one row to okrs/QUARTER/UNIT.csv, creating it with a header if needed.
 
@@ -137,6 +148,8 @@ def append_checkin(
     loaded: the repository as already read, for a caller appending many rows (`okrsite
     collect`): what it vouches for (units, KRs, quarters) no row changes, and the CSV itself is
     read again from disk for every row.
+    only_if_missing: AlreadyCheckedIn, and nothing written, if the CSV as it stands under the
+    lock has a row of the KR and date.
     """
     # The loader's own parsers: a row this writes is a row `okrsite check` reads back.
     try:
@@ -163,34 +176,42 @@ def append_checkin(
         "note": request.note,
         "blockers": request.blockers,
     }
-    created = not path.exists()
-    prefix = b""
-    if created:
-        columns, newline = list(COLUMNS), "\n"
-    else:
-        data = path.read_bytes()
-        columns, newline = _existing_layout(data, relative)
-        if data and not data.endswith((b"\n", b"\r")):
-            prefix = newline.encode()
-        missing = [name for name in COLUMNS if cells[name] and name not in columns]
-        if missing:
-            raise OkrsiteError(
-                f"{relative} has no {', '.join(missing)} column; add it to the header first"
+    # Read, decided and appended holding the quarter folder's lock, as every check-in is: two
+    # writers never both find a row missing and both append it.
+    with folder_lock(path.parent):
+        created = not path.exists()
+        prefix = b""
+        if created:
+            columns, newline = list(COLUMNS), "\n"
+        else:
+            data = path.read_bytes()
+            columns, newline = _existing_layout(data, relative)
+            if data and not data.endswith((b"\n", b"\r")):
+                prefix = newline.encode()
+            missing = [name for name in COLUMNS if cells[name] and name not in columns]
+            if missing:
+                raise OkrsiteError(
+                    f"{relative} has no {', '.join(missing)} column; add it to the header first"
+                )
+        header = ",".join(columns) + newline if created else ""
+        row = csv_row([cells.get(name, "") for name in columns], newline)
+        added = prefix + (header + row).encode("utf-8")
+        after = _refuse_unless_it_loads(
+            b"" if created else data, added, relative, quarter, request.unit_id
+        )
+        new = max(after, key=lambda c: c.row)  # the row just appended is the file's last
+        replaced = tuple(
+            c.location.line
+            for c in after
+            if c.row < new.row and (c.date, c.kr) == (request.on, request.kr)
+        )
+        if only_if_missing and replaced:
+            raise AlreadyCheckedIn(
+                f"{relative} already has a check-in on {request.on.isoformat()} for {request.kr} "
+                f"(line {replaced[-1]})"
             )
-    header = ",".join(columns) + newline if created else ""
-    row = csv_row([cells.get(name, "") for name in columns], newline)
-    added = prefix + (header + row).encode("utf-8")
-    after = _refuse_unless_it_loads(
-        b"" if created else data, added, relative, quarter, request.unit_id
-    )
-    # Appended: existing bytes are never touched, so history cannot be lost.
-    append(path, added)
-    new = max(after, key=lambda c: c.row)  # the row just appended is the file's last
-    replaced = tuple(
-        c.location.line
-        for c in after
-        if c.row < new.row and (c.date, c.kr) == (request.on, request.kr)
-    )
+        # Appended: existing bytes are never touched, so history cannot be lost.
+        append(path, added)
     return Appended(relative, quarter.id, row.removesuffix(newline), created, replaced)
 
 

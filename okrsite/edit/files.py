@@ -1,6 +1,9 @@
 """The one way okrsite writes into a user's repository: whole files replaced atomically, new
 files created exclusively, check-ins appended. A crash never leaves half a file behind.
 
+Check-ins are appended holding the lock of their quarter's folder (`checkin` and `collect` alike),
+so two writers never both decide a row is missing and both append it.
+
 A write the system refuses (no permission, a full disk, a file where a folder should be) is an
 OkrsiteError naming the path and the system's reason, never a bare OSError.
 """
@@ -10,10 +13,24 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from okrsite.load.tree import write_reason
 from okrsite.model.errors import OkrsiteError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; check-ins are appended unlocked there
+    fcntl = None  # type: ignore[assignment]
+
+LOCK_WAIT = 30.0
+"""Seconds a check-in waits for another writer of its quarter's folder before giving up."""
+
+_NO_FLOCK = (errno.EOPNOTSUPP, errno.ENOLCK, errno.EINVAL, errno.ENOSYS)
+"""What a file system without flock (some network and FUSE mounts) answers: written unlocked."""
 
 
 def _mode_of(path: Path) -> int:
@@ -85,3 +102,39 @@ def append(path: Path, data: bytes) -> None:
             stream.write(data)
     except OSError as error:
         raise _cannot_write(path, error) from error
+
+
+@contextmanager
+def folder_lock(folder: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
+    """Hold the folder's lock for the block: flock on the folder itself, so no lock file is left
+    in the repository, and the system lets go when the holder dies, however it dies.
+
+    OkrsiteError if another process holds it for longer than wait seconds.
+    """
+    if fcntl is None:
+        yield
+        return
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as error:
+        raise _cannot_write(folder, error) from error
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OkrsiteError(
+                        f"{folder} stayed locked by another okrsite checkin or collect for "
+                        f"{wait:g} seconds; try again once it has finished"
+                    ) from None
+                time.sleep(0.02)
+            except OSError as error:
+                if error.errno in _NO_FLOCK:
+                    break
+                raise _cannot_write(folder, error) from error
+        yield
+    finally:
+        os.close(descriptor)  # lets go of the lock
