@@ -1,14 +1,23 @@
 """The output folder replaced whole or not at all, and what a killed build left repaired.
 
-Everything is built into a sibling temporary folder, then swapped in with two renames, so a failed
-build leaves the previous site as it was. Holding the lock, a build first repairs what an earlier,
-killed build left: the previous site put back if the kill fell between the swap's two renames,
-and the temporary folders removed."""
+Everything is built into a sibling temporary folder, then swapped in, so a failed build leaves the
+previous site as it was. On Linux the swap is one system call, renameat2(RENAME_EXCHANGE): the
+output folder names the old site, then the new one, and is never missing, not even for a reader
+between two calls. Where the kernel or the file system refuses it (EINVAL, ENOSYS: another system,
+an old kernel, some network and FUSE file systems), the swap falls back to two renames, the old
+site aside then the new one in, which leave a moment with no output folder. Holding the lock, a
+build first repairs what an earlier, killed build left: the previous site put back if the kill
+fell between those two renames, and the temporary folders removed (after an exchange, the old
+site is in the build's temporary folder)."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import platform
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -82,10 +91,55 @@ def absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
+AT_FDCWD = -100  # linux/fcntl.h
+RENAME_EXCHANGE = 2  # linux/fs.h
+RENAMEAT2_SYSCALL = {"x86_64": 316, "aarch64": 276}
+"""renameat2's number, for a C library older than glibc 2.28 that has no wrapper."""
+
+_REFUSED = (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP)
+"""What a kernel or file system without RENAME_EXCHANGE answers: then two renames instead."""
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap what two paths name in one step (Linux's renameat2 with RENAME_EXCHANGE); False
+    where the system cannot, OSError for any other refusal."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    arguments = (
+        ctypes.c_int(AT_FDCWD),
+        os.fsencode(first),
+        ctypes.c_int(AT_FDCWD),
+        os.fsencode(second),
+        ctypes.c_uint(RENAME_EXCHANGE),
+    )
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        result = renameat2(*arguments)
+    elif (number := RENAMEAT2_SYSCALL.get(platform.machine())) is not None:
+        result = libc.syscall(ctypes.c_long(number), *arguments)
+    else:
+        return False
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _REFUSED:
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
 def swap(staging: Path, out: Path) -> None:
-    """Replace out with staging: rename the old aside, rename the new in, delete the old."""
+    """Replace out with staging: exchanged in one step where the system can, else the old site
+    renamed aside, the new one in, the old one deleted. After an exchange, staging holds the old
+    site, which goes with the build's temporary folder."""
     if not out.exists():
         staging.rename(out)
+        return
+    if exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)
         return
     aside = Path(tempfile.mkdtemp(prefix=f"{out.name}.old-", dir=out.parent))
     aside.rmdir()
