@@ -18,6 +18,10 @@ from hypothesis import settings
 
 from okrsite.site.charts import switches
 
+# The key that signs the build cache's quarters (okrsite/site/builder/cache_key.py) from the
+# environment, so no test writes one into the user's state folder; tests of the file set their own.
+os.environ["OKRSITE_CACHE_KEY"] = "okrsite-tests"
+
 # A build draws charts without validating their Vega-Lite specs (it costs as much as drawing);
 # every chart a test draws in this process is validated against the schema instead.
 switches.VALIDATE_SPECS = True

@@ -5,6 +5,12 @@ the repr of its arguments (frozen dataclasses, numbers and strings) and the code
 okrsite's own source and the versions of Altair and vl-convert (see fingerprint.py). An entry
 that does not match its key, or whose checksum does not match its payload, is drawn again and
 replaced; it is never used. The folder can be deleted at any time.
+
+The checksum only finds an entry cut short: whoever can write the folder can rewrite an entry
+and its checksum alike (threat T3 in content/help/threat-model.md). So every chart's SVG, drawn
+or restored, is checked against svg_check's allowlist: a restored one that fails is refused and
+drawn again, a drawn one that fails stops the build (a bug, or data reaching the SVG unescaped).
+Its other fields are text, escaped where pages show them.
 """
 
 from __future__ import annotations
@@ -17,9 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from okrsite.model.errors import OkrsiteError
 from okrsite.site.builder.fingerprint import code_fingerprint
 from okrsite.site.charts import Chart
 from okrsite.site.charts.chart import Drawer
+from okrsite.site.charts.svg_check import UnsafeSvg, check_svg
 
 FORMAT = "okrsite-chart-2"
 CHARTS = "charts"
@@ -33,21 +41,41 @@ class ChartCache(Drawer):
         self.folder = folder / CHARTS if folder is not None else None
         self.hits = 0
         self.misses = 0
+        self.refused: list[str] = []
+        """The slugs of the restored charts whose SVG failed the check, drawn again."""
 
     def chart(self, draw: Callable[..., Chart], *args: Any, **kwargs: Any) -> Chart:
-        """draw(*args, **kwargs), from the cache when it was drawn before."""
+        """draw(*args, **kwargs), from the cache when it was drawn before and its SVG passes
+        the check; OkrsiteError when a chart drawn now fails it."""
         if self.folder is None:
-            return draw(*args, **kwargs)
+            return _checked(draw(*args, **kwargs))
         key = chart_key(draw, args, kwargs)
         path = self.folder / key[:2] / f"{key}.json"
         found = _read(path, key)
         if found is not None:
-            self.hits += 1
-            return found
+            try:
+                check_svg(found.svg)
+            except UnsafeSvg:
+                self.refused.append(found.slug)
+            else:
+                self.hits += 1
+                return found
         self.misses += 1
-        chart = draw(*args, **kwargs)
+        chart = _checked(draw(*args, **kwargs))
         _write(path, key, chart)
         return chart
+
+
+def _checked(chart: Chart) -> Chart:
+    """chart, once its SVG passes the check; else the OkrsiteError that stops the build."""
+    try:
+        check_svg(chart.svg)
+    except UnsafeSvg as error:
+        raise OkrsiteError(
+            f"chart {chart.slug!r} was drawn with SVG okrsite never writes ({error}); this is a "
+            "bug in okrsite or a value reaching the chart unescaped: please report it"
+        ) from error
+    return chart
 
 
 def chart_key(draw: Callable[..., Chart], args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:

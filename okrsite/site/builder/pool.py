@@ -35,11 +35,15 @@ def _tick() -> None:
         _TICKS.put(1)
 
 
-def _pages_in_worker(site: QuarterSite, cache: Path | None) -> tuple[dict[str, str], int, int]:
+Made = tuple[dict[str, str], int, int, list[str]]
+"""A quarter's pages, its charts drawn and found cached, and the cached ones refused."""
+
+
+def _pages_in_worker(site: QuarterSite, cache: Path | None) -> Made:
     """A quarter's pages made in a worker process, with the charts it drew and found cached."""
     charts = ChartCache(cache)
     pages = quarter_pages(site, charts, done=_tick)
-    return pages, charts.misses, charts.hits
+    return pages, charts.misses, charts.hits, charts.refused
 
 
 def all_pages(
@@ -62,8 +66,7 @@ def all_pages(
     def here(site: QuarterSite) -> dict[str, str]:
         charts = ChartCache(cache)
         pages = quarter_pages(site, charts, done=lambda: count(tally, 1))
-        tally.charts_drawn += charts.misses
-        tally.charts_cached += charts.hits
+        _counted(tally, progress, site, charts.misses, charts.hits, charts.refused)
         return pages
 
     if workers < 1 or multiprocessing.parent_process() is not None:
@@ -83,7 +86,7 @@ def all_pages(
     progress(f"building {len(sites)} quarters' pages and charts in {processes}")
     with pool:
         try:
-            futures: dict[int, Future[tuple[dict[str, str], int, int]]] = {}
+            futures: dict[int, Future[Made]] = {}
             done = 0
             try:
                 for i in range(len(sites)):
@@ -94,13 +97,12 @@ def all_pages(
                             futures[ahead] = pool.submit(_pages_in_worker, sites[ahead], cache)
                     while True:
                         try:
-                            pages, drawn, cached = futures[i].result(timeout=0.2)
+                            pages, drawn, cached, refused = futures[i].result(timeout=0.2)
                             break
                         except TimeoutError:
                             _drain(ticks, tally)
                     _drain(ticks, tally)
-                    tally.charts_drawn += drawn
-                    tally.charts_cached += cached
+                    _counted(tally, progress, sites[i], drawn, cached, refused)
                     del futures[i]
                     done += 1
                     yield pages
@@ -115,6 +117,20 @@ def all_pages(
         finally:
             ticks.close()
             ticks.cancel_join_thread()
+
+
+def _counted(
+    tally: Tally, progress: Progress, site: QuarterSite, drawn: int, cached: int, refused: list[str]
+) -> None:
+    """Add a quarter's charts to the tally; one line when cached charts were refused."""
+    tally.charts_drawn += drawn
+    tally.charts_cached += cached
+    tally.charts_refused += refused
+    if refused:
+        progress(
+            f"warning: {site.results[-1].quarter.id}: {len(refused)} cached charts held SVG "
+            f"okrsite never draws (the first: {refused[0]}); refused and drawn again"
+        )
 
 
 def count(tally: Tally, pages: int) -> None:

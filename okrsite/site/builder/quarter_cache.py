@@ -7,15 +7,22 @@ quarter's key stays the same through every check-in of a later quarter, so its s
 once, as mike builds each version once.
 
 An entry is folder/quarters/<quarter id>/: manifest.json (the key and every file's size and
-SHA-256, under a checksum line) and site/, the built quarter. Restoring copies only the files
-the manifest lists, checking each against it as it goes; any mismatch (a file cut short,
+SHA-256, under a line holding its HMAC) and site/, the built quarter. Restoring copies only the
+files the manifest lists, checking each against it as it goes; any mismatch (a file cut short,
 changed, missing) drops the entry and the quarter is built again. Nothing unchecked is ever
 published.
+
+The HMAC is what makes the check worth anything: whoever can write the cache folder can
+rewrite a page and recompute every digest beside it, but not sign the manifest without the key,
+which lives outside the folder (cache_key.py; threat T3 in content/help/threat-model.md). A
+page is either made by this build or restored from an entry a build holding the key wrote;
+checking it costs one SHA-256 pass over the files, as before, and no rebuild.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -27,9 +34,10 @@ from pathlib import Path
 
 from okrsite.model.okrs import Quarter
 from okrsite.model.scores import QuarterResult
+from okrsite.site.builder.cache_key import cache_key
 from okrsite.site.pages.quarter import QuarterSite
 
-FORMAT = "okrsite-quarter-1"
+FORMAT = "okrsite-quarter-2"
 QUARTERS = "quarters"
 MANIFEST = "manifest.json"
 SITE = "site"
@@ -88,6 +96,19 @@ class QuarterCache:
             _manifest(self.folder / quarter_id / MANIFEST, key) is not None
         )
 
+    def unsigned(self, quarter_id: str) -> bool:
+        """Whether the quarter's entry has a manifest this cache's key did not sign: one written
+        elsewhere (another machine, another CI run) or rewritten since."""
+        if self.folder is None:
+            return False
+        try:
+            signature, _, payload = (
+                (self.folder / quarter_id / MANIFEST).read_bytes().partition(b"\n")
+            )
+        except OSError:
+            return False
+        return not hmac.compare_digest(_signature(payload), signature)
+
     def restore(self, quarter_id: str, key: str, target: Path) -> bool:
         """Copy the quarter built for key into target (which must not exist); False, with
         target absent, when there is no such entry or it is not whole."""
@@ -127,8 +148,7 @@ class QuarterCache:
                 payload = json.dumps(
                     {"format": FORMAT, "key": key, "files": listed}, sort_keys=True
                 ).encode("utf-8")
-                checksum = hashlib.sha256(payload).hexdigest().encode("ascii")
-                (fresh / MANIFEST).write_bytes(checksum + b"\n" + payload)
+                (fresh / MANIFEST).write_bytes(_signature(payload) + b"\n" + payload)
                 _replace(fresh, self.folder / quarter_id)
             finally:
                 shutil.rmtree(fresh, ignore_errors=True)
@@ -137,13 +157,14 @@ class QuarterCache:
 
 
 def _manifest(path: Path, key: str) -> dict[str, tuple[int, str]] | None:
-    """The files an entry's manifest lists, if the manifest is whole and made for key."""
+    """The files an entry's manifest lists, if the manifest is whole, signed with the cache's
+    key and made for key."""
     try:
-        checksum, _, payload = path.read_bytes().partition(b"\n")
+        signature, _, payload = path.read_bytes().partition(b"\n")
     except OSError:
         return None
-    if hashlib.sha256(payload).hexdigest().encode("ascii") != checksum:
-        return None
+    if not hmac.compare_digest(_signature(payload), signature):
+        return None  # cut short, changed, or written by someone without the key
     try:
         manifest = json.loads(payload)
         if manifest["format"] != FORMAT or manifest["key"] != key:
@@ -151,6 +172,11 @@ def _manifest(path: Path, key: str) -> dict[str, tuple[int, str]] | None:
         return {str(name): (int(size), str(sha)) for name, (size, sha) in manifest["files"].items()}
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def _signature(payload: bytes) -> bytes:
+    """The manifest payload's HMAC-SHA256 with the cache's key, in hex."""
+    return hmac.new(cache_key(), payload, hashlib.sha256).hexdigest().encode("ascii")
 
 
 def _copy_checked(source: Path, target: Path, listed: dict[str, tuple[int, str]]) -> None:

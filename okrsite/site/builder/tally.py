@@ -21,6 +21,8 @@ class Tally:
     reused: list[str] = field(default_factory=list)
     charts_drawn: int = 0
     charts_cached: int = 0
+    charts_refused: list[str] = field(default_factory=list)
+    """Cached charts whose SVG failed the check (threat T3), by slug: drawn again."""
     done: int = 0
     total: int = 0
     tick: Tick | None = None

@@ -147,6 +147,10 @@ def _build(run: _Run, sites: Sequence[QuarterSite]) -> None:
                 target = staging / quarter.id
                 restoring[quarter.id] = restorer.submit(run.kept.restore, quarter.id, key, target)
             else:
+                if run.kept.unsigned(quarter.id):  # threat T3: never trusted, only rebuilt
+                    progress(
+                        f"rebuilding {quarter.id}: its kept copy is not signed by this cache's key"
+                    )
                 wanted.append(site)
         _build_quarters(run, wanted)
         damaged = []
