@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -214,3 +218,77 @@ def test_close_takes_the_end_date_itself(repo: Path) -> None:
     with pytest.raises(OkrsiteError, match=r"^quarter 2026-Q4 ends on 2026-12-31 and today is "):
         close_quarter(repo, "2026-Q4", date(2026, 12, 30))
     assert close_quarter(repo, "2026-Q4", END).status == "closed"
+
+
+# -- A killed close, and layouts whose comments a rewrite would drop (T6) ----------------------
+
+# `okrsite close` in a process of its own, SIGKILLed once quarter.yaml's new text is written to
+# its temporary file and before the rename that puts it in place.
+KILLED_CLOSE = """\
+import os, signal, sys
+os.replace = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
+from okrsite.cli import main
+main(["--root", sys.argv[1], "close", "2026-Q4"])
+"""
+
+
+def test_a_killed_close_is_cleared_up_by_the_next(repo: Path) -> None:
+    """T6: a close killed mid-write leaves quarter.yaml as it was; its `.quarter.yaml.*`
+    temporary file is removed by the next close, which says so."""
+    folder = repo / "okrs" / "2026-Q4"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": JAN_3_2027}
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_CLOSE, str(repo)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    (leftover,) = [p.name for p in folder.iterdir() if p.name.startswith(".quarter.yaml.")]
+    assert (folder / "quarter.yaml").read_text(encoding="utf-8") == QUARTER_YAML
+    (folder / ".quarter.yaml.keep").write_text("not okrsite's\n", encoding="utf-8")
+    runner = CliRunner(env={"SOURCE_DATE_EPOCH": JAN_3_2027})
+    closed = runner.invoke(main, ["--root", str(repo), "close", "2026-Q4"])
+    assert closed.exit_code == 0, closed.output
+    assert closed.stderr == (
+        f"removed {leftover} from okrs/2026-Q4/, left by an interrupted close or reopen\n"
+    )
+    hidden = sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+    assert hidden == [".quarter.yaml.keep"]
+    assert "status: closed       # open | closed\n" in (folder / "quarter.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "# The last quarter.\nstart: 2026-10-01\nstatus:\n  open\n",
+            "okrs/2026-Q4/quarter.yaml:3: `status:` spans lines or is in flow style",
+        ),
+        (
+            "# The last quarter.\nstatus: >-\n  open\n",
+            "okrs/2026-Q4/quarter.yaml:2: `status:` spans lines or is in flow style",
+        ),
+        (
+            "# The last quarter.\n{start: 2026-10-01,\n status: open}\n",
+            "okrs/2026-Q4/quarter.yaml:2: the mapping is in flow style ({...})",
+        ),
+    ],
+)
+def test_close_keeps_every_comment_or_refuses_at_the_line(
+    write_repo: WriteRepo, text: str, message: str
+) -> None:
+    """T6: close once dropped every comment of a quarter.yaml whose `status:` spans lines or is
+    in flow style; now it refuses, naming the line and the layout it edits, and writes nothing."""
+    root = write_repo({**MINIMAL, "okrs/2026-Q4/quarter.yaml": text})
+    runner = CliRunner(env={"SOURCE_DATE_EPOCH": JAN_3_2027})
+    result = runner.invoke(main, ["--root", str(root), "close", "2026-Q4"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"okrsite: error: {message}; write it as one line, e.g. `status: open`, and run the "
+        "command again (okrsite keeps every comment of quarter.yaml, so it rewrites no other "
+        "layout)\n"
+    )
+    assert (root / "okrs" / "2026-Q4" / "quarter.yaml").read_text(encoding="utf-8") == text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from okrsite.cli.common import common_options, get_context
-from okrsite.edit.lifecycle import close_quarter, reopen_quarter
+from okrsite.edit.lifecycle import QuarterChange, close_quarter, reopen_quarter
 from okrsite.edit.scaffold import new_quarter
 from okrsite.model.clock import today
 
@@ -53,6 +53,7 @@ def quarter(quarter_id: str) -> None:
 def close(quarter_id: str, early: bool) -> None:
     """Mark QUARTER closed and freeze its data with a digest in quarter.yaml."""
     done = close_quarter(get_context().root, quarter_id, today(), early=early)
+    _report_leftovers(done)
     verb = "created" if done.created else "updated"
     click.echo(f"{verb} {done.path}: status closed, digest {done.digest}")
     click.echo(
@@ -67,5 +68,16 @@ def close(quarter_id: str, early: bool) -> None:
 def reopen(quarter_id: str) -> None:
     """Mark a closed QUARTER open again and remove its digest, so its data can change."""
     done = reopen_quarter(get_context().root, quarter_id)
+    _report_leftovers(done)
     removed = f", removed digest {done.digest}" if done.digest else ""
     click.echo(f"updated {done.path}: status open{removed}")
+
+
+def _report_leftovers(done: QuarterChange) -> None:
+    """Say which temporary files of an interrupted close or reopen were removed."""
+    if done.removed:
+        folder = done.path.rpartition("/")[0]
+        names = ", ".join(done.removed)
+        click.echo(
+            f"removed {names} from {folder}/, left by an interrupted close or reopen", err=True
+        )

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from okrsite.edit.files import append, folder_lock
 from okrsite.load.checkins import COLUMNS, read_checkins
+from okrsite.load.quarter_file import read_quarter_file
 from okrsite.load.repository import Loaded, load
 from okrsite.load.text import MAX_BYTES
 from okrsite.model.errors import DataError, OkrsiteError
@@ -179,6 +180,11 @@ def append_checkin(
     # Read, decided and appended holding the quarter folder's lock, as every check-in is: two
     # writers never both find a row missing and both append it.
     with folder_lock(path.parent):
+        if read_quarter_file(root, quarter.id, [], []).closed:  # by a close that held the lock
+            raise OkrsiteError(
+                f"quarter {quarter.id} was closed meanwhile; reopen it with "
+                f"`okrsite reopen {quarter.id}` to add a check-in"
+            )
         created = not path.exists()
         prefix = b""
         if created:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -71,6 +72,30 @@ def _write(path: Path, text: str, *, exclusive: bool) -> None:
             os.replace(temporary, path)
     finally:
         Path(temporary).unlink(missing_ok=True)
+
+
+def remove_leftovers(path: Path) -> list[str]:
+    """Remove the temporary files beside path that a write of it killed outright (SIGKILL, a
+    power cut) left: `.NAME.` and mkstemp's eight characters. The names removed, sorted.
+
+    Call it holding the folder's lock: another writer's temporary file is not a leftover.
+    """
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}")
+    removed = []
+    try:
+        entries = sorted(path.parent.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        if pattern.fullmatch(entry.name) and entry.is_file() and not entry.is_symlink():
+            try:
+                entry.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                raise _cannot_write(entry, error) from error
+            removed.append(entry.name)
+    return removed
 
 
 def write_atomically(path: Path, text: str) -> None:
