@@ -412,3 +412,50 @@ def test_live_reload_is_asked_at_the_servers_root_under_a_base_path(site: Path) 
         poll = request(server.server_port, f"{LIVERELOAD_PATH}?since=-1")
     assert f'"{LIVERELOAD_PATH}?since="'.encode() in page.body
     assert poll.json() == {"build": 0, "good": 0, "error": None}
+
+
+def raw(port: int, data: bytes) -> bytes:
+    """The server's whole answer to data, sent as it is on a connection of its own."""
+    with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as connection:
+        connection.sendall(data)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize("path", ["/%00", "/2026-Q4/%00.html", "/a%00b/", "/%ED%A0%80"])
+def test_a_path_no_file_can_have_is_a_bad_request(
+    site: Path, path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """T6: `GET /%00` once got a traceback on the server and no answer at all; now a 400."""
+    with serving(site, LiveReload()) as server:
+        port = server.server_port
+        answer = raw(port, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        assert request(port, "/").status == 200  # and the server serves on
+    assert answer.startswith(b"HTTP/1.0 400 Bad request path\r\n")
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "host", ["attacker.example", "attacker.example:{port}", "127.0.0.1:1", "localhost", ""]
+)
+def test_a_foreign_host_is_refused(site: Path, host: str) -> None:
+    """T6: a page on another name that resolves to 127.0.0.1 (DNS rebinding) gets nothing."""
+    with serving(site, LiveReload()) as server:
+        port = server.server_port
+        head = f"Host: {host.format(port=port)}\r\n"
+        answer = raw(port, f"GET /index.html HTTP/1.1\r\n{head}\r\n".encode())
+    assert answer.startswith(b"HTTP/1.0 421 Host not served here\r\n")
+    assert b"<p>hi</p>" not in answer
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "[::1]:{port}", None])
+def test_the_servers_own_names_are_served(site: Path, host: str | None) -> None:
+    with serving(site, None) as server:
+        port = server.server_port
+        head = "" if host is None else f"Host: {host.format(port=port)}\r\n"
+        version = "HTTP/1.0" if host is None else "HTTP/1.1"
+        answer = raw(port, f"GET /index.html {version}\r\n{head}Connection: close\r\n\r\n".encode())
+    assert answer.startswith(b"HTTP/1.0 200 OK\r\n")
+    assert answer.endswith(PAGE)

@@ -4,6 +4,10 @@ pages that reload themselves after a rebuild or show why it failed.
 Like GitHub Pages, the server answers a missing path with the site's root 404.html; and, like
 `mkdocs serve`, it serves the site under site_url's path (`/okrs/` for
 https://example.github.io/okrs/), where the 404 pages' links from the server's root lead.
+
+It answers only requests that name it: a `Host:` other than localhost, 127.0.0.1 or [::1] at
+its own port gets 421, so a web page whose own name an attacker points at 127.0.0.1 (DNS
+rebinding) cannot read the site; a path no file can have (a NUL byte) gets 400.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -34,6 +39,9 @@ POLL_SECONDS = 30.0
 """How long a long-poll waits before answering with no news, so connections do not pile up."""
 
 Fingerprint = tuple[tuple[str, int, int], ...]
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
+"""The names a request's Host may give the server, at its port."""
 
 NO_FILE = ".okrsite-outside-the-base-path"
 """What a path outside the base path translates to: a name no built site holds."""
@@ -226,6 +234,44 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         if base != "/" and not f"{url_path}/".startswith(base):
             return str(Path(self.directory) / NO_FILE)
         return super().translate_path(path[len(base) - 1 :])
+
+    def parse_request(self) -> bool:
+        """The request line and headers, refused here (421, 400) when the Host is not this
+        server's or the path cannot name a file."""
+        if not super().parse_request():
+            return False
+        if not self._host_is_mine():
+            self.send_error(
+                HTTPStatus.MISDIRECTED_REQUEST,
+                "Host not served here",
+                "okrsite serve answers only requests for localhost, 127.0.0.1 or [::1] at its "
+                "own port",
+            )
+            return False
+        try:
+            translated = os.fsencode(self.translate_path(self.path))
+        except ValueError:  # e.g. a lone surrogate, from %ED%A0%80
+            translated = b"\0"
+        if b"\0" in translated:
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad request path")
+            return False
+        return True
+
+    def _host_is_mine(self) -> bool:
+        """Whether the Host header names this server: a loopback name at its port (a request
+        without one, as HTTP/1.0 allows, is from no browser and passes)."""
+        host = self.headers.get("Host")
+        if host is None:
+            return True
+        host = host.strip().lower()
+        if host.startswith("["):  # [::1]:8000
+            name, _, rest = host.partition("]")
+            name += "]"
+        else:
+            name, _, rest = host.partition(":")
+            rest = f":{rest}" if rest else ""
+        given = rest.removeprefix(":") if rest.startswith(":") else ("80" if not rest else "")
+        return name in LOOPBACK_NAMES and given == str(getattr(self.server, "server_port", ""))
 
     def end_headers(self) -> None:
         """With live reload, have browsers check every file again: a rebuild may change any."""
