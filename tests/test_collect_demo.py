@@ -130,8 +130,9 @@ def test_collect_dry_run_on_the_demo_reads_every_kind_of_source(
     )
     # Median of 36, 48 and 96 hours: 48 hours, 2 days.
     assert lead == (
-        "2026-11-28,delivery/lead-time,2,,github: median 2 days from first commit to merge over "
-        "3 pull requests in 28 days across 2 repositories,"
+        "2026-11-28,delivery/lead-time,2,,github: median 2 days from first commit to merge "
+        "(lead time to merge; not to production) over 3 pull requests in 28 days across 2 "
+        "repositories,"
     )
     # 3 + 2 successful deployments in 28 days: 5 / 4 = 1.25 a week.
     assert deploys == (

@@ -309,7 +309,9 @@ def test_lead_time_median_of_an_even_count(fake: FakeGithub) -> None:
     # Sorted 1, 6, 24, 30: the median is (6 + 24) / 2 = 15 hours.
     reading = read_github(source(fake.api_url, "lead-time"), context())
     assert reading == Reading(
-        15.0, "github: median 15 hours from first commit to merge over 4 pull requests in 28 days"
+        15.0,
+        "github: median 15 hours from first commit to merge (lead time to merge; "
+        "not to production) over 4 pull requests in 28 days",
     )
     pulls = [r for r in fake.requests if r.path == "/repos/acme/shop/pulls"]
     assert [int(r.query.get("page", "1")) for r in pulls] == [1, 2, 3, 4]  # stops at 108
@@ -331,8 +333,8 @@ def test_lead_time_pools_repositories_each_on_its_default_branch(fake: FakeGithu
     reading = read_github(source(fake.api_url, "lead-time", "acme/shop", "acme/api"), context())
     assert reading == Reading(
         24.0,
-        "github: median 24 hours from first commit to merge over 5 pull requests in 28 days "
-        "across 2 repositories",
+        "github: median 24 hours from first commit to merge (lead time to merge; "
+        "not to production) over 5 pull requests in 28 days across 2 repositories",
     )
     assert {r.query["base"] for r in fake.requests if r.path == "/repos/acme/api/pulls"} == {
         "trunk"
@@ -344,7 +346,8 @@ def test_lead_time_in_days_for_a_kr_kept_in_days(fake: FakeGithub) -> None:
     reading = read_github(replace(source(fake.api_url, "lead-time"), time_unit="days"), context())
     assert reading == Reading(
         0.625,
-        "github: median 0.62 days from first commit to merge over 4 pull requests in 28 days",
+        "github: median 0.62 days from first commit to merge (lead time to merge; "
+        "not to production) over 4 pull requests in 28 days",
     )
 
 
@@ -386,7 +389,8 @@ def test_lead_time_keeps_fractions(fake: FakeGithub) -> None:
     reading = read_github(source(fake.api_url, "lead-time", "acme/odd"), context())
     assert reading == Reading(
         35.999722,
-        "github: median 36 hours from first commit to merge over 1 pull request in 28 days",
+        "github: median 36 hours from first commit to merge (lead time to merge; "
+        "not to production) over 1 pull request in 28 days",
     )
 
 
@@ -747,4 +751,84 @@ def test_a_malformed_workflow_runs_answer(fake: FakeGithub) -> None:
     assert fails(source(fake.api_url, "deployment-frequency", workflow="deploy.yml")) == (
         "malformed answer to GET /repos/acme/shop/actions/workflows/deploy.yml/runs: "
         "expected JSON objects"
+    )
+
+
+# DORA as DORA defines it
+
+# acme/web, default branch main: deployments to staging, where GitHub marks each earlier
+# successful deployment inactive once a newer one succeeds, and one to production just before the
+# window's end.
+WEB = Repo(
+    "acme/web",
+    deployments=[
+        Deployment(41, "2026-11-01T00:00:00Z", "staging", ("inactive", "success")),  # succeeded
+        Deployment(42, "2026-11-03T00:00:00Z", "staging", ("inactive",)),  # never succeeded
+        Deployment(43, "2026-11-05T00:00:00Z", "staging", ("inactive", "failure")),  # failed
+        Deployment(44, "2026-11-08T00:00:00Z", "staging", ("inactive", "in_progress", "success")),
+        Deployment(45, "2026-11-10T00:00:00Z", "staging"),  # the latest: success
+        Deployment(51, "2026-11-18T22:00:00Z"),  # production, two hours before the window's end
+    ],
+    pulls=[
+        # first commit 11-09 00:00, merged 11-09 12:00, deployed to staging 11-10 00:00
+        Pull(61, "2026-11-09T12:00:00Z", "2026-11-09T12:00:00Z", ("2026-11-09T00:00:00Z",)),
+    ],
+    # an hour after the window's end, three hours after deployment 51
+    issues=[Issue(71, "2026-11-19T01:00:00Z", "2026-11-19T01:00:00Z")],
+)
+
+
+def test_an_inactive_deployment_that_succeeded_counts(fake: FakeGithub) -> None:
+    """A deployment GitHub marked inactive after it succeeded (a newer one succeeded) is a
+    successful deployment: 41, 44 and 45; not 42 (inactive, never successful) nor 43 (failed).
+    3 / 4 = 0.75 a week."""
+    fake.add(WEB)
+    github_source = source(fake.api_url, "deployment-frequency", "acme/web", environment="staging")
+    assert read_github(github_source, context()) == Reading(
+        0.75, "github: 3 deployments to staging in 28 days (0.75 a week)"
+    )
+    # The latest status for each; the whole history only for those whose latest is inactive
+    # (44's on two pages of the fake's two items).
+    histories = sorted(
+        int(r.path.split("/")[5])
+        for r in fake.requests
+        if r.path.endswith("/statuses") and r.query.get("per_page") != "1"
+    )
+    assert histories == [41, 42, 43, 44, 44]
+
+
+def test_lead_time_without_environment_is_named_lead_time_to_merge(fake: FakeGithub) -> None:
+    """Without environment the reading stops at the merge, and its note says so rather than
+    passing for DORA's lead time for changes; with environment it runs to the deployment."""
+    fake.add(WEB)
+    to_merge = read_github(source(fake.api_url, "lead-time", "acme/web"), context())
+    assert to_merge == Reading(
+        12.0,
+        "github: median 12 hours from first commit to merge (lead time to merge; not to "
+        "production) over 1 pull request in 28 days",
+    )
+    to_staging = read_github(
+        source(fake.api_url, "lead-time", "acme/web", environment="staging"), context()
+    )
+    assert to_staging == Reading(
+        24.0,
+        "github: median 24 hours from first commit to the first successful deployment to staging "
+        "over 1 pull request in 28 days",
+    )
+
+
+def test_an_incident_after_the_windows_end_never_fails_its_deployment(fake: FakeGithub) -> None:
+    """As the Help and the README say: a deployment in the window's last failure_hours whose
+    incident is opened after the window's end counts as a success in that window's reading,
+    however late it is read; no later window holds the deployment."""
+    fake.add(WEB)
+    github_source = source(
+        fake.api_url,
+        "change-failure-rate",
+        "acme/web",
+        environment="production",
+        label="incident",
+    )
+    assert read_github(github_source, context()) == Reading(
+        0.0, "github: 0 of 1 deployment to production followed by an incident within 24 hours (0 %)"
     )

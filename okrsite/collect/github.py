@@ -9,20 +9,27 @@ median is the middle value of the sorted values, the mean of the two middle ones
 count; with no values there is no median, and the reading fails saying nothing was in the window.
 
 - deployment-frequency: successful deployments per week, count / (window_days / 7). With
-  `environment`: the deployments to that environment created in the window whose latest status
-  (the first one GitHub lists) is "success". With `workflow` instead: the successful runs of that
-  workflow file on the repository's default branch created in the window. Exactly one of the
+  `environment`: the deployments to that environment created in the window that succeeded:
+  whose latest status (the first one GitHub lists) is "success", or "inactive" over an earlier
+  "success" (GitHub marks an environment's earlier successful deployments inactive when a newer
+  one succeeds, by default outside production). With `workflow` instead: the successful runs of
+  that workflow file on the repository's default branch created in the window. Exactly one of the
   two must be given. No deployment in the window is a frequency of 0.
 - lead-time: the median, in hours (in days with `time_unit: days`), from a pull request's first
   commit (the earliest author date among its commits) to its merge, over the pull requests
   merged into the default branch in the window. With `environment`: to the first successful
   deployment to that environment created at or after the merge instead; a pull request with no
-  such deployment before the window's end is left out.
+  such deployment before the window's end is left out. Only that is DORA's lead time for changes
+  (commit to running in production); without `environment` it is lead time to merge, and the
+  note says so.
 - change-failure-rate: the percentage of the window's successful deployments to `environment`
   (as above) followed by at least one issue labelled `label` opened within `failure_hours` after
   the deployment was created (at or after its creation, before creation + failure_hours, and
   before the window's end). Pull requests with the label are not incidents. Needs environment
-  and label; no deployment in the window is an error, not a rate.
+  and label; no deployment in the window is an error, not a rate. An incident opened after the
+  window's end never counts, so a deployment in the window's last `failure_hours` that failed
+  after the end counts as a success: the rate of a window read on its last day can be low, and
+  stays so (the next window does not count the deployment either).
 - time-to-restore: the median, in hours (in days with `time_unit: days`), from an issue's
   creation to its closing, over the issues labelled `label` (not pull requests) closed in the
   window. Needs label.
@@ -383,7 +390,8 @@ def _lead_time(client: _Client, window: _Window) -> Reading:
     if source.environment is None:
         if not hours:
             raise window.nothing("pull request merged into the default branch")
-        to = "merge"
+        # Said plainly: DORA's lead time for changes runs to production, which needs environment.
+        to = "merge (lead time to merge; not to production)"
     else:
         if not hours:
             raise window.nothing(
@@ -469,17 +477,24 @@ def _deployments(
             continue
         if at < window.start:
             break  # GitHub lists deployments newest first: the rest are older still
-        if _latest_state(client, repository, deployment.number("id")) == "success":
+        if _succeeded(client, repository, deployment.number("id")):
             created.append(at)
     return sorted(created)
 
 
-def _latest_state(client: _Client, repository: str, deployment: int) -> str | None:
-    """The state of a deployment's latest status (GitHub lists the newest first), if any."""
+def _succeeded(client: _Client, repository: str, deployment: int) -> bool:
+    """Whether a deployment succeeded: its latest status (GitHub lists the newest first) is
+    `success`, or `inactive` over an earlier `success`. GitHub adds `inactive` to an environment's
+    earlier successful deployments when a newer one succeeds (auto_inactive, the default outside
+    production): they succeeded all the same. An `inactive` never preceded by `success` (set by
+    hand on a failed one) is no success."""
     path = f"{_repo_path(repository)}/deployments/{deployment}/statuses"
-    for status in client.items(repository, path, {"per_page": 1}, DEPLOYMENTS):
-        return status.text("state")
-    return None
+    latest = next(iter(client.items(repository, path, {"per_page": 1}, DEPLOYMENTS)), None)
+    if latest is None or latest.text("state") != "inactive":
+        return latest is not None and latest.text("state") == "success"
+    # Rare, so only then the whole history (one more request for most).
+    states = [status.text("state") for status in client.items(repository, path, {}, DEPLOYMENTS)]
+    return "success" in states
 
 
 def _successful_runs(client: _Client, repository: str, window: _Window) -> int:
