@@ -35,8 +35,8 @@ check: $(SITE_STAMP)
 	$(BIN)/okrsite check
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check okrsite tests benchmarks scripts tools
-	$(BIN)/ruff format --check okrsite tests benchmarks scripts tools
+	$(BIN)/ruff check okrsite tests benchmarks scripts collectors
+	$(BIN)/ruff format --check okrsite tests benchmarks scripts collectors
 
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Out-of-hours pages per week for one team: the four-week average before a date.
 
-Usage: tools/oncall-pages.py EXPORT.csv --team TEAM
+Usage: collectors/oncall-pages.py EXPORT.csv --team TEAM
 
 Reads the paging tool's export (columns: date, team, out_of_hours) and prints one number, the
 mean of out-of-hours pages per week over the 28 days before OKRSITE_DATE (which `okrsite collect`
-sets to the check-in date). An example of a `command` source: any program in the repository that
-prints one number will do.
+sets to the check-in date). An example of a `command` source: any program in the programs folder
+(collectors/, as .github/okrsite-sources.yaml declares) that prints one number will do.
 """
 
 import argparse

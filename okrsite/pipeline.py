@@ -8,6 +8,7 @@ shown beside it never read the data at two different dates.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Collection as Collection_
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,7 @@ from okrsite.model.layout import OKRS
 from okrsite.model.okrs import Quarter, Repository
 from okrsite.model.problems import Problem, errors, quote
 from okrsite.model.scores import QuarterResult
+from okrsite.model.sources import SOURCE_KINDS, SourceKind
 from okrsite.score.diff import QuarterDiff, diff_results
 from okrsite.score.due import DueList, due_list
 from okrsite.score.history import score_all
@@ -160,8 +162,10 @@ def collect(
     dry_run: bool = False,
     quarter_id: str | None = None,
     progress: Progress = _quiet,
+    kinds: Collection_[SourceKind] = SOURCE_KINDS,
 ) -> Collection:
-    """Read the valid repository, then append a check-in row for each KR whose source answers."""
+    """Read the valid repository, then append a check-in row for each KR whose source answers
+    (of the kinds given: all by default)."""
     # Imported here: the sources' HTTP and GitHub clients are loaded only by a collection.
     from okrsite.collect.run import collect as collect_values
 
@@ -175,4 +179,5 @@ def collect(
         dry_run=dry_run,
         quarter_id=quarter_id,
         progress=progress,
+        kinds=kinds,
     )

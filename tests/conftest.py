@@ -17,6 +17,7 @@ import pytest
 from hypothesis import settings
 
 from okrsite.site.charts import switches
+from tests.trust import authority, trusted  # noqa: F401 (fixtures: a CA for https test servers)
 
 # The key that signs the build cache's quarters (okrsite/site/builder/cache_key.py) from the
 # environment, so no test writes one into the user's state folder; tests of the file set their own.

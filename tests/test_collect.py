@@ -29,7 +29,7 @@ LEAD_TIME_SOURCE = """\
 CFR_SOURCE = """\
         source:
           kind: command
-          command: [tools/cfr.sh, "28"]
+          command: [collectors/cfr.sh, "28"]
 """
 
 
@@ -42,11 +42,11 @@ def repo(write_repo: WriteRepo, cfr_script: str = 'echo "3.5"\n', **extra: str) 
             **MINIMAL,
             "okrs/2026-Q4/payments.yaml": yaml,
             "exports/pipeline.json": '{"lead_time": {"median_days": 7.25, "changes": 31}}\n',
-            "tools/cfr.sh": "#!/bin/sh\n" + cfr_script,
+            "collectors/cfr.sh": "#!/bin/sh\n" + cfr_script,
             **extra,
         }
     )
-    (root / "tools" / "cfr.sh").chmod(0o755)
+    (root / "collectors" / "cfr.sh").chmod(0o755)
     return root
 
 
@@ -64,7 +64,7 @@ def test_each_source_becomes_a_row_with_where_it_came_from(write_repo: WriteRepo
         f"appended to {CSV}: {DAY},delivery/lead-time,7.25,,"
         "json: 7.25 from exports/pipeline.json at lead_time.median_days,",
         f"appended to {CSV}: {DAY},delivery/change-failure-rate,3.5,,command: 3.5 from "
-        "tools/cfr.sh 28,",
+        "collectors/cfr.sh 28,",
     ]
     assert result.stderr.splitlines()[-1] == (
         "2026-Q4 as of 2026-11-20: 2 of 2 key results collected, 0 skipped, 0 failed"
@@ -154,7 +154,8 @@ def test_a_value_beyond_the_csv_s_limit_is_a_failure_not_a_row(write_repo: Write
     assert result.exit_code == 1
     (failed,) = [line for line in result.stderr.splitlines() if line.startswith("failed ")]
     assert failed == (
-        "failed payments/delivery/change-failure-rate (command): tools/cfr.sh printed '1e300', "
+        "failed payments/delivery/change-failure-rate (command): collectors/cfr.sh printed "
+        "'1e300', "
         "which is too large; okrsite takes numbers up to 1e+15 either way (change the unit, "
         "e.g. to thousands)"
     )
@@ -229,7 +230,9 @@ def test_two_collects_at_once_append_each_row_once(write_repo: WriteRepo) -> Non
         for line in (root / CSV).read_text(encoding="utf-8").splitlines()
         if line.startswith(f"{DAY},delivery/change-failure-rate,")
     ]
-    assert rows == [f"{DAY},delivery/change-failure-rate,3.5,,command: 3.5 from tools/cfr.sh 28,"]
+    assert rows == [
+        f"{DAY},delivery/change-failure-rate,3.5,,command: 3.5 from collectors/cfr.sh 28,"
+    ]
     stdout = "".join(out for out, _ in outputs)
     assert (
         f"skipped payments/delivery/change-failure-rate: already has a check-in on {DAY}" in stdout

@@ -14,9 +14,15 @@ import pytest
 
 from okrsite.collect.command import read_command
 from okrsite.collect.readings import Reading, SourceContext, SourceError
+from okrsite.model.source_policy import CollectSettings
 from okrsite.model.sources import CommandSource
 
 DAY = date(2026, 11, 19)
+SCRIPTS = CollectSettings(programs="scripts")  # the programs folder of these tests' repository
+NOT_IN_SCRIPTS = (
+    "is not in the programs folder scripts/ that .github/okrsite-sources.yaml declares; "
+    "command sources run only programs kept there (e.g. scripts/"
+)
 ENV = {
     "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
     "HOME": "/nonexistent-home",
@@ -52,7 +58,7 @@ def script(repo: Path) -> Script:
 
 def run(repo: Path, *argv: str, timeout: float = 10.0) -> Reading:
     """Read the command's value as of DAY with ENV."""
-    context = SourceContext(root=repo, day=DAY, env=ENV)
+    context = SourceContext(root=repo, day=DAY, env=ENV, settings=SCRIPTS)
     return read_command(CommandSource(command=argv, timeout_seconds=timeout), context)
 
 
@@ -280,12 +286,16 @@ def test_endless_stderr_is_killed_at_the_timeout(repo: Path, script: Script) -> 
 @pytest.mark.parametrize(
     ("argv0", "message"),
     [
-        ("../outside/run.sh", "../outside/run.sh is outside the repository"),
-        ("scripts/../../outside/run.sh", "scripts/../../outside/run.sh is outside the repository"),
-        ("/bin/echo", "'/bin/echo' must be a path relative to the repository's root"),
+        ("../outside/run.sh", f"the program '../outside/run.sh' {NOT_IN_SCRIPTS}run.sh)"),
+        (
+            "scripts/../../outside/run.sh",
+            f"the program 'scripts/../../outside/run.sh' {NOT_IN_SCRIPTS}run.sh)",
+        ),
+        ("/bin/echo", f"the program '/bin/echo' {NOT_IN_SCRIPTS}echo)"),
         ("scripts/link.sh", "scripts/link.sh is a symbolic link to outside the repository"),
         ("scripts/missing.sh", "scripts/missing.sh does not exist in the repository"),
-        ("scripts", "scripts is a directory, not a program"),
+        ("scripts", f"the program 'scripts' {NOT_IN_SCRIPTS}count.sh)"),
+        ("scripts/sub", "scripts/sub is a directory, not a program"),
     ],
 )
 def test_the_program_must_be_a_file_inside_the_repository(
@@ -295,13 +305,14 @@ def test_the_program_must_be_a_file_inside_the_repository(
     outside.write_text("#!/bin/sh\necho 1\n", encoding="utf-8")
     outside.chmod(0o755)
     (repo / "scripts" / "link.sh").symlink_to(outside)
+    (repo / "scripts" / "sub").mkdir()
     assert failure(repo, argv0) == message
 
 
 def test_a_symbolic_link_inside_the_repository_is_followed(repo: Path, script: Script) -> None:
     script("real.sh", "echo 3")
-    (repo / "alias.sh").symlink_to(repo / "scripts" / "real.sh")
-    assert run(repo, "alias.sh") == Reading(3.0, "command: 3 from alias.sh")
+    (repo / "scripts" / "alias.sh").symlink_to(repo / "scripts" / "real.sh")
+    assert run(repo, "scripts/alias.sh") == Reading(3.0, "command: 3 from scripts/alias.sh")
 
 
 def test_an_empty_command(repo: Path) -> None:
@@ -346,7 +357,9 @@ def test_okrsite_date_is_the_check_in_date_even_if_the_environment_sets_it(
     repo: Path, script: Script
 ) -> None:
     path = script("date.sh", 'echo "$OKRSITE_DATE" | tr -d -')
-    context = SourceContext(root=repo, day=DAY, env={**ENV, "OKRSITE_DATE": "1999-01-01"})
+    context = SourceContext(
+        root=repo, day=DAY, env={**ENV, "OKRSITE_DATE": "1999-01-01"}, settings=SCRIPTS
+    )
     assert read_command(CommandSource(command=(path,)), context).value == 20261119.0
 
 
@@ -354,5 +367,5 @@ def test_without_path_the_command_still_finds_its_interpreter(repo: Path) -> Non
     path = repo / "scripts" / "env-sh.sh"
     path.write_text("#!/usr/bin/env sh\necho 9\n", encoding="utf-8")
     path.chmod(0o755)
-    context = SourceContext(root=repo, day=DAY, env={})
+    context = SourceContext(root=repo, day=DAY, env={}, settings=SCRIPTS)
     assert read_command(CommandSource(command=("scripts/env-sh.sh",)), context).value == 9.0

@@ -1,5 +1,6 @@
 """`okrsite collect --dry-run` on the demo, every kind of source answering: GitHub and Prometheus
-from servers on 127.0.0.1 in their APIs' shapes, JSON and the command from the demo's own files."""
+from servers on 127.0.0.1 in their APIs' shapes, over https as a token requires (T1), JSON and the
+command from the demo's own files and programs folder."""
 
 from __future__ import annotations
 
@@ -8,17 +9,20 @@ import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
 
 from okrsite.cli import main
 from okrsite.collect import github as github_reader
+from okrsite.model.source_policy import SETTINGS_FILE
 from tests.conftest import PROJECT
 from tests.fake_github import TOKEN as GITHUB_TOKEN
 from tests.fake_github import Deployment, FakeGithub, Issue, Pull, Repo
 from tests.test_collect_prometheus import fake as fake_prometheus
 from tests.test_collect_prometheus import sample, success
+from tests.trust import Authority, serve_tls
 
 DAY = date(2026, 11, 28)  # the window: 2026-10-31 00:00 UTC up to 2026-11-28 00:00 UTC
 
@@ -54,20 +58,30 @@ PAYMENTS_WEB = Repo(
 
 
 @pytest.fixture
-def github() -> Iterator[FakeGithub]:
-    """The fake GitHub with the demo's two payments repositories."""
+def github(trusted: Authority) -> Iterator[FakeGithub]:
+    """The fake GitHub with the demo's two payments repositories, over https."""
     server = FakeGithub()
     server.add(PAYMENTS_API, PAYMENTS_WEB)
+    serve_tls(server._server, trusted)
+    server.url = server.url.replace("http://", "https://")
+    server.api_url = server.api_url.replace("http://", "https://")
     server.start()
     yield server
     server.stop()
 
 
 def demo_copy(tmp_path: Path, github_api: str, prometheus_url: str) -> Path:
-    """The demo's okrs/, exports/ and tools/, its sources pointed at the servers on 127.0.0.1."""
+    """The demo's okrs/, exports/, collectors/ and collect settings, its sources pointed at the
+    servers on 127.0.0.1, and the Prometheus server's host:port added to the settings' hosts."""
     root = tmp_path / "demo"
-    for folder in ("okrs", "exports", "tools"):
+    for folder in ("okrs", "exports", "collectors"):
         shutil.copytree(PROJECT / folder, root / folder)
+    settings = (PROJECT / SETTINGS_FILE).read_text(encoding="utf-8")
+    (root / SETTINGS_FILE).parent.mkdir()
+    prometheus_host = urlsplit(prometheus_url).netloc
+    (root / SETTINGS_FILE).write_text(
+        settings.replace("hosts:\n", f"hosts:\n  - {prometheus_host}\n"), encoding="utf-8"
+    )
     payments = root / "okrs" / "2026-Q4" / "payments.yaml"
     text = payments.read_text(encoding="utf-8").replace(
         "          kind: github\n", f"          kind: github\n          api_url: {github_api}\n"
@@ -98,14 +112,16 @@ def pages_per_week(team: str) -> float:
 
 
 def test_collect_dry_run_on_the_demo_reads_every_kind_of_source(
-    tmp_path: Path, github: FakeGithub, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, github: FakeGithub, trusted: Authority, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(github_reader, "PACING_SECONDS", None)
     monkeypatch.setenv("GITHUB_TOKEN", GITHUB_TOKEN)
+    # The workflow's GitHub API, as GitHub Actions (on GitHub Enterprise Server) would set it.
+    monkeypatch.setenv("GITHUB_API_URL", github.api_url)
     monkeypatch.setenv("PROMETHEUS_TOKEN", "prom-demo-token")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795910400")  # 2026-11-29: the day after DAY
     answer = success("vector", [sample("612.5", service="checkout")])
-    with fake_prometheus((200, answer)) as (prometheus_url, seen):
+    with fake_prometheus((200, answer), tls=trusted) as (prometheus_url, seen):
         root = demo_copy(tmp_path, github.api_url, prometheus_url + "/")
         before = {p: p.read_bytes() for p in sorted((root / "okrs").rglob("*.csv"))}
         result = CliRunner().invoke(
@@ -125,7 +141,7 @@ def test_collect_dry_run_on_the_demo_reads_every_kind_of_source(
     assert checkout.startswith('2026-11-28,reliability/p95-latency,612.5,,"prometheus: 612.5 from ')
     assert checkout.endswith(' at 2026-11-28T00:00:00Z",')
     assert infra == (
-        "2026-11-28,resilience/pages-per-week,8.5,,command: 8.5 from tools/oncall-pages.py "
+        "2026-11-28,resilience/pages-per-week,8.5,,command: 8.5 from collectors/oncall-pages.py "
         "exports/oncall-pages.csv --team infrastructure,"
     )
     # Median of 36, 48 and 96 hours: 48 hours, 2 days.
@@ -145,7 +161,7 @@ def test_collect_dry_run_on_the_demo_reads_every_kind_of_source(
         "across 2 repositories followed by an incident within 24 hours (20 %),"
     )
     assert pages == (
-        "2026-11-28,oncall/pages-per-week,5,,command: 5 from tools/oncall-pages.py "
+        "2026-11-28,oncall/pages-per-week,5,,command: 5 from collectors/oncall-pages.py "
         "exports/oncall-pages.csv --team payments,"
     )
     # Prometheus was asked at 00:00 UTC on the check-in date, with the bearer token.

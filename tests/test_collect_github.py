@@ -34,6 +34,7 @@ from tests.fake_github import (
     error_body,
     silent_server,
 )
+from tests.trust import ANY_HOST
 
 DAY = date(2026, 11, 19)
 
@@ -197,7 +198,7 @@ def context(
 ) -> SourceContext:
     """A check-in on `day` with the token in the environment."""
     env = {} if token is None else {name: token}
-    return SourceContext(root=Path("."), day=day, env=env, timeout=timeout)
+    return SourceContext(root=Path("."), day=day, env=env, timeout=timeout, settings=ANY_HOST)
 
 
 def fails(github_source: GithubSource, ctx: SourceContext | None = None) -> str:

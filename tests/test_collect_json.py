@@ -23,6 +23,7 @@ from okrsite.collect.http import MAX_BODY
 from okrsite.collect.json_source import read_json
 from okrsite.collect.readings import Reading, SourceContext, SourceError
 from okrsite.model.sources import JsonSource
+from tests.trust import ANY_HOST
 
 DAY = date(2026, 11, 19)
 TOKEN = "t0ken-for-the-json-test"
@@ -51,7 +52,7 @@ def repo(tmp_path: Path) -> Path:
 
 def context(root: Path, env: dict[str, str] | None = None, timeout: float = 2.0) -> SourceContext:
     """A collection as of DAY, with a short timeout."""
-    return SourceContext(root=root, day=DAY, env=env or {}, timeout=timeout)
+    return SourceContext(root=root, day=DAY, env=env or {}, timeout=timeout, settings=ANY_HOST)
 
 
 def read_file(root: Path, path: str, expression: str) -> Reading:

@@ -28,6 +28,7 @@ import pytest
 from okrsite.collect.prometheus import read_prometheus
 from okrsite.collect.readings import Reading, SourceContext, SourceError
 from okrsite.model.sources import PrometheusSource
+from tests.trust import ANY_HOST, Authority, serve_tls
 
 PROMETHEUS = Path("/usr/bin/prometheus")
 PROMTOOL = Path("/usr/bin/promtool")
@@ -46,7 +47,9 @@ def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def context(day: date = DAY, env: dict[str, str] | None = None) -> SourceContext:
     """A collection as of day."""
-    return SourceContext(root=Path("/nonexistent"), day=day, env=env or {}, timeout=TIMEOUT)
+    return SourceContext(
+        root=Path("/nonexistent"), day=day, env=env or {}, timeout=TIMEOUT, settings=ANY_HOST
+    )
 
 
 def failure(call: Callable[[], object]) -> str:
@@ -265,9 +268,12 @@ ONE = success("vector", [sample("0.23")])
 
 
 @contextmanager
-def fake(*answers: tuple[int, object]) -> Iterator[tuple[str, list[Seen]]]:
+def fake(
+    *answers: tuple[int, object], tls: Authority | None = None
+) -> Iterator[tuple[str, list[Seen]]]:
     """A server on 127.0.0.1 giving the answers in turn (the last one again when they run out),
-    a JSON value or raw bytes each; its base URL and the requests it saw."""
+    a JSON value or raw bytes each; its base URL and the requests it saw. With tls, over https
+    with a certificate that authority signed."""
     seen: list[Seen] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -286,10 +292,13 @@ def fake(*answers: tuple[int, object]) -> Iterator[tuple[str, list[Seen]]]:
             """Quiet: the tests' output is pytest's."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        serve_tls(server, tls)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+        scheme = "http" if tls is None else "https"
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}", seen
     finally:
         server.shutdown()
         server.server_close()

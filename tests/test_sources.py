@@ -134,10 +134,11 @@ def test_a_github_source_has_every_setting(write_repo: WriteRepo) -> None:
         ),
         (
             "kind: prometheus\nurl: https://p.example/\nquery: up\ntoken_env: s3cr3t-value\n",
-            "17 OKR019 key result 'payments/delivery/lead-time' source: token_env 's3cr3t-value' "
-            "is not "
-            "an environment variable's name; write the name of the variable that holds the "
-            "credential (e.g. GITHUB_TOKEN), never the credential itself",
+            # T5: the credential written in token_env is never repeated.
+            "17 OKR019 key result 'payments/delivery/lead-time' source: token_env holds what "
+            "looks like a token, not a variable name; write the name of the environment variable "
+            "that holds the credential (upper-case letters, digits and _, e.g. GITHUB_TOKEN), "
+            "never the credential itself",
         ),
         (
             "kind: json\nurl: https://bot:hunter2@stats.example/x.json\nexpression: a\n",

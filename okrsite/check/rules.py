@@ -12,6 +12,7 @@ from datetime import date
 
 from okrsite.check.frozen import frozen_quarter_problems
 from okrsite.check.lints import lint
+from okrsite.check.sources import source_problems
 from okrsite.load.repository import Loaded
 from okrsite.model.layout import OKRS
 from okrsite.model.okrs import Quarter, Repository
@@ -69,8 +70,13 @@ def _quarters_rule(checked: Checked) -> list[Problem]:
     ]
 
 
+def _sources_rule(checked: Checked) -> list[Problem]:
+    return source_problems(checked.repository, checked.loaded.collect_settings)
+
+
 RULES: tuple[Rule, ...] = (
     _quarters_rule,  # OKR024: something to publish
+    _sources_rule,  # OKR018, OKR025: tokens and programs only where the collect settings allow
     _lint_rule,  # OKR2xx: anti-patterns of OKR practice
     _frozen_rule,  # OKR3xx: a closed quarter's data must match its digest
 )

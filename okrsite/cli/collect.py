@@ -10,6 +10,7 @@ import click
 from okrsite import pipeline
 from okrsite.cli.common import common_options, get_context
 from okrsite.model.clock import parse_date, today
+from okrsite.model.sources import SOURCE_KINDS, SourceKind
 
 
 def _quiet(_line: str) -> None:
@@ -20,7 +21,8 @@ def _quiet(_line: str) -> None:
     "collect",
     epilog="\b\nExamples:\n"
     "  okrsite collect --dry-run\n"
-    "  okrsite collect --date 2026-11-19 --unit payments --unit checkout",
+    "  okrsite collect --date 2026-11-19 --unit payments --unit checkout\n"
+    "  okrsite collect --skip command   # then, in a step holding no token: --only command",
 )
 @click.option(
     "--date",
@@ -43,10 +45,31 @@ def _quiet(_line: str) -> None:
     default=None,
     help="The quarter (default: the one containing the date).",
 )
+@click.option(
+    "--only",
+    "only",
+    type=click.Choice(SOURCE_KINDS),
+    multiple=True,
+    help="Read only the sources of this kind (repeat for several; default: every kind). "
+    "`--only command` runs the repository's programs, in a step that holds no token.",
+)
+@click.option(
+    "--skip",
+    "skip",
+    type=click.Choice(SOURCE_KINDS),
+    multiple=True,
+    help="Leave the sources of this kind unread (repeat for several). `--skip command` reads "
+    "every source but the programs, in the step that holds the tokens.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the rows instead of appending them.")
 @common_options
 def collect(
-    on: str | None, unit_ids: tuple[str, ...], quarter_id: str | None, dry_run: bool
+    on: str | None,
+    unit_ids: tuple[str, ...],
+    quarter_id: str | None,
+    only: tuple[SourceKind, ...],
+    skip: tuple[SourceKind, ...],
+    dry_run: bool,
 ) -> None:
     """Ask every KR's `source:` for its value and append one check-in row per KR.
 
@@ -65,6 +88,7 @@ def collect(
         unit_ids=unit_ids,
         dry_run=dry_run,
         quarter_id=quarter_id,
+        kinds=[kind for kind in (only or SOURCE_KINDS) if kind not in skip],
         # Which source is being asked, on a terminal only: in CI, standard error carries only
         # the failures and the summary, which the Collect workflow puts in its pull request.
         progress=(lambda line: click.echo(line, err=True)) if sys.stderr.isatty() else _quiet,

@@ -26,10 +26,12 @@ from pathlib import Path
 from typing import IO
 
 from okrsite.collect import supervise
+from okrsite.collect.no_dump import protect_environment
 from okrsite.collect.paths import in_repository
 from okrsite.collect.readings import Reading, SourceContext, SourceError
 from okrsite.model.numbers import NumberError, csv_number, parse_number
 from okrsite.model.problems import one_line
+from okrsite.model.source_policy import CollectSettings
 from okrsite.model.sources import CommandSource
 
 MAX_OUTPUT = 1024 * 1024  # bytes of standard output: one number needs a few
@@ -64,7 +66,8 @@ def read_command(source: CommandSource, context: SourceContext) -> Reading:
     if not source.command:
         raise SourceError("the command is empty")
     name = one_line(source.command[0], OUTPUT_LIMIT)
-    program = _program(context.root, source.command[0])
+    program = _program(context.root, source.command[0], context.settings)
+    protect_environment()  # before any program runs: it must not read collect's tokens (T2)
     finished = _run(
         [str(program), *source.command[1:]],
         context.root.resolve(),
@@ -79,10 +82,21 @@ def read_command(source: CommandSource, context: SourceContext) -> Reading:
     return Reading(value, f"command: {csv_number(value)} from {note}")
 
 
-def _program(root: Path, relative: str) -> Path:
-    """The executable file relative names inside the repository, or SourceError."""
+def _program(root: Path, relative: str, settings: CollectSettings) -> Path:
+    """The executable file relative names inside the programs folder, or SourceError (T2):
+    written inside it, and still inside it once every symbolic link is followed."""
+    refusal = settings.program_refusal(relative)
+    if refusal is not None:
+        raise SourceError(refusal)
     path = in_repository(root, relative)
+    programs = settings.programs
+    folder = root.resolve() / programs
     shown = one_line(relative, OUTPUT_LIMIT)
+    if folder.resolve() != folder or not path.is_relative_to(folder):
+        raise SourceError(
+            f"{shown} leads out of the programs folder {programs}/ through a symbolic link; "
+            "command sources run only programs kept there"
+        )
     if path.is_dir():
         raise SourceError(f"{shown} is a directory, not a program")
     if not stat.S_ISREG(path.stat().st_mode):

@@ -61,7 +61,11 @@ from github.GithubException import (
 )
 from github.GithubObject import NonCompletableGithubObject
 from github.PaginatedList import PaginatedList
-from github.Requester import Requester
+from github.Requester import (
+    HTTPRequestsConnectionClass,
+    HTTPSRequestsConnectionClass,
+    Requester,
+)
 from urllib3.exceptions import (
     ConnectTimeoutError,
     MaxRetryError,
@@ -69,8 +73,9 @@ from urllib3.exceptions import (
     ReadTimeoutError,
 )
 
-from okrsite.collect.http import retry_policy
+from okrsite.collect.http import GuardedAdapter, Refusal, retry_policy
 from okrsite.collect.readings import MESSAGE_LIMIT, Reading, SourceContext, SourceError
+from okrsite.collect.redact import redact
 from okrsite.model.problems import one_line
 from okrsite.model.sources import GithubSource
 
@@ -192,7 +197,7 @@ class _Record:
 class _Client:
     """PyGithub's requester for one source: its pagination, retries and errors, as SourceErrors."""
 
-    def __init__(self, source: GithubSource, token: str, timeout: float) -> None:
+    def __init__(self, source: GithubSource, token: str, timeout: float, refusal: Refusal) -> None:
         self.source = source
         self.token = token
         # PyGithub takes whole seconds only; round up so a short timeout never becomes 0.
@@ -206,6 +211,7 @@ class _Client:
             user_agent="okrsite",
             seconds_between_requests=PACING_SECONDS,
         )
+        _guard_connections(self.github.requester, refusal)
 
     @property
     def requester(self) -> Requester:
@@ -311,9 +317,48 @@ class _Client:
         return f"cannot connect to {self.source.api_url} ({where})"
 
 
+# PyGithub opens its connections itself and has no public hook for them; these are the private
+# names of the classes it opens them with, set per client (tests/test_collect_guard.py fails if
+# a PyGithub release renames them, rather than letting requests go out unguarded).
+_CONNECTION_CLASSES = (
+    "_Requester__connectionClass",
+    "_Requester__httpConnectionClass",
+    "_Requester__httpsConnectionClass",
+)
+
+
+def _guard_connections(requester: Requester, refusal: Refusal) -> None:
+    """Every request PyGithub makes for this client goes out through GuardedAdapter: the token
+    only where refusal allows (a next page's link to another host included: T1), and no answer
+    read past MAX_BODY (T5)."""
+
+    class Https(HTTPSRequestsConnectionClass):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            adapter = GuardedAdapter(refusal, max_retries=self.retry)
+            self.session.mount("https://", adapter)
+
+    class Http(HTTPRequestsConnectionClass):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            adapter = GuardedAdapter(refusal, max_retries=self.retry)
+            self.session.mount("http://", adapter)
+
+    current, _, _ = (getattr(requester, name) for name in _CONNECTION_CLASSES)
+    https = issubclass(current, HTTPSRequestsConnectionClass)
+    for name, cls in zip(_CONNECTION_CLASSES, (Https if https else Http, Http, Https), strict=True):
+        setattr(requester, name, cls)
+
+
 def read_github(source: GithubSource, context: SourceContext) -> Reading:
     """The source's measure over its window, from GitHub, as a Reading."""
     _check_options(source)
+
+    def refusal(address: str) -> str | None:
+        return context.settings.token_refusal(source.token_env, address)
+
+    if (reason := refusal(source.api_url)) is not None:  # before the token is even read (T1)
+        raise SourceError(reason)
     token = context.env.get(source.token_env, "").strip()
     if not token:
         raise SourceError(
@@ -326,14 +371,15 @@ def read_github(source: GithubSource, context: SourceContext) -> Reading:
         context.at - timedelta(days=source.window_days), context.at, source.window_days
     )
     try:
-        client = _Client(source, token, context.timeout)
+        client = _Client(source, token, context.timeout, refusal)
         try:
             return MEASURES[source.measure](client, window)
         finally:
             client.close()
     except SourceError as error:
-        # A server may echo what it was sent; the token is never shown, whatever the path.
-        raise SourceError(str(error).replace(token, "***")) from None
+        # A server may echo what it was sent; the token is never shown, whatever the path, nor
+        # a piece of it left by a cut (T5).
+        raise SourceError(redact(str(error), (token,), "***")) from None
 
 
 def _check_options(source: GithubSource) -> None:
@@ -625,7 +671,8 @@ def _server_message(data: Any, token: str) -> str:
     if not isinstance(message, str):
         return ""
     # The token out before the cut, which could leave part of it (read_github removes it again).
-    return one_line(" ".join(message.replace(token, "***").split()), MESSAGE_LIMIT)
+    text = redact(" ".join(message.split()), (token,), "***")
+    return one_line(text, MESSAGE_LIMIT)
 
 
 def _reset_time(epoch: str | None) -> str:

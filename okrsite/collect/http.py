@@ -5,9 +5,9 @@ connections, a timeout, a bearer token from the environment that no message ever
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import requests
@@ -15,7 +15,8 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from okrsite.collect.readings import MESSAGE_LIMIT, SourceContext, SourceError
+from okrsite.collect.readings import DEFAULT_TIMEOUT, MESSAGE_LIMIT, SourceContext, SourceError
+from okrsite.collect.redact import redact
 from okrsite.model.problems import one_line
 
 MAX_BODY = 10 * 1024 * 1024
@@ -37,8 +38,9 @@ class HttpAnswer:
     token: str = field(default="", repr=False)  # the bearer token sent, if any
 
     def redacted(self, text: str) -> str:
-        """Text the server sent with the token blotted out, should the server echo it."""
-        return text.replace(self.token, "[token]") if self.token else text
+        """Text the server sent with the token blotted out, whole or in part, should the server
+        echo it (T5)."""
+        return redact(text, (self.token,))
 
 
 def bearer_headers(token_env: str | None, env: Mapping[str, str]) -> dict[str, str]:
@@ -83,8 +85,61 @@ def retry_policy(
     )
 
 
-def http_session() -> requests.Session:
-    """A session that retries refused connections and 502/503/504, briefly, and then gives up."""
+Refusal = Callable[[str], "str | None"]
+"""Why a request carrying a token may not go to an address (None: it may)."""
+
+
+class GuardedAdapter(HTTPAdapter):
+    """requests' adapter, the one way out for every request collect makes (T1, T5): a request
+    carrying an Authorization header goes only where refusal allows, checked on the address the
+    request is really sent to, the first and every redirect's; and a body read whole (not
+    streamed, as PyGithub reads) stops at MAX_BODY and at the timeout."""
+
+    def __init__(self, refusal: Refusal, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.refusal = refusal
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: bool | str = True,
+        cert: Any = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        """Send request, or SourceError if it would carry a token where it may not go."""
+        url = request.url or ""
+        if "Authorization" in request.headers:
+            reason = self.refusal(url)
+            if reason is not None:
+                raise SourceError(f"refused to send the token: {reason}")
+        response = super().send(
+            request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+        )
+        if not stream:
+            seconds = _seconds(timeout)
+            try:
+                # As requests itself keeps a body it has read (Response.content).
+                response._content = _body(
+                    response, one_line(url, URL_LIMIT), time.monotonic() + seconds
+                )
+                response._content_consumed = True  # type: ignore[attr-defined]
+            finally:
+                response.close()
+        return response
+
+
+def _seconds(timeout: Any) -> float:
+    """The longest a body may take to arrive: the request's timeout, its read part if split."""
+    if isinstance(timeout, tuple):
+        timeout = timeout[-1]
+    return float(timeout) if isinstance(timeout, int | float) else DEFAULT_TIMEOUT
+
+
+def http_session(refusal: Refusal) -> requests.Session:
+    """A session that retries refused connections and 502/503/504, briefly, and then gives up,
+    and sends a token only where refusal allows."""
     retry = retry_policy(
         RETRIES,
         # A server that took the request and went quiet would only do so again; and a session
@@ -93,7 +148,7 @@ def http_session() -> requests.Session:
         statuses=RETRY_STATUSES,
     )
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
+    adapter = GuardedAdapter(refusal, max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -113,13 +168,20 @@ def http_get(
     token_env: str | None = None,
     params: Mapping[str, str] | None = None,
 ) -> HttpAnswer:
-    """GET url with the token from context.env; SourceError if no answer or one too large."""
+    """GET url with the token from context.env; SourceError if no answer or one too large, or
+    if the token may not go to url (context.settings: T1)."""
     check_http_url(url)
+
+    def refusal(address: str) -> str | None:
+        return context.settings.token_refusal(token_env, address)
+
+    if (reason := refusal(url)) is not None:  # before the token is even read
+        raise SourceError(reason)
     headers = bearer_headers(token_env, context.env)
     shown_url = one_line(url, URL_LIMIT)
     try:
         with (
-            http_session() as session,
+            http_session(refusal) as session,
             session.get(
                 url, params=params, headers=headers, timeout=context.timeout, stream=True
             ) as response,
@@ -138,6 +200,7 @@ def http_get(
 def _body(response: requests.Response, shown_url: str, deadline: float) -> bytes:
     """The response's body, or SourceError past MAX_BODY or a deadline (a trickling server)."""
     too_large = f"{shown_url} sent more than 10 MiB; okrsite reads at most that"
+    # Past the cap the connection is dropped unread: the caller closes the response.
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > MAX_BODY:
         raise SourceError(too_large)
@@ -174,6 +237,6 @@ def _reason(error: BaseException, headers: Mapping[str, str]) -> str:
         text = cause.strerror
     else:
         text = str(cause) or type(cause).__name__
-    for value in headers.values():
-        text = text.replace(value, "[token]")  # no library message may carry the token
-    return one_line(text, MESSAGE_LIMIT)
+    # No library message may carry the token, whole or in part (T5).
+    tokens = [value.removeprefix("Bearer ") for value in headers.values()]
+    return one_line(redact(text, tokens), MESSAGE_LIMIT)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+
+from okrsite.model.source_policy import CollectSettings
 
 DEFAULT_TIMEOUT = 30.0  # seconds for one HTTP request
 MESSAGE_LIMIT = 200  # characters of a server's or a library's text quoted in a SourceError
@@ -20,6 +22,11 @@ class SourceContext:
     day: date  # the check-in date: values are read as of 00:00 UTC on it
     env: Mapping[str, str]
     timeout: float = DEFAULT_TIMEOUT
+    # Where a token may go and which programs may run (T1, T2); the default sends no token but
+    # GITHUB_TOKEN, to api.github.com, and runs programs from collectors/ only.
+    settings: CollectSettings = field(default_factory=CollectSettings)
+    # Every token of this collection, blotted out of every message (T5).
+    secrets: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def at(self) -> datetime:

@@ -4,7 +4,8 @@ each value becomes a check-in row; a source that fails writes nothing and says w
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection as Many
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,10 @@ from typing import Any
 from okrsite.collect.command import read_command
 from okrsite.collect.github import read_github
 from okrsite.collect.json_source import read_json
+from okrsite.collect.no_dump import protect_environment
 from okrsite.collect.prometheus import read_prometheus
 from okrsite.collect.readings import Reading, SourceContext, SourceError
+from okrsite.collect.redact import redact
 from okrsite.edit.checkin import (
     AlreadyCheckedIn,
     CheckInRequest,
@@ -27,7 +30,8 @@ from okrsite.model.errors import OkrsiteError
 from okrsite.model.numbers import NumberError, csv_number, parse_number
 from okrsite.model.okrs import KeyResult, Quarter
 from okrsite.model.problems import one_line, quote
-from okrsite.model.sources import Source, SourceKind
+from okrsite.model.source_policy import GITHUB_TOKEN, github_api_origin
+from okrsite.model.sources import SOURCE_KINDS, Source, SourceKind
 
 Reader = Callable[[Any, SourceContext], Reading]
 
@@ -139,10 +143,13 @@ def read_value(target: Target, context: SourceContext) -> Reading:
     reader = READERS[target.source.kind]
     try:
         reading = reader(target.source, context)
-    except SourceError:
-        raise
+    except SourceError as error:
+        # Whatever a reader quoted, and however it cut it, no token shows (T5).
+        raise SourceError(redact(str(error), context.secrets)) from None
     except (OSError, ValueError) as error:  # a reader's gap: still one line, never a traceback
-        raise SourceError(one_line(f"{type(error).__name__}: {error}")) from error
+        text = redact(f"{type(error).__name__}: {error}", context.secrets)
+        raise SourceError(one_line(text)) from error
+    reading = Reading(reading.value, redact(reading.note, context.secrets))
     # The CSV's own number rules, so --dry-run shows only rows a real run would write.
     cell = csv_number(reading.value)
     try:
@@ -163,9 +170,13 @@ def collect(
     dry_run: bool = False,
     quarter_id: str | None = None,
     progress: Callable[[str], None] = lambda _line: None,
+    kinds: Many[SourceKind] = SOURCE_KINDS,
 ) -> Collection:
     """Ask each source for its KR's value as of day and append a row per value (none with
     dry_run). Idempotent for a date: a KR with a row of that date is skipped.
+
+    kinds: only the sources of these kinds are read (`--only`/`--skip`), so that the programs
+    of command sources can run in a step that holds no token at all (T2).
 
     loaded: the repository read once, with no error; every row is checked against it and
     against its CSV as it stands on disk, so a large organisation is not read once per row.
@@ -175,11 +186,23 @@ def collect(
     unknown = sorted(set(unit_ids) - {u.id for u in repository.org.units})
     if unknown:
         raise OkrsiteError(f"unknown unit {quote(unknown[0])}; give a unit id of org.yaml")
-    context = SourceContext(root=root, day=day, env=env)
+    # Before any source is read: no program it runs may read this process's tokens (T2).
+    protect_environment()
+    chosen = [t for t in targets(quarter, unit_ids) if t.source.kind in kinds]
+    context = SourceContext(
+        root=root,
+        day=day,
+        env=env,
+        # GITHUB_API_URL from the environment collect runs in: the workflow's GitHub (T1).
+        settings=replace(
+            loaded.collect_settings, github_api=github_api_origin(env.get("GITHUB_API_URL"))
+        ),
+        secrets=_secrets(chosen, env),
+    )
     rows: list[Row] = []
     skipped: list[Skipped] = []
     failed: list[Failed] = []
-    for target in targets(quarter, unit_ids):
+    for target in chosen:
         if _checked_in(target, day):
             skipped.append(Skipped(target, f"already checked in on {day.isoformat()}"))
             continue
@@ -212,3 +235,12 @@ def collect(
             continue
         rows.append(Row(target, path, row))
     return Collection(quarter.id, day, tuple(rows), tuple(skipped), tuple(failed))
+
+
+def _secrets(chosen: Sequence[Target], env: Mapping[str, str]) -> tuple[str, ...]:
+    """The tokens this collection holds: GITHUB_TOKEN's and every token_env's value."""
+    names = {GITHUB_TOKEN} | {
+        name for t in chosen if (name := getattr(t.source, "token_env", None)) is not None
+    }
+    values = (env.get(name, "") for name in sorted(names))
+    return tuple(value.strip() for value in values if value.strip())

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from okrsite.load.checkins import read_checkins
+from okrsite.load.collect_settings import read_collect_settings
 from okrsite.load.digest import DIGEST, quarter_digest
 from okrsite.load.org_file import OrgFile, read_org
 from okrsite.load.quarter_file import QUARTER_RANGE, Written, calendar_dates, read_quarter_file
@@ -28,6 +30,7 @@ from okrsite.model.okrs import (
     is_slug,
 )
 from okrsite.model.problems import Location, Problem, problem, quote
+from okrsite.model.source_policy import CollectSettings
 
 _DATA_SUFFIXES = (".yaml", ".yml", ".csv")
 
@@ -53,6 +56,9 @@ class Loaded:
     files: tuple[str, ...] = ()  # the data files read, root-relative POSIX paths
     quarters_read: Mapping[str, QuarterRead] = field(default_factory=dict)  # by quarter id
     okrs_folder: bool = False  # whether okrs/ is a folder (a repository without one has OKR020)
+    # The maintainers' collect settings (hosts a token may go to, the programs folder), and the
+    # GitHub API of the environment okrsite runs in (GITHUB_API_URL): what OKR018/OKR025 apply.
+    collect_settings: CollectSettings = field(default_factory=CollectSettings)
 
 
 def load(root: Path) -> Loaded:
@@ -98,6 +104,9 @@ def load(root: Path) -> Loaded:
                 )
         else:
             _stray_file(relative, entry.name, "okrs/ holds org.yaml and quarter folders", problems)
+    # Read at the edge, as SOURCE_DATE_EPOCH is (model/clock.py): GitHub Actions sets it.
+    collect_settings, found_settings = read_collect_settings(root, os.environ.get("GITHUB_API_URL"))
+    problems.extend(found_settings)
     # The scan and the loader list the same folders: a refusal found twice is reported once.
     found = sorted(set(problems), key=lambda p: (p.location, p.code))
     return Loaded(
@@ -106,6 +115,7 @@ def load(root: Path) -> Loaded:
         tuple(sorted(files)),
         quarters_read,
         (root / OKRS).is_dir(),
+        collect_settings,
     )
 
 

@@ -75,11 +75,13 @@ def _env(fields: Fields, key: str) -> str | None:
     """The name of an environment variable: upper case, digits and underscores."""
     name = fields.text(key)
     if name is not None and _ENV_NAME.fullmatch(name) is None:
+        # Never quoted: what is written here may be the credential itself (T5).
         fields.fail(
             SOURCE_CODE,
             fields.at(key),
-            f"{key} {quote(name)} is not an environment variable's name; write the name of the "
-            "variable that holds the credential (e.g. GITHUB_TOKEN), never the credential itself",
+            f"{key} holds what looks like a token, not a variable name; write the name of the "
+            "environment variable that holds the credential (upper-case letters, digits and _, "
+            "e.g. GITHUB_TOKEN), never the credential itself",
         )
         return None
     return name
