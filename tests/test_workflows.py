@@ -64,6 +64,21 @@ def test_zizmor_passes_offline(persona: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_zizmor_as_an_auditor_finds_nothing_of_medium_or_higher_severity() -> None:
+    """The auditor persona (false positives included) offline: nothing medium or high."""
+    result = _run(
+        str(BIN / "zizmor"),
+        "--offline",
+        "--persona",
+        "auditor",
+        "--min-severity",
+        "medium",
+        ".github/workflows",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+
+
 ALL_WORKFLOWS = ["pull-request.yml", "publish.yml", "test.yml", "collect.yml", "due.yml"]
 
 
@@ -281,7 +296,28 @@ def test_the_build_cache_is_restored_before_the_build_and_saved_per_commit(name:
     assert "/.okrsite-cache/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     # Entries never change once saved: each commit saves its own, restoring the newest before.
     assert settings["key"].endswith("-${{ github.sha }}")
-    assert settings["key"].startswith(settings["restore-keys"].strip())
+    own = settings["restore-keys"].splitlines()[0]
+    assert settings["key"].startswith(own)
+    # T3: each workflow its own key space; Publish restores only what Publish saved.
+    workflow = name.removesuffix(".yml")
+    assert own.startswith(f"okrsite-{workflow}-")
+    if name == "publish.yml":
+        assert settings["restore-keys"].splitlines() == [own]
+
+
+def test_only_publish_saves_a_cache_on_the_default_branch() -> None:
+    """T3: cache keys are no boundary (any default-branch job may save under any key), so every
+    other workflow that runs there may neither save nor restore (cache-mode, enforced by
+    GitHub's cache service), and Publish's deploy job has no cache either."""
+    for name in ALL_WORKFLOWS:
+        workflow = _workflow(name)
+        if name == "pull-request.yml":  # its caches stay in the pull request's own scope
+            assert set(workflow[True]) == {"pull_request"}
+            continue
+        assert workflow["cache-mode"] == "none", name
+        modes = {job.get("cache-mode", "none") for job in workflow["jobs"].values()}
+        assert modes == ({"write", "none"} if name == "publish.yml" else {"none"}), name
+    assert _workflow("publish.yml")["jobs"]["build"]["cache-mode"] == "write"
 
 
 def test_publish_builds_for_the_address_configure_pages_reads() -> None:
@@ -384,6 +420,71 @@ def _outputs(path: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name", ["collect.yml", "due.yml"])
+def test_scheduled_workflows_run_on_the_default_branch_with_nothing_by_default(name: str) -> None:
+    workflow = _workflow(name)
+    assert workflow["permissions"] == {}  # nothing by default: each job asks for its own
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    assert set(workflow[True]) == {"schedule", "workflow_dispatch"}
+    first = next(iter(workflow["jobs"].values()))
+    # A schedule's payload has no repository: it always runs on the default branch.
+    assert first["if"] == (
+        "github.event_name == 'schedule' || "
+        "github.ref_name == github.event.repository.default_branch"
+    )
+    for job in workflow["jobs"].values():
+        assert job["timeout-minutes"] <= 20
+        # No pip cache in any job: the workflow restores nothing another run saved.
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/setup-python@"):
+                assert "cache" not in step["with"]
+
+
+def test_collect_reads_in_one_job_runs_programs_in_another_and_proposes_in_a_third() -> None:
+    """T2: no job that runs repository code holds a token that can write or any secret."""
+    workflow = _workflow("collect.yml")
+    read, programs, propose = (workflow["jobs"][name] for name in ("read", "programs", "propose"))
+    # The sources are read with read-only permissions, what `github` sources read.
+    assert read["permissions"] == {
+        "contents": "read",
+        "actions": "read",
+        "deployments": "read",
+        "issues": "read",
+    }
+    assert programs["permissions"] == {"contents": "read"}
+    assert propose["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert propose["needs"] == ["read", "programs"] and programs["needs"] == "read"
+    # The programs' job names no secret; only the read job's collect step names GITHUB_TOKEN.
+    assert "secrets." not in yaml.safe_dump(programs)
+    runs = [step.get("run", "") for step in programs["steps"]]
+    assert any('okrsite collect --date "$DATE" --only command' in run for run in runs)
+    collect = _step(workflow, "Collect the values")
+    assert 'okrsite collect --date "$DATE" --skip command' in collect["run"]
+    # The propose job runs no repository code: no Python, no okrsite, no script of the repo.
+    assert propose["environment"] == "okrsite-collect"
+    commands = [
+        line.strip()
+        for step in propose["steps"]
+        for line in step.get("run", "").splitlines()
+        if not line.strip().startswith(("echo", "#"))
+    ]
+    for code in ("pip", "okrsite", "python", "make", "./", "bash", "sh ", "source", ". "):
+        assert not [line for line in commands if line.startswith(code) or f"| {code}" in line]
+    assert [s["uses"].split("@")[0] for s in propose["steps"] if "uses" in s] == [
+        "actions/checkout",
+        "actions/download-artifact",
+    ]
+
+
+def test_collect_jobs_install_the_locked_versions() -> None:
+    workflow = _workflow("collect.yml")
+    for job in ("read", "programs"):
+        install = next(
+            s for s in workflow["jobs"][job]["steps"] if s.get("name") == "Install okrsite"
+        )
+        assert install["run"].split("\n")[:2] == LOCKED_INSTALL
+
+
+@pytest.mark.parametrize("name", ["due.yml"])
 def test_scheduled_workflows_grant_only_their_job_what_it_needs(name: str) -> None:
     workflow = _workflow(name)
     assert workflow["permissions"] == {}  # nothing by default: each job asks for its own
@@ -397,19 +498,8 @@ def test_scheduled_workflows_grant_only_their_job_what_it_needs(name: str) -> No
         "github.event_name == 'schedule' || "
         "github.ref_name == github.event.repository.default_branch"
     )
-    # Write access only where the job writes; collect also reads what `github` sources read.
-    expected = (
-        {
-            "contents": "write",
-            "pull-requests": "write",
-            "actions": "read",
-            "deployments": "read",
-            "issues": "read",
-        }
-        if name == "collect.yml"
-        else {"contents": "read", "issues": "write"}
-    )
-    assert job["permissions"] == expected
+    # Write access only where the job writes.
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
     install = _step(workflow, "Install okrsite")
     assert install["run"].split("\n")[:2] == LOCKED_INSTALL
     # No pip cache in a job that can write: it restores nothing another run saved.
@@ -417,11 +507,14 @@ def test_scheduled_workflows_grant_only_their_job_what_it_needs(name: str) -> No
     assert "cache" not in setup["with"]
 
 
-def test_the_pinned_actions_are_the_ones_publish_uses() -> None:
-    published = {s["uses"] for s in _steps(_workflow("publish.yml")) if "uses" in s}
-    for name in ("collect.yml", "due.yml"):
-        used = {s["uses"] for s in _steps(_workflow(name)) if "uses" in s}
-        assert used and used <= published, name
+def test_each_action_is_pinned_to_one_commit_in_every_workflow() -> None:
+    pins: dict[str, set[str]] = {}
+    for name in ALL_WORKFLOWS:
+        for step in _steps(_workflow(name)):
+            if "uses" in step:
+                action, commit = step["uses"].split("@")
+                pins.setdefault(action, set()).add(commit)
+    assert {action: len(commits) for action, commits in pins.items() if len(commits) > 1} == {}
 
 
 def test_collect_runs_monthly_or_by_hand_for_a_date() -> None:
@@ -431,7 +524,7 @@ def test_collect_runs_monthly_or_by_hand_for_a_date() -> None:
     date_input = triggers["workflow_dispatch"]["inputs"]["date"]
     assert date_input["required"] is False and date_input["type"] == "string"
     collect = _step(workflow, "Collect the values")
-    assert 'okrsite collect --date "$DATE"' in collect["run"]
+    assert 'okrsite collect --date "$DATE" --skip command' in collect["run"]
     assert collect["env"]["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
     assert collect["env"]["DATE"] == "${{ steps.date.outputs.date }}"
     propose = _step(workflow, "Open or update the pull request")
@@ -487,18 +580,20 @@ def test_collect_step_goes_on_after_failed_sources_only(
     )
     result = _run_step(script, tmp_path, tmp_path / "summary.md", extra)
     assert result.returncode == code, result.stdout + result.stderr
-    assert (tmp_path / "args").read_text(encoding="utf-8") == "collect --date 2026-12-01\n"
+    args = "collect --date 2026-12-01 --skip command\n"
+    assert (tmp_path / "args").read_text(encoding="utf-8") == args
     assert "payments delivery/lead-time 6" in result.stdout  # shown in the log
     assert "HTTP 502" in result.stderr
     assert _outputs(output) == ({"status": outputs} if outputs is not None else {})
 
 
 def _collected(runner: Path, failed: str = "") -> None:
-    runner.mkdir(exist_ok=True)
-    (runner / "collected.txt").write_text(
+    """What the propose job downloads: the collecting jobs' printed lines."""
+    (runner / "collected").mkdir(parents=True, exist_ok=True)
+    (runner / "collected" / "collected.txt").write_text(
         "payments delivery/lead-time 6 (github: lead-time)\n", encoding="utf-8"
     )
-    (runner / "failed.txt").write_text(failed, encoding="utf-8")
+    (runner / "collected" / "failed.txt").write_text(failed, encoding="utf-8")
 
 
 def _propose(
@@ -741,3 +836,114 @@ def test_due_opens_no_issue_when_nothing_is_due(tmp_path: Path, stubs: Path) -> 
     (tmp_path / "gh.log").unlink()
     calls = _issue_calls(tmp_path, stubs, 0, closed)
     assert [call[:3] for call in calls[1:]] == [["issue", "edit", "4"]]
+
+
+# The propose job applies the collecting jobs' patch only after checking it (T2): those jobs run
+# repository code, so their patch and outputs are untrusted input.
+
+ROW = "2026-12-01,delivery/lead-time,6,,,\n"
+
+
+def _git(cwd: Path, *args: str) -> str:
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
+    done = subprocess.run([*git, *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def _make_patch(clone: Path, tmp_path: Path, change: str) -> str:
+    """A patch of okrs/ made in a fresh clone of clone's origin, as a collecting job makes it."""
+    maker = tmp_path / "maker"
+    subprocess.run(["git", "clone", "-q", str(tmp_path / "upstream"), str(maker)], check=True)
+    csv = maker / "okrs/2026-Q4/payments.csv"
+    if change == "rows":
+        with csv.open("a", encoding="utf-8") as stream:
+            stream.write(ROW)
+        (maker / "okrs/2026-Q4/checkout.csv").write_text("date,kr,value\n", encoding="utf-8")
+    elif change == "outside":
+        (maker / ".github/workflows").mkdir(parents=True)
+        (maker / ".github/workflows/evil.yml").write_text("on: push\n", encoding="utf-8")
+    elif change == "yaml":
+        yaml_file = maker / "okrs/2026-Q4/payments.yaml"
+        yaml_file.write_text(yaml_file.read_text("utf-8") + "# x\n", "utf-8")
+    elif change == "symlink":
+        (maker / "okrs/2026-Q4/evil.csv").symlink_to("../../.git/config")
+    elif change == "executable":
+        csv.chmod(0o755)
+    elif change == "rename":
+        _git(maker, "mv", "okrs/2026-Q4/payments.csv", "okrs/2026-Q4/moved.csv")
+    elif change == "delete":
+        csv.unlink()
+    elif change == "binary":
+        csv.write_bytes(b"\x00\x01binary\x00")
+    _git(
+        maker, "add", "--intent-to-add", "--", "okrs", *([".github"] if change == "outside" else [])
+    )
+    return _git(maker, "diff", "HEAD", "--binary")
+
+
+def _apply(
+    clone: Path, tmp_path: Path, patch: str, date: str = "2026-12-01", status: str = "0"
+) -> subprocess.CompletedProcess[str]:
+    script = _step(_workflow("collect.yml"), "Apply the collected rows")["run"]
+    runner = tmp_path / "runner"
+    (runner / "collected").mkdir(parents=True, exist_ok=True)
+    (runner / "collected" / "okrs.patch").write_text(patch, encoding="utf-8")
+    extra = {"DATE": date, "STATUS": status, "RUNNER_TEMP": str(runner)}
+    return _run_step(script, clone, tmp_path / "summary.md", extra)
+
+
+def test_collect_applies_rows_and_new_csv_files(pull_request: Path, tmp_path: Path) -> None:
+    result = _apply(pull_request, tmp_path, _make_patch(pull_request, tmp_path, "rows"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    csv = (pull_request / "okrs/2026-Q4/payments.csv").read_text(encoding="utf-8")
+    assert csv.endswith(ROW)
+    assert (pull_request / "okrs/2026-Q4/checkout.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "change", ["outside", "yaml", "symlink", "executable", "rename", "delete", "binary"]
+)
+def test_collect_refuses_a_patch_touching_anything_but_csv_rows(
+    pull_request: Path, tmp_path: Path, change: str
+) -> None:
+    """T2: a repository program in a collecting job writes a workflow, a definition, a link, an
+    executable, a rename, a deletion or binary data: nothing is applied or proposed."""
+    patch = _make_patch(pull_request, tmp_path, change)
+    before = _git(pull_request, "status", "--porcelain", "--ignored")
+    result = _apply(pull_request, tmp_path, patch)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "::error::the collected patch " in result.stdout
+    assert _git(pull_request, "status", "--porcelain", "--ignored") == before
+
+
+def test_collect_refuses_a_path_that_climbs_out_of_okrs(pull_request: Path, tmp_path: Path) -> None:
+    """T2: a patch written by hand, naming okrs/../ to reach the repository's root."""
+    patch = (
+        "diff --git a/okrs/../evil.csv b/okrs/../evil.csv\nnew file mode 100644\n"
+        "--- /dev/null\n+++ b/okrs/../evil.csv\n@@ -0,0 +1 @@\n+x\n"
+    )
+    result = _apply(pull_request, tmp_path, patch)
+    assert result.returncode == 2 and not (pull_request / "evil.csv").exists()
+
+
+def test_collect_refuses_to_write_through_a_linked_csv(pull_request: Path, tmp_path: Path) -> None:
+    """T2: a merged okrs/ holding a CSV that is a link: the patch would write where it points."""
+    (pull_request / "okrs/2026-Q4/linked.csv").symlink_to("../../README.md")
+    patch = (
+        "diff --git a/okrs/2026-Q4/linked.csv b/okrs/2026-Q4/linked.csv\n"
+        "--- a/okrs/2026-Q4/linked.csv\n+++ b/okrs/2026-Q4/linked.csv\n@@ -0,0 +1 @@\n+x\n"
+    )
+    result = _apply(pull_request, tmp_path, patch)
+    assert result.returncode == 2
+    assert "::error::the collected patch writes through a symbolic link" in result.stdout
+
+
+@pytest.mark.parametrize(("date", "status"), [("2026-12-01\nx=1", "0"), ("2026-12-01", "0; rm")])
+def test_collect_refuses_outputs_no_run_gives(
+    pull_request: Path, tmp_path: Path, date: str, status: str
+) -> None:
+    """T2: the collecting jobs' outputs are checked before the branch name or body use them."""
+    patch = _make_patch(pull_request, tmp_path, "rows")
+    result = _apply(pull_request, tmp_path, patch, date=date, status=status)
+    assert result.returncode == 2
+    assert "::error::the collecting jobs gave no date or status" in result.stdout
