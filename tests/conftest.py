@@ -206,6 +206,9 @@ MARKS: dict[str, dict[str, frozenset[str]]] = {
         "test_browser": frozenset({WHOLE_MODULE}),
         "test_browser_quarters": frozenset({WHOLE_MODULE}),
         "test_serve": frozenset({"test_a_browser_shows_the_error_then_reloads_after_the_fix"}),
+        "test_clobbering": frozenset(
+            {"test_a_page_with_clobbering_markup_keeps_the_themes_configuration"}
+        ),
     },
     # Talks to a real Prometheus or to the fake GitHub API (tests/fake_github.py).
     "server": {
@@ -217,6 +220,8 @@ MARKS: dict[str, dict[str, frozenset[str]]] = {
     # process, Hypothesis's whole repositories, organisations of thousands of units.
     "slow": {
         "test_build_cache": frozenset({WHOLE_MODULE}),
+        "test_cache_poisoning": frozenset({"cached"}),
+        "test_clobbering": frozenset({"test_clobbering_markup_is_neutralised_in_both_engines"}),
         "test_site": frozenset({WHOLE_MODULE}),
         "test_whole_repositories": frozenset({WHOLE_MODULE}),
         "test_engines": frozenset(

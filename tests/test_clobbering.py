@@ -68,7 +68,6 @@ def test_the_sanitiser_prefixes_ids_names_and_in_page_links() -> None:
     )
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
 def test_clobbering_markup_is_neutralised_in_both_engines(
     write_repo: WriteRepo, tmp_path: Path, engine: str
@@ -102,7 +101,6 @@ def test_clobbering_markup_is_neutralised_in_both_engines(
     assert {a for a in anchors if a.startswith("user-content-")} <= targets
 
 
-@pytest.mark.browser
 def test_a_page_with_clobbering_markup_keeps_the_themes_configuration(
     write_repo: WriteRepo, tmp_path: Path
 ) -> None:
