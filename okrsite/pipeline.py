@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from okrsite.check.rules import check_loaded
-from okrsite.load.git_revision import materialise
+from okrsite.load.git_revision import changed_files, materialise
 from okrsite.load.repository import Loaded, load, load_checked, load_valid
 from okrsite.model import clock
 from okrsite.model.errors import DataError, OkrsiteError
@@ -24,11 +24,14 @@ from okrsite.model.layout import OKRS
 from okrsite.model.okrs import Quarter, Repository
 from okrsite.model.problems import Problem, errors, quote
 from okrsite.model.scores import QuarterResult
+from okrsite.model.source_policy import DEFAULT_PROGRAMS, SETTINGS_FILE
 from okrsite.model.sources import SOURCE_KINDS, SourceKind
 from okrsite.score.diff import QuarterDiff, diff_results
 from okrsite.score.due import DueList, due_list
 from okrsite.score.history import score_all
 from okrsite.score.quarter import score_quarter
+from okrsite.score.source_changes import SourceReview
+from okrsite.score.source_changes import review_sources as review_source_changes
 from okrsite.site.builder.docs import Progress
 from okrsite.site.builder.options import BuildOptions
 from okrsite.site.builder.settings import read_settings
@@ -150,6 +153,18 @@ def diff(root: Path, base: str, quarter_id: str | None, today: date) -> tuple[Qu
     before = score_all(_base_repository(root, base), None, today)
     after = score_all(load_valid(root), None, today)
     return diff_results(before, after, quarter_id)
+
+
+def review_sources(root: Path, base: str) -> SourceReview:
+    """What `okrsite diff` flags for review (T1, T2): each source that gains a host, a token or
+    a program between base and the working tree, and each changed file of the collect settings
+    or the programs folder (the working tree's, and collectors/; a change of `programs:` shows as
+    a change of the settings file). The base is read a second time: diff's scores read it too."""
+    loaded = load(root)
+    before = _base_repository(root, base)
+    paths = sorted({SETTINGS_FILE, loaded.collect_settings.programs, DEFAULT_PROGRAMS})
+    files = changed_files(root, base, paths)
+    return review_source_changes(before, loaded.repository, files)
 
 
 def collect(

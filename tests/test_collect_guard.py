@@ -30,6 +30,7 @@ from okrsite.collect.readings import SourceContext, SourceError
 from okrsite.collect.redact import FRAGMENT, redact
 from okrsite.model.source_policy import SETTINGS_FILE, CollectSettings, Origin, host_entry
 from okrsite.model.sources import GithubSource
+from okrsite.site.markup import md_text
 from tests.conftest import MINIMAL, WriteRepo
 from tests.fake_github import Canned, FakeGithub, Repo, error_body
 from tests.test_sources import with_source
@@ -702,3 +703,93 @@ def test_redaction_blots_out_pieces_left_by_a_cut() -> None:
     assert redact(f"{TOKEN[25:]} tail", [TOKEN]) == "[token] tail"
     assert redact(f"a {TOKEN[:7]} b", [TOKEN]) == f"a {TOKEN[:7]} b"  # 7: too few to matter
     assert redact("no secret here", [TOKEN, "", "ab"]) == "no secret here"
+
+
+# --- okrsite diff flags what a change lets collect reach ----------------------------------------
+
+
+def run_git(root: Path, *arguments: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", *arguments],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+
+
+def diff_output(root: Path, base: str, *options: str) -> str:
+    result = CliRunner().invoke(main, ["diff", base, "--root", str(root), *options])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+EVIL_PROMETHEUS = prometheus("https://evil.example/<b>x</b>", token_env="GITHUB_TOKEN")
+
+
+def test_diff_flags_a_source_that_adds_a_host_a_token_or_a_program(
+    write_repo: WriteRepo, tmp_path: Path
+) -> None:
+    """T1, T2: a pull request's job summary shows each new reach of a source, escaped."""
+    base = write_repo({**MINIMAL, "collectors/pages.sh": "#!/bin/sh\necho 1\n"})
+    run_git(base, "init", "-q", "-b", "main")
+    run_git(base, "add", "-A")
+    run_git(base, "commit", "-q", "-m", "base")
+    changed = with_source(EVIL_PROMETHEUS)
+    (base / "okrs/2026-Q4/payments.yaml").write_text(changed["okrs/2026-Q4/payments.yaml"])
+    (base / "collectors/pages.sh").write_text("#!/bin/sh\ncurl evil.example\n")
+    (base / "collectors/new.sh").write_text("#!/bin/sh\necho 2\n")
+    (base / ".github").mkdir()
+    (base / SETTINGS).write_text("hosts: [evil.example]\n")
+    summary = diff_output(base, "main")
+    section = summary.split("## Measurement sources to review\n", 1)[1]
+    label = f"{md_text('2026-Q4')} / payments / delivery / lead-time"  # ids are slugs as they are
+    files = (".github/okrsite-sources.yaml", "collectors/new.sh", "collectors/pages.sh")
+    assert section == (
+        "\nThis change lets `okrsite collect` reach something new: check each before merging.\n\n"
+        f"- {label}: adds host {md_text('https://evil.example')}, "
+        f"token {md_text('GITHUB_TOKEN')}\n\n"
+        "Changed collect settings or programs:\n\n" + "".join(f"- {md_text(f)}\n" for f in files)
+    )
+    assert "<b>" not in summary
+    data = json.loads(diff_output(base, "main", "--format", "json"))
+    assert data["source_review"] == {
+        "sources": [
+            {
+                "path": "2026-Q4/payments/delivery/lead-time",
+                "hosts": ["https://evil.example"],
+                "tokens": ["GITHUB_TOKEN"],
+                "programs": [],
+            }
+        ],
+        "files": [".github/okrsite-sources.yaml", "collectors/new.sh", "collectors/pages.sh"],
+    }
+
+
+def test_diff_flags_a_new_program_against_a_folder_base(
+    write_repo: WriteRepo, tmp_path: Path
+) -> None:
+    """T2: a command source now naming another program, the base a folder."""
+    before = tmp_path / "before"
+    shutil.copytree(write_repo(with_source("kind: command\ncommand: [collectors/a.sh]\n")), before)
+    after = write_repo(
+        {
+            **with_source("kind: command\ncommand: ['collectors/*b*.sh']\n"),
+            "collectors/*b*.sh": "#!/bin/sh\necho 1\n",
+        }
+    )
+    summary = diff_output(after, str(before))
+    program = md_text("collectors/*b*.sh")
+    assert "*" not in program
+    assert f"lead-time: adds program {program}\n" in summary
+    assert f"- {program}\n" in summary
+
+
+def test_diff_says_nothing_of_sources_that_reach_nothing_new(
+    write_repo: WriteRepo, tmp_path: Path
+) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(
+        write_repo(with_source(prometheus("https://prometheus.northwind.example/"))), before
+    )
+    after = write_repo(with_source(prometheus("https://PROMETHEUS.northwind.example/api/")))
+    assert "Measurement sources to review" not in diff_output(after, str(before))

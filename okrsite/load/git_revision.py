@@ -82,3 +82,54 @@ def materialise(root: Path, revision: str, destination: Path) -> Path:
         # The data filter refuses absolute paths, links out of the folder and special files.
         tar.extractall(target, filter="data")
     return destination
+
+
+def changed_files(root: Path, base: str, paths: list[str]) -> list[str]:
+    """The files under paths (root-relative) that differ between base and the working tree:
+    base a folder (its files compared byte for byte) or a git revision (git diff, and files
+    git does not track yet)."""
+    folder = Path(base)
+    if folder.is_dir():
+        return sorted(
+            name
+            for name in {*_files(root, paths), *_files(folder, paths)}
+            if _bytes(root / name) != _bytes(folder / name)
+        )
+    check_revision(base)
+    commit = _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").strip()
+    top = Path(_git(root, "rev-parse", "--show-toplevel").decode("utf-8").strip())
+    prefix = _git(root, "rev-parse", "--show-prefix").decode("utf-8").strip()
+    listed = _git(
+        top,
+        "diff",
+        "--name-only",
+        "-z",
+        "--no-renames",
+        commit.decode("ascii"),
+        "--",
+        *(prefix + p for p in paths),
+    ) + _git(
+        top, "ls-files", "-z", "--others", "--exclude-standard", "--", *(prefix + p for p in paths)
+    )
+    names = {n.decode("utf-8", "replace") for n in listed.split(b"\0") if n}
+    return sorted(n.removeprefix(prefix) for n in names)
+
+
+def _files(root: Path, paths: list[str]) -> set[str]:
+    """The files at or under each of paths, root-relative, symbolic links as files."""
+    found: set[str] = set()
+    for relative in paths:
+        path = root / relative
+        if path.is_symlink() or path.is_file():
+            found.add(relative)
+        elif path.is_dir():
+            found.update(p.relative_to(root).as_posix() for p in path.rglob("*") if not p.is_dir())
+    return found
+
+
+def _bytes(path: Path) -> bytes | None:
+    """A file's bytes (a link's target path), or None if there is none."""
+    try:
+        return b"link:" + str(path.readlink()).encode() if path.is_symlink() else path.read_bytes()
+    except OSError:
+        return None

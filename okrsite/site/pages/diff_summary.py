@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from okrsite.model.okrs import is_slug
 from okrsite.score.diff import QuarterDiff, ScoreChange, shown
+from okrsite.score.source_changes import SourceReview
 from okrsite.site.markup import md_text
 
 
@@ -46,4 +47,36 @@ def to_markdown(diffs: Sequence[QuarterDiff], base: str) -> str:
                 f"- {_label(c.path)} ({md_text(c.title)}): {c.kind}" for c in diff.key_results
             ]
             lines.append("")
+    return "\n".join(lines)
+
+
+def _code(text: str) -> str:
+    """A user-written host, variable or path, escaped as every user string here is."""
+    return md_text(text)
+
+
+def sources_markdown(review: SourceReview) -> str:
+    """The sources and files a reviewer must look at (T1, T2), for the job summary; empty when
+    there are none. Every user string escaped."""
+    if review.empty:
+        return ""
+    lines = [
+        "## Measurement sources to review",
+        "",
+        "This change lets `okrsite collect` reach something new: check each before merging.",
+        "",
+    ]
+    for change in review.sources:
+        reached = [
+            *(f"host {_code(h)}" for h in change.hosts),
+            *(f"token {_code(t)}" for t in change.tokens),
+            *(f"program {_code(p)}" for p in change.programs),
+        ]
+        lines.append(f"- {_label(change.path)}: adds {', '.join(reached)}")
+    if review.files:
+        if review.sources:
+            lines.append("")
+        lines += ["Changed collect settings or programs:", ""]
+        lines += [f"- {_code(name)}" for name in review.files]
+    lines.append("")
     return "\n".join(lines)
