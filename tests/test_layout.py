@@ -185,7 +185,15 @@ MODULES = discover()
 BY_NAME: Mapping[str, Module] = {module.name: module for module in MODULES}
 STAGED = [module for module in MODULES if stage_of(module.name) is not None]
 """The modules of the package root and the known stages; unknown folders fail on their own."""
-NOT_CLI = [module for module in MODULES if stage_of(module.name) != STAGES.index("cli")]
+PROGRAMS = {
+    "okrsite.collect.supervise": "the supervisor collect runs a command under, a script of its own"
+}
+"""Modules that are programs of their own, started as scripts: they exit with a status."""
+NOT_CLI = [
+    module
+    for module in MODULES
+    if stage_of(module.name) != STAGES.index("cli") and module.name not in PROGRAMS
+]
 
 
 def entry_name(child: Path) -> str:

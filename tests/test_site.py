@@ -25,6 +25,7 @@ from okrsite.cli.build import serve_command
 from okrsite.load.repository import load_valid
 from okrsite.load.schemas import render, schemas
 from okrsite.model.errors import OkrsiteError
+from okrsite.model.source_policy import SETTINGS_FILE
 from okrsite.pipeline import build_site
 from okrsite.score.history import score_all
 from okrsite.site.builder import plan as plan_module
@@ -41,10 +42,13 @@ TODAY_QUARTER = "2026-Q4"
 
 
 def copy_sources(target: Path) -> Path:
-    """The project's okrs/, content/, theme/ and mkdocs.yml, copied so tests never touch them."""
+    """The project's okrs/, content/, theme/, mkdocs.yml and the maintainers' collect settings
+    (the hosts its sources' tokens may go to), copied so tests never touch them."""
     for name in ("okrs", "content", "theme"):
         shutil.copytree(DEMO / name, target / name)
     shutil.copyfile(DEMO / "mkdocs.yml", target / "mkdocs.yml")
+    (target / ".github").mkdir()
+    shutil.copyfile(DEMO / SETTINGS_FILE, target / SETTINGS_FILE)
     return target
 
 
