@@ -48,9 +48,9 @@ class QuarterPlan:
         return sum(1 for p in self.pages if p.endswith(".md"))
 
 
-def content_files(root: Path) -> list[tuple[str, Path]]:
+def content_files(root: Path, folder: str = CONTENT_DIR) -> list[tuple[str, Path]]:
     """content/'s files by relative POSIX path, sorted; content/index.md is the intro."""
-    content = root / CONTENT_DIR
+    content = root / folder
     if not content.is_dir():
         return []
     files = sorted(

@@ -68,7 +68,11 @@ def read_settings(
     found = read_config_file(project)
     config = None if found is None else found.settings
     okrsite = okrsite_settings(config)
-    content = content_files(project)
+    # The package's Help pages first, content/'s over them (crude until the overlays land).
+    defaults = Path(__file__).resolve().parent.parent / "defaults"
+    merged = {f"help/{relative}": path for relative, path in content_files(defaults, "help")}
+    merged.update(content_files(project))
+    content = sorted(merged.items())
     intro_path = project / CONTENT_DIR / INTRO_PAGE
     return SiteSettings(
         project=project,
@@ -78,7 +82,7 @@ def read_settings(
         content=content_trust(okrsite),
         content_files=tuple(content),
         intro=intro_path.read_text(encoding="utf-8") if intro_path.is_file() else "",
-        codes_page=CODES_PAGE if (project / CONTENT_DIR / CODES_PAGE).is_file() else "",
+        codes_page=CODES_PAGE if CODES_PAGE in merged else "",
         fingerprint=site_fingerprint(project, None if found is None else found.data),
         okrsite=okrsite,
     )
