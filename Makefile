@@ -7,20 +7,28 @@ TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: site test test-fast check lint typecheck pytest serve clean golden lock
 
+# Each install step says what it is doing before it starts, and pip shows its progress (a bar per
+# download on a terminal), so the first `make site` is never a minute of silence.
 $(BIN)/python:
+	@echo "Setting up $(VENV), a Python virtual environment for okrsite ..."
 	$(PYTHON) -m venv $(VENV)
+	@echo "Upgrading pip in $(VENV) ..."
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # The site needs the package alone; the tests add linters, type stubs and the browser driver.
 $(SITE_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	@echo "Installing okrsite and its dependencies into $(VENV) (about a minute the first time) ..."
+	$(BIN)/python -m pip install --progress-bar on -e .
 	touch $(SITE_STAMP)
 
 # axe-core, the browser test's accessibility checker, comes from the npm registry at the version
 # tests/axe/package-lock.json pins; the test injects it into each page from disk.
 $(TEST_STAMP): pyproject.toml tests/axe/package-lock.json | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/axe --no-audit --no-fund --silent; \
+	@echo "Installing okrsite with its test tools (linters, type checker, browser driver) into $(VENV)" \
+		"(a minute or two the first time) ..."
+	$(BIN)/python -m pip install --progress-bar on -e '.[test]'
+	@if command -v npm >/dev/null 2>&1; then echo "Installing axe-core, the accessibility checker, from npm ..."; \
+		npm ci --prefix tests/axe --no-audit --no-fund --silent; \
 	else echo "npm not found: the browser tests' accessibility check will be skipped (install Node.js)"; fi
 	touch $(SITE_STAMP) $(TEST_STAMP)
 
