@@ -1,5 +1,5 @@
 """The markers `make test-fast` leaves out: every name in conftest.MARKS still names something,
-each marker is registered, the Makefile leaves out exactly these and the README says which."""
+each marker is registered, the Makefile leaves out exactly these and CONTRIBUTING.md says which."""
 
 from __future__ import annotations
 
@@ -50,9 +50,9 @@ def test_make_test_fast_leaves_out_exactly_the_markers() -> None:
     assert sorted(term.removeprefix("not ") for term in left_out) == sorted(MARKS)
 
 
-def test_the_readme_shows_make_test_fast_and_what_it_leaves_out() -> None:
-    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
-    start = readme.index("`make test-fast` is the quick loop")
-    paragraph = readme[start : readme.index("\n\n", start)]
+def test_contributing_shows_make_test_fast_and_what_it_leaves_out() -> None:
+    contributing = (PROJECT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    start = contributing.index("`make test-fast` is the quick loop")
+    paragraph = contributing[start : contributing.index("\n\n", start)]
     for marker in MARKS:
         assert f"`{marker}`" in paragraph, marker
