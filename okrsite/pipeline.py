@@ -98,7 +98,7 @@ def build_site(
 def export(root: Path, quarter_id: str | None, as_of: date | None, today: date) -> QuarterResult:
     """The quarter's scores for `okrsite export`: the named quarter, else the one current today.
 
-    The current quarter is chosen by `today`, never by `as_of` (README, "Readings of the contract").
+    The current quarter is chosen by `today`, never by `as_of` (Help, Readings).
     """
     repository = load_valid(root)
     quarter = _chosen_quarter(repository, quarter_id, today, "export")

@@ -819,7 +819,7 @@ def test_lead_time_without_environment_is_named_lead_time_to_merge(fake: FakeGit
 
 
 def test_an_incident_after_the_windows_end_never_fails_its_deployment(fake: FakeGithub) -> None:
-    """As the Help and the README say: a deployment in the window's last failure_hours whose
+    """As the Help says (Collecting values): a deployment in the window's last failure_hours whose
     incident is opened after the window's end counts as a success in that window's reading,
     however late it is read; no later window holds the deployment."""
     fake.add(WEB)

@@ -1,5 +1,5 @@
 """Tokens and programs only where the maintainers allow, and no secret in a message: threats T1,
-T2 and T5 of the threat model (content/help/threat-model.md), each tried as an attacker who
+T2 and T5 of the threat model (help/threat-model.md), each tried as an attacker who
 writes okrs/ would, against `okrsite check` and against `okrsite collect` with real servers."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each item of the corpus is a title with its kind and the finding a practised OKR coach would make
 (a code, or none). It is run through the lint functions on a tiny model, with no files; the
-table of figures is printed (`pytest -s tests/test_lint_corpus.py`) and README.md quotes it.
+table of figures is printed (`pytest -s tests/test_lint_corpus.py`) and the Help quotes it.
 The aims (contract section 3): nearly every activity-style and unmeasurable KR caught (recall at
 least 0.9) and at most one false alarm in ten (precision at least 0.9), for each lint.
 """
@@ -26,7 +26,7 @@ KR_KINDS: dict[str, KeyResultKind] = {"metric": "metric", "milestone": "mileston
                                       "guardrail": "guardrail"}  # fmt: skip
 AIM = 0.9
 HELD_OUT = "constructed, held out"
-"""The source of the items written after the lints and not tuned against (see README.md)."""
+"""The source of the items written after the lints and not tuned against (Help, Commands)."""
 
 
 @dataclass(frozen=True)

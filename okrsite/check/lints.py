@@ -2,7 +2,7 @@
 
 The text lints (OKR201, OKR202, OKR210, OKR211) read titles the way a practised OKR coach does,
 and are measured on real OKRs: tests/fixtures/lint_corpus.yaml, scored by
-tests/test_lint_corpus.py (precision and recall per lint, in README.md).
+tests/test_lint_corpus.py (precision and recall per lint, in the Help's Commands page).
 """
 
 from __future__ import annotations

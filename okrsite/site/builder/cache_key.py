@@ -2,7 +2,7 @@
 
 Whoever can write the cache folder can rewrite an entry and any checksum beside it, so a built
 quarter is reused only when its manifest carries an HMAC made with this key (threat T3 in
-content/help/threat-model.md). The key is OKRSITE_CACHE_KEY when set, else a random key kept
+help/threat-model.md). The key is OKRSITE_CACHE_KEY when set, else a random key kept
 in the user's state folder ($XDG_STATE_HOME/okrsite/cache-key, ~/.local/state/... by default),
 made on first use and readable by the user alone. A cache folder copied from elsewhere (another
 machine, a CI cache) then has no quarter this key signed, and they are built again; the charts

@@ -7,7 +7,7 @@ that does not match its key, or whose checksum does not match its payload, is dr
 replaced; it is never used. The folder can be deleted at any time.
 
 The checksum only finds an entry cut short: whoever can write the folder can rewrite an entry
-and its checksum alike (threat T3 in content/help/threat-model.md). So every chart's SVG, drawn
+and its checksum alike (threat T3 in help/threat-model.md). So every chart's SVG, drawn
 or restored, is checked against svg_check's allowlist: a restored one that fails is refused and
 drawn again, a drawn one that fails stops the build (a bug, or data reaching the SVG unescaped).
 Its other fields are text, escaped where pages show them.

@@ -75,7 +75,7 @@ def plans(
     if workers is None:
         # One process per core: drawing is most of a build. Each holds a vl-convert runtime of
         # its own, about 320 MiB at 200 teams; one fewer (the engine's core left to it) kept the
-        # peak at 725 MiB but made a cold build at 200 teams half as slow again (README).
+        # peak at 725 MiB but made a cold build at 200 teams half as slow again (benchmarks/).
         cores = os.cpu_count() or 1
         enough = cores > 1 and sum(cost(site) for site in sites) >= PARALLEL_COST
         wanted = cores if enough else 0

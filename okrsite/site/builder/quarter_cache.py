@@ -14,7 +14,7 @@ published.
 
 The HMAC is what makes the check worth anything: whoever can write the cache folder can
 rewrite a page and recompute every digest beside it, but not sign the manifest without the key,
-which lives outside the folder (cache_key.py; threat T3 in content/help/threat-model.md). A
+which lives outside the folder (cache_key.py; threat T3 in help/threat-model.md). A
 page is either made by this build or restored from an entry a build holding the key wrote;
 checking it costs one SHA-256 pass over the files, as before, and no rebuild.
 """

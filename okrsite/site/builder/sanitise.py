@@ -5,7 +5,7 @@ scripts, as any MkDocs site's pages may. With `extra.okrsite.content: sanitised`
 every page from content/ keeps only the tags and attributes below, so a `<script>`, an event
 handler or a `javascript:` link written there never reaches a reader.
 
-Nor can such a page clobber the theme's own elements (threat T4 in content/help/threat-model.md):
+Nor can such a page clobber the theme's own elements (threat T4 in help/threat-model.md):
 Material reads its configuration from `#__config`, the first element with that id, and a page
 written before it could name a paragraph so. Every `id` and `name` in a cleaned page is
 prefixed with USER_CONTENT (as GitHub prefixes `user-content-`), its heading anchors included,

@@ -3,7 +3,7 @@
 A chart is published as a file of the site, so opened by itself its SVG runs with the site's
 origin: a `<script>`, an `onload=` or a `<foreignObject>` in it would be script on the site.
 Charts are drawn here from data anyone may write, and restored from a cache anyone who can
-write the cache folder may rewrite (threat T3 in content/help/threat-model.md), so each one is
+write the cache folder may rewrite (threat T3 in help/threat-model.md), so each one is
 parsed, with no DOCTYPE, entity or processing instruction accepted, and checked against the
 elements and attributes below: the SVG vl-convert writes, with the title, description and ARIA
 attributes okrsite adds. References may only be fragments of the same document (`#id`,
