@@ -8,7 +8,7 @@ from pathlib import Path
 from okrsite.model.problems import CODES
 
 ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "content" / "help" / "check-codes.md"
+DOC = ROOT / "okrsite" / "site" / "defaults" / "help" / "check-codes.md"
 
 
 def documented() -> dict[str, str]:
