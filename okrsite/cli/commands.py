@@ -11,12 +11,14 @@ from okrsite.cli.collect import collect
 from okrsite.cli.diff import diff
 from okrsite.cli.due import due
 from okrsite.cli.export import export
+from okrsite.cli.init import init
 from okrsite.cli.quarter import close, new, reopen
 from okrsite.cli.schema import schema
 from okrsite.cli.serve import serve
 
 # `okrsite --help` lists them alphabetically, as click does.
 ALL: list[click.Command] = [
+    init,
     schema,
     diff,
     due,
