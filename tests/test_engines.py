@@ -31,7 +31,8 @@ from okrsite.site.builder.engines.zensical import (
     project_yaml,
     write_theme,
 )
-from okrsite.site.builder.settings import ENGINES, resolve_engine
+from okrsite.site.builder.overlay import DEFAULT_THEME
+from okrsite.site.builder.settings import ENGINES, read_settings, resolve_engine
 from tests.conftest import DEMO_SITE_URL, PROJECT, WriteRepo, shared_demo
 from tests.test_site import TODAY, small_repo, tree
 
@@ -188,8 +189,7 @@ def test_an_article_reads_links_from_the_pages_address() -> None:
 
 
 def test_zensicals_project_is_mkdocs_yml_with_okrsites_settings() -> None:
-    config = read_config(PROJECT)
-    assert config is not None
+    config = read_settings(PROJECT).config
     written = project_config(
         config,
         site_name="R&amp;D",
@@ -231,15 +231,15 @@ def test_zensicals_project_is_mkdocs_yml_with_okrsites_settings() -> None:
 
 def test_the_theme_layer_leaves_out_materials_search_form(tmp_path: Path) -> None:
     layer = tmp_path / "theme"
-    write_theme(PROJECT / "theme", layer)
+    write_theme([DEFAULT_THEME], layer)
     written = sorted(p.relative_to(layer).as_posix() for p in layer.rglob("*") if p.is_file())
     assert (
         "partials/search.html" in MATERIAL_ONLY
-        and (PROJECT / "theme/partials/search.html").is_file()
+        and (DEFAULT_THEME / "partials/search.html").is_file()
     )
     assert "partials/search.html" not in written
-    assert {"main.html", "partials/language.html"} <= set(written)
-    assert (layer / "main.html").read_bytes() == (PROJECT / "theme/main.html").read_bytes()
+    assert {"main.html", "okrsite.html", "partials/language.html"} <= set(written)
+    assert (layer / "main.html").read_bytes() == (DEFAULT_THEME / "main.html").read_bytes()
     # Zensical's partials that print the site's name through `| e` print it as given instead,
     # and its base page writes a canonical link only for a site with an address.
     for partial in ("partials/header.html", "partials/nav.html"):
@@ -285,9 +285,7 @@ def test_the_engine_comes_from_the_option_then_mkdocs_yml(
     assert resolve_engine(okrsite_settings(read_config(root))) == "mkdocs"
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace("extra:\n", "extra:\n  okrsite:\n    engine: zensical\n"), "utf-8"
-    )
+    config.write_text(text + "extra:\n  okrsite:\n    engine: zensical\n", "utf-8")
     assert resolve_engine(okrsite_settings(read_config(root))) == "zensical"
     assert resolve_engine(okrsite_settings(read_config(root)), "mkdocs") == "mkdocs"
     runner = CliRunner()
@@ -304,7 +302,7 @@ def test_the_engine_comes_from_the_option_then_mkdocs_yml(
     assert "--engine mkdocs" in built.output  # the serve hint builds with the same engine
     wrong = runner.invoke(main, ["--root", str(root), "build", "--engine", "hugo"])
     assert wrong.exit_code == 2 and "'hugo' is not one of 'mkdocs', 'zensical'" in wrong.output
-    config.write_text(text.replace("extra:\n", "extra:\n  okrsite:\n    engine: hugo\n"), "utf-8")
+    config.write_text(text + "extra:\n  okrsite:\n    engine: hugo\n", "utf-8")
     refused = runner.invoke(main, ["--root", str(root), "build", "--out", "c"])
     assert refused.exit_code != 0 and "Traceback" not in refused.output
     assert (
@@ -399,10 +397,8 @@ def zensical_repo(root: Path) -> Path:
     )
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    text = text.replace("extra:\n", "extra:\n  okrsite:\n    content: sanitised\n")
-    config.write_text(
-        text.replace("markdown_extensions:\n", f"markdown_extensions:\n{EMOJI}"), "utf-8"
-    )
+    text += f"extra:\n  okrsite:\n    content: sanitised\nmarkdown_extensions:\n{EMOJI}"
+    config.write_text(text, "utf-8")
     return root
 
 

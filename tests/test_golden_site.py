@@ -1,10 +1,12 @@
 """The whole generated site of a small organisation, diffed against a committed tree.
 
-tests/golden/fixture/ is a user's repository (okrs/, content/, mkdocs.yml): one org, one group
-and two teams, a closed quarter (2026-Q3) and the open current one (2026-Q4). It is built, as of
-a pinned today, into each quarter's pages: Markdown and scores.json, before MkDocs, so no HTML or
-theme noise. The charts' SVGs are not kept (large, and they change with the renderer); each
-quarter's charts.txt lists their paths instead, so a chart that goes or is renamed still shows.
+tests/golden/fixture/ is a user's repository with only okrs/ and content/ (no mkdocs.yml or
+theme/: the package's defaults build it, its checks pages linking the package's check codes): one
+org, one group and two teams, a closed quarter (2026-Q3) and the open current one (2026-Q4). It
+is built, as of a pinned today, into each quarter's pages: Markdown and scores.json, before
+MkDocs, so no HTML or theme noise. The charts' SVGs are not kept (large, and they change with the
+renderer); each quarter's charts.txt lists their paths instead, so a chart that goes or is
+renamed still shows.
 
 Any change to a page shows up as a diff against tests/golden/site/, to be read in review and
 accepted with `make golden` (scripts/regenerate_golden.py, which uses the functions below).

@@ -536,14 +536,21 @@ def site_floor(name: str) -> int | None:
 SITE_MODULES = [module for module in MODULES if site_floor(module.name) is not None]
 
 
+SITE_DATA = frozenset({"defaults"})
+"""Folders under okrsite/site/ that hold package data, not code: defaults/ is the site every
+repository's own mkdocs.yml, theme/ and content/ are laid over (builder/overlay.py reads it)."""
+
+
 def test_every_site_entry_is_a_known_floor() -> None:
-    """Every module or folder directly under okrsite/site/ is a floor placed in SITE_FLOORS."""
+    """Every module or folder directly under okrsite/site/ is a floor placed in SITE_FLOORS, or
+    package data named in SITE_DATA, which holds no Python."""
     site = PACKAGE / "site"
     unknown = [
         child.relative_to(ROOT).as_posix()
         for child in sorted(site.iterdir())
-        if child.name not in NOT_STAGES and entry_name(child) not in SITE_FLOORS
+        if child.name not in NOT_STAGES | SITE_DATA and entry_name(child) not in SITE_FLOORS
     ]
+    assert not [p for name in SITE_DATA for p in (site / name).rglob("*.py")]
     assert unknown == [], f"add each to SITE_FLOORS in tests/test_layout.py: {unknown}"
     missing = [
         f for f in SITE_FLOORS if not (site / f).is_dir() and not (site / f"{f}.py").is_file()

@@ -561,7 +561,6 @@ def test_a_chart_of_a_very_long_quarter_keeps_few_ticks() -> None:
 
 
 def site_sources(root: Path) -> Path:
-    shutil.copytree(DEMO / "theme", root / "theme")
     shutil.copyfile(DEMO / "mkdocs.yml", root / "mkdocs.yml")
     return root
 

@@ -50,7 +50,7 @@ def times_opened(paths: list[str], file: Path) -> int:
 def test_a_build_opens_mkdocs_yml_and_what_it_inherits_once(
     write_repo: WriteRepo, tmp_path: Path
 ) -> None:
-    root = small_repo(write_repo)  # two quarters, the demo's mkdocs.yml and theme/
+    root = small_repo(write_repo)  # two quarters and the demo's mkdocs.yml
     config = root / "mkdocs.yml"
     base = root / "base.yml"
     base.write_text(config.read_text(encoding="utf-8"), encoding="utf-8")
@@ -75,8 +75,7 @@ def test_docs_dir_placeholders_are_each_quarters_own(write_repo: WriteRepo, tmp_
         "      base_path: [!relative $docs_dir]\n"
         "      check_paths: true\n"
     )
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("markdown_extensions:\n", snippets, 1), encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8") + snippets, encoding="utf-8")
     (root / "content").mkdir(exist_ok=True)
     (root / "content" / "snippet.txt").write_text("Written once, shown in every quarter.\n")
     (root / "content" / "about.md").write_text('# About\n\n--8<-- "snippet.txt"\n')
@@ -90,10 +89,10 @@ def test_settings_are_checked_once_when_read(write_repo: WriteRepo) -> None:
     root = small_repo(write_repo)
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("extra:\n", "extra:\n  okrsite:\n    content: open\n"), "utf-8")
+    config.write_text(text + "extra:\n  okrsite:\n    content: open\n", "utf-8")
     with pytest.raises(OkrsiteError, match=r"^mkdocs.yml: extra.okrsite.content is 'open';"):
         read_settings(root)
-    config.write_text(text.replace("extra:\n", "extra:\n  okrsite:\n    engine: hugo\n"), "utf-8")
+    config.write_text(text + "extra:\n  okrsite:\n    engine: hugo\n", "utf-8")
     with pytest.raises(OkrsiteError, match=r"^mkdocs.yml: extra.okrsite.engine: 'hugo' is not"):
         read_settings(root)
     settings = read_settings(root, engine="zensical", site_url="https://example.org/okrs")

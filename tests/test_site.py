@@ -42,10 +42,12 @@ TODAY_QUARTER = "2026-Q4"
 
 
 def copy_sources(target: Path) -> Path:
-    """The project's okrs/, content/, theme/, mkdocs.yml and the maintainers' collect settings
-    (the hosts its sources' tokens may go to), copied so tests never touch them."""
+    """The project's okrs/, content/, theme/ (if the demo has one), mkdocs.yml and the
+    maintainers' collect settings (the hosts its sources' tokens may go to), copied so tests
+    never touch them."""
     for name in ("okrs", "content", "theme"):
-        shutil.copytree(DEMO / name, target / name)
+        if (DEMO / name).is_dir():
+            shutil.copytree(DEMO / name, target / name)
     shutil.copyfile(DEMO / "mkdocs.yml", target / "mkdocs.yml")
     (target / ".github").mkdir()
     shutil.copyfile(DEMO / SETTINGS_FILE, target / SETTINGS_FILE)
@@ -299,7 +301,8 @@ def a_quarter_earlier(checkins: str) -> str:
 
 
 def small_repo(write_repo: WriteRepo, extra: dict[str, str] | None = None) -> Path:
-    """MINIMAL with a closed quarter before it, and the project's site sources."""
+    """MINIMAL with a closed quarter before it, and the demo's mkdocs.yml (the theme is the
+    package's)."""
     root = write_repo(
         {
             **MINIMAL,
@@ -309,7 +312,6 @@ def small_repo(write_repo: WriteRepo, extra: dict[str, str] | None = None) -> Pa
             **(extra or {}),
         }
     )
-    shutil.copytree(DEMO / "theme", root / "theme")
     shutil.copyfile(DEMO / "mkdocs.yml", root / "mkdocs.yml")
     return root
 
@@ -417,6 +419,7 @@ def test_a_failed_build_leaves_the_previous_site(write_repo: WriteRepo, engine: 
     build_site(root, out, today=TODAY, engine=engine)
     before = tree(out)
     # A template error: the engine fails while building, after the staging folder was made.
+    (root / "theme").mkdir()
     (root / "theme/main.html").write_text("{% extends 'base.html' %}{% block x %}", "utf-8")
     with pytest.raises(OkrsiteError, match=r"^theme/: template error building 2026-Q3: \S"):
         build_site(root, out, today=TODAY, engine=engine)

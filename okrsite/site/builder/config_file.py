@@ -47,6 +47,8 @@ def read_config_file(root: Path) -> ConfigFile | None:
         raise OkrsiteError(f"{CONFIG_FILE}: {error}") from error
     except (OSError, ValueError) as error:
         raise OkrsiteError(f"{CONFIG_FILE}: cannot load: {error}") from error
+    if config is None:
+        config = {}  # only comments: no settings of its own, the package's apply
     if not isinstance(config, dict):
         raise OkrsiteError(f"{CONFIG_FILE}: must be a mapping of settings, such as site_name: OKRs")
     return ConfigFile(data, config)

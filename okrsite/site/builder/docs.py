@@ -48,13 +48,16 @@ class QuarterPlan:
         return sum(1 for p in self.pages if p.endswith(".md"))
 
 
-def content_files(root: Path, folder: str = CONTENT_DIR) -> list[tuple[str, Path]]:
-    """content/'s files by relative POSIX path, sorted; content/index.md is the intro."""
+def content_files(
+    root: Path, folder: str = CONTENT_DIR, prefix: str = ""
+) -> list[tuple[str, Path]]:
+    """content/'s files (or another folder's) by relative POSIX path after prefix, sorted;
+    content/index.md is the intro."""
     content = root / folder
     if not content.is_dir():
         return []
     files = sorted(
-        (p.relative_to(content).as_posix(), p)
+        (prefix + p.relative_to(content).as_posix(), p)
         for p in content.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(content).parts)
     )

@@ -1,5 +1,6 @@
-"""The site's settings, read once at the start of a build: mkdocs.yml as its author wrote it, the
-options that override it, okrsite's own settings in it (`extra.okrsite`), and content/.
+"""The site's settings, read once at the start of a build: the package's mkdocs.yml with the
+repository's over it (overlay.py), the options that override it, okrsite's own settings in it
+(`extra.okrsite`), the theme's layers, and the Help pages with content/ over them.
 
 The one module of site/ that reads the site's files from the repository (with config_file.py,
 which it calls); everything after it is handed a SiteSettings, as MkDocs hands its validated
@@ -18,6 +19,7 @@ from okrsite.model.layout import CODES_PAGE, CONFIG_FILE, CONTENT_DIR
 from okrsite.site.builder.config_file import okrsite_settings, read_config_file
 from okrsite.site.builder.docs import INTRO_PAGE, content_files
 from okrsite.site.builder.fingerprint import site_fingerprint
+from okrsite.site.builder.overlay import DEFAULTS, HELP, merged_config, theme_layers
 from okrsite.site.builder.sanitise import ContentTrust, content_trust
 from okrsite.site.builder.site_url import resolve_site_url
 
@@ -34,8 +36,12 @@ class SiteSettings:
 
     project: Path
     """The folder holding mkdocs.yml, content/ and theme/: where MkDocs resolves their paths."""
-    config: Mapping[str, Any] | None
-    """mkdocs.yml as its author wrote it, INHERIT and !ENV resolved; None when there is none."""
+    config: Mapping[str, Any]
+    """The package's mkdocs.yml with the repository's over it (INHERIT and !ENV resolved), as
+    overlay.merged_config merges and checks them; theme.custom_dir left out (theme_layers)."""
+    theme_layers: tuple[Path, ...]
+    """The package's theme folder, then the repository's (theme/ or its theme.custom_dir), if any:
+    laid one over the other into each build's theme (overlay.write_theme)."""
     site_url: str | None
     """Where the site is published (`--site-url` over mkdocs.yml's); None when neither says."""
     engine: Engine
@@ -43,11 +49,14 @@ class SiteSettings:
     content: ContentTrust
     """`extra.okrsite.content`: whether content/'s pages are cleaned as they are rendered."""
     content_files: tuple[tuple[str, Path], ...]
-    """content/'s files by relative POSIX path, sorted (see docs.content_files)."""
+    """The package's Help pages (under help/) with content/'s files over them, by relative POSIX
+    path in the docs folder, sorted (see docs.content_files)."""
+    own_content: tuple[str, ...]
+    """content/'s files alone, by relative path: the pages `content: sanitised` cleans."""
     intro: str
     """content/index.md, the overview's introduction; empty without one."""
     codes_page: str
-    """The check codes' page in content/, which the checks page links to; empty without one."""
+    """The check codes' Help page, which the checks page links to; empty without one."""
     fingerprint: str
     """okrsite's code with mkdocs.yml, theme/ and content/: what every built quarter depends on."""
     okrsite: Mapping[str, Any]
@@ -55,9 +64,7 @@ class SiteSettings:
     above): what the theme reads, with each quarter's own added (docs.page_settings)."""
 
     def required_config(self) -> Mapping[str, Any]:
-        """mkdocs.yml's settings, or the error a build without one stops with."""
-        if self.config is None:
-            raise OkrsiteError(f"{CONFIG_FILE}: not found in {self.project}; the site needs one")
+        """The merged settings: the package's give every site what a build needs."""
         return self.config
 
 
@@ -66,23 +73,24 @@ def read_settings(
 ) -> SiteSettings:
     """project's site settings, with the build's `--site-url` and `--engine` over mkdocs.yml's."""
     found = read_config_file(project)
-    config = None if found is None else found.settings
+    own = None if found is None else found.settings
+    config = merged_config(own)
     okrsite = okrsite_settings(config)
-    # The package's Help pages first, content/'s over them (crude until the overlays land).
-    defaults = Path(__file__).resolve().parent.parent / "defaults"
-    merged = {f"help/{relative}": path for relative, path in content_files(defaults, "help")}
-    merged.update(content_files(project))
-    content = sorted(merged.items())
+    content = dict(content_files(DEFAULTS, HELP, prefix=f"{HELP}/"))
+    own_content = content_files(project)
+    content.update(own_content)  # a page of content/ replaces the Help page of the same path
     intro_path = project / CONTENT_DIR / INTRO_PAGE
     return SiteSettings(
         project=project,
         config=config,
+        theme_layers=theme_layers(project, own),
         site_url=resolve_site_url(config, site_url),
         engine=resolve_engine(okrsite, engine),
         content=content_trust(okrsite),
-        content_files=tuple(content),
+        content_files=tuple(sorted(content.items())),
+        own_content=tuple(relative for relative, _ in own_content),
         intro=intro_path.read_text(encoding="utf-8") if intro_path.is_file() else "",
-        codes_page=CODES_PAGE if CODES_PAGE in merged else "",
+        codes_page=CODES_PAGE if CODES_PAGE in content else "",
         fingerprint=site_fingerprint(project, None if found is None else found.data),
         okrsite=okrsite,
     )

@@ -34,6 +34,8 @@ NAMES: dict[Engine, str] = {"mkdocs": "MkDocs", "zensical": "Zensical"}
 """Each engine's name as the build's progress lines print it."""
 DOCS = "docs"
 """The docs folder inside a quarter's scratch folder, beside what the engine needs of its own."""
+THEME = "theme"
+"""The theme folder inside a quarter's scratch folder: the engine's custom_dir."""
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,11 @@ class QuarterBuild:
 
     settings: SiteSettings
     config: Any
-    """mkdocs.yml's settings (settings.config, known to be there)."""
+    """The site's settings (settings.config: the package's mkdocs.yml with the repository's)."""
     plan: QuarterPlan
     folder: Path
-    """The quarter's scratch folder; its docs/ holds the generated pages and content/."""
+    """The quarter's scratch folder; its docs/ holds the generated pages, the Help pages and
+    content/, its theme/ the theme's layers (each engine writes it)."""
     site_dir: Path
     site_name: str
     """The org's name, escaped once for HTML: both engines print site_name as it is."""
@@ -61,6 +64,11 @@ class QuarterBuild:
     def docs(self) -> Path:
         """The docs folder."""
         return self.folder / DOCS
+
+    @property
+    def theme(self) -> Path:
+        """The theme folder: the settings' theme layers, laid one over the other."""
+        return self.folder / THEME
 
 
 class Build(Protocol):
@@ -114,7 +122,7 @@ def build_quarter(
             nav=nav(plan, org, content),
             page_settings=page_settings(settings.okrsite, plan, current),
             sanitised=(
-                sanitised_pages([relative for relative, _ in content], INTRO_PAGE)
+                sanitised_pages(settings.own_content, INTRO_PAGE)
                 if settings.content == "sanitised"
                 else None
             ),

@@ -26,6 +26,7 @@ from mkdocs.utils.yaml import (
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONFIG_FILE
 from okrsite.site.builder.engines import QuarterBuild
+from okrsite.site.builder.overlay import DEFAULT_THEME, write_theme
 from okrsite.site.builder.sanitise import SanitiseContent
 from okrsite.site.builder.settings import SiteSettings
 
@@ -34,15 +35,23 @@ _CONFIG_LOG = logging.getLogger("mkdocs.config.base")
 
 
 def mkdocs_config(
-    settings: SiteSettings, docs_dir: Path, site_dir: Path, **overrides: Any
+    settings: SiteSettings,
+    docs_dir: Path,
+    site_dir: Path,
+    custom_dir: Path = DEFAULT_THEME,
+    **overrides: Any,
 ) -> MkDocsConfig:
-    """mkdocs.yml's settings, as read once for the build, validated by MkDocs for one quarter's
-    docs folder, or a located error. MkDocs' own load_config, without reading the file again."""
+    """The site's settings, as read once for the build, validated by MkDocs for one quarter's
+    docs folder and theme folder (custom_dir: the theme's layers written there; the package's
+    theme alone by default), or a located error. MkDocs' own load_config, without reading the
+    file again."""
     # As load_config names it: the file's absolute path, from which MkDocs resolves the others.
     config = MkDocsConfig(config_file_path=os.path.abspath(settings.project / CONFIG_FILE))
     with _collect_logs() as messages:
         try:
-            config.load_dict(_bound(settings.required_config(), config))
+            settings_given = _bound(settings.required_config(), config)
+            settings_given["theme"] = {**settings_given["theme"], "custom_dir": str(custom_dir)}
+            config.load_dict(settings_given)
             config.load_dict({"docs_dir": str(docs_dir), "site_dir": str(site_dir), **overrides})
             errors, warnings = config.validate()
             # Reported, and refused, as mkdocs.config.load_config reports and refuses them.
@@ -152,10 +161,12 @@ def _collect_logs() -> Iterator[list[str]]:
 
 def build(job: QuarterBuild, built_page: Callable[[], None]) -> Sequence[str]:
     """Build the quarter's docs folder with MkDocs into its site_dir; MkDocs' warnings."""
+    write_theme(job.settings.theme_layers, job.theme)
     config = mkdocs_config(
         job.settings,
         job.docs,
         job.site_dir,
+        job.theme,
         # Escaped once: Material prints site_name raw in most places and through `| e` in a
         # few; Markup keeps `| e` from escaping it a second time.
         site_name=Markup(job.site_name),

@@ -1,11 +1,12 @@
-"""One quarter's site built by Zensical, Material's successor: the same docs folder and theme/ as
-MkDocs gets, in a project folder of its own with a configuration written from mkdocs.yml, built
-by `zensical build` in a child process whose diagnostics become okrsite's warnings.
+"""One quarter's site built by Zensical, Material's successor: the same docs folder and theme as
+MkDocs gets, in a project folder of its own with a configuration written from the site's settings
+(the package's mkdocs.yml with the repository's), built by `zensical build` in a child process
+whose diagnostics become okrsite's warnings.
 
 Zensical runs no MkDocs plugins and reads its configuration from a file beside the docs folder
 (docs/zensical.md has the evidence behind each choice here):
-- the config is mkdocs.yml with okrsite's settings applied, written back as YAML;
-- theme/ is copied without the Material-only files (MATERIAL_ONLY);
+- the config is the site's settings with okrsite's applied, written back as YAML;
+- the theme's layers are laid out without the Material-only files (MATERIAL_ONLY);
 - `content: sanitised` is a Markdown extension (zensical_markdown.py) instead of a plugin;
 - progress moves by a quarter's unit pages once it is built, as Zensical reports no page.
 """
@@ -28,11 +29,12 @@ from markupsafe import Markup
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONFIG_FILE, THEME_DIR
 from okrsite.site.builder.children import die_with_parent
-from okrsite.site.builder.engines import DOCS, QuarterBuild
+from okrsite.site.builder.engines import DOCS, THEME, QuarterBuild
+from okrsite.site.builder.overlay import write_theme as write_layers
 from okrsite.site.builder.settings import SiteSettings
 
 PROJECT_CONFIG = "zensical.yml"
-SITE, THEME = "site", "theme"
+SITE = "site"
 MATERIAL_ONLY = frozenset({"partials/search.html"})
 """theme/ files made for Material alone: Material 9's search form (overridden there for its
 dialog's name) would put a second, unstyled search box in Zensical's header, whose own search
@@ -70,7 +72,7 @@ def build(job: QuarterBuild, built_page: Callable[[], None]) -> Sequence[str]:
     """Build the quarter's docs folder as a Zensical project into its site_dir; Zensical's
     warnings. The project is the docs folder's parent, with theme/ and zensical.yml beside it."""
     project = job.folder
-    write_theme(_custom_dir(job.settings.project, job.config), project / THEME)
+    write_theme(job.settings.theme_layers, job.theme)
     settings = project_config(
         job.config,
         site_name=job.site_name,
@@ -190,35 +192,10 @@ def _settings(config: Mapping[str, Any], key: str, shorthand: str | None = None)
     return dict(value)
 
 
-def _custom_dir(root: Path, config: Mapping[str, Any]) -> Path | None:
-    """mkdocs.yml's theme.custom_dir, from root; None when the site has none."""
-    value = _settings(config, "theme", "name").get("custom_dir")
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value:
-        raise OkrsiteError(
-            f"{CONFIG_FILE}: theme.custom_dir must be a folder's path, such as theme"
-        )
-    folder = root / value
-    if not folder.is_dir():
-        raise OkrsiteError(
-            f"{CONFIG_FILE}: theme.custom_dir is {value!r}, which is not a folder in {root}; "
-            f"write the folder of the site's theme overrides, such as {THEME_DIR}"
-        )
-    return folder
-
-
-def write_theme(custom_dir: Path | None, target: Path) -> None:
-    """The theme layer Zensical reads: the site's overrides but the Material-only files, then
+def write_theme(layers: Sequence[Path], target: Path) -> None:
+    """The theme layer Zensical reads: the site's theme layers but the Material-only files, then
     Zensical's templates that PATCHES mends."""
-    target.mkdir()
-    if custom_dir is not None:
-        for path in sorted(p for p in custom_dir.rglob("*") if p.is_file()):
-            relative = path.relative_to(custom_dir).as_posix()
-            if relative in MATERIAL_ONLY:
-                continue
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target / relative)
+    write_layers(layers, target, leave_out=MATERIAL_ONLY)
     templates = require_zensical()
     for relative, text, replacement in PATCHES:
         ours, theirs = target / relative, templates / relative
