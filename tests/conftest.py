@@ -223,6 +223,8 @@ MARKS: dict[str, dict[str, frozenset[str]]] = {
         "test_cache_poisoning": frozenset({"cached"}),
         "test_clobbering": frozenset({"test_clobbering_markup_is_neutralised_in_both_engines"}),
         "test_site": frozenset({WHOLE_MODULE}),
+        # Builds okrsite's wheel, installs it in a fresh venv, then inits, checks and builds.
+        "test_wheel": frozenset({WHOLE_MODULE}),
         "test_whole_repositories": frozenset({WHOLE_MODULE}),
         "test_engines": frozenset(
             {
