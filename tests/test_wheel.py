@@ -28,6 +28,11 @@ STYLE = ".md-typeset .okrsite-badge {"
 RAW_MARKDOWN = ("{: #", "{: .", "??? note", "!!! note", '??? "', "&lt;details")
 
 
+def _prose(html: str) -> str:
+    """A page without its code: the Help quotes the syntax in code, which is no leak."""
+    return re.sub(r"<(code|pre)\b.*?</\1>", "", html, flags=re.S)
+
+
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False
@@ -127,7 +132,7 @@ def adopted(
     root.mkdir()
     made = _run([str(okrsite), "init", "--org", "acme", "--team", "payments"], root, env)
     checked = _run([str(okrsite), "check"], root, env)
-    assert checked.stdout.strip().endswith("0 errors, 0 warnings in 4 files"), checked.stdout
+    assert checked.stderr.strip().endswith("0 errors, 0 warnings in 4 files"), checked.stderr
     _run([str(okrsite), "build", "--out", "site"], root, env)
     return root, made.stdout
 
@@ -166,14 +171,14 @@ def test_every_page_kind_is_built_with_our_styles_and_no_raw_markdown(
         assert STYLE in html, f"{page} lacks okrsite's styles"
         assert 'class="md-header' in html, f"{page} is not drawn by Material"
         for raw in RAW_MARKDOWN:
-            assert raw not in html, f"{page} shows {raw!r} as text"
+            assert raw not in _prose(html), f"{page} shows {raw!r} as text"
     team = (quarter / "units/payments/index.html").read_text(encoding="utf-8")
     assert "okrsite-badge" in team and "okrsite-bar" in team and "<svg" in team
     assert "<details" in team  # the chart data, folded
     assert (site / "versions.json").is_file() and (site / "latest/index.html").is_file()
     assert (quarter / "scores.json").is_file()
     for built in quarter.rglob("*.html"):
-        text = built.read_text(encoding="utf-8")
+        text = _prose(built.read_text(encoding="utf-8"))
         assert not re.search(r"\{:\s*[#.]", text), built
 
 
