@@ -198,3 +198,16 @@ def test_the_theme_layers_are_ours_then_the_repositorys(write_repo: WriteRepo) -
         theme_layers(bare, {"theme": {"custom_dir": "gone"}})
     # custom_dir names the repository's layer, never the build's theme folder.
     assert "custom_dir" not in merged_config({"theme": {"custom_dir": "overrides"}})["theme"]
+
+
+def test_a_theme_folder_named_by_custom_dir_is_in_the_fingerprint(write_repo: WriteRepo) -> None:
+    root = write_repo(
+        {
+            **ONLY_OKRS,
+            "mkdocs.yml": "theme:\n  custom_dir: overrides\n",
+            "overrides/main.html": '{% extends "okrsite.html" %}\n',
+        }
+    )
+    before = read_settings(root).fingerprint
+    (root / "overrides/main.html").write_text('{% extends "base.html" %}\n', "utf-8")
+    assert read_settings(root).fingerprint != before

@@ -71,13 +71,17 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def site_fingerprint(root: Path, config: bytes | None) -> str:
-    """The code's fingerprint with mkdocs.yml's bytes (None without one), root's theme/ and
-    content/."""
+def site_fingerprint(root: Path, config: bytes | None, theme: Path | None = None) -> str:
+    """The code's fingerprint (the package's default site among it) with mkdocs.yml's bytes
+    (None without one), root's theme/ and content/, and theme, the repository's theme layer
+    when mkdocs.yml's theme.custom_dir names another folder."""
     digest = hashlib.sha256(code_fingerprint().encode("ascii"))
     if config is not None:
         _digest(digest, CONFIG_FILE, config)
     for folder in (THEME_DIR, CONTENT_DIR):
         if (root / folder).is_dir():
             _digest_files(digest, root, _files(root / folder))
+    if theme is not None and theme.resolve() != (root / THEME_DIR).resolve():
+        _digest(digest, "theme.custom_dir", str(theme).encode("utf-8", "surrogateescape"))
+        _digest_files(digest, theme, _files(theme))
     return digest.hexdigest()

@@ -58,7 +58,8 @@ class SiteSettings:
     codes_page: str
     """The check codes' Help page, which the checks page links to; empty without one."""
     fingerprint: str
-    """okrsite's code with mkdocs.yml, theme/ and content/: what every built quarter depends on."""
+    """okrsite's code (its default site among it) with mkdocs.yml, the repository's theme layer
+    and content/: what every built quarter depends on."""
     okrsite: Mapping[str, Any]
     """`extra.okrsite` as mkdocs.yml gives it (engine and content are read from it into the fields
     above): what the theme reads, with each quarter's own added (docs.page_settings)."""
@@ -80,10 +81,11 @@ def read_settings(
     own_content = content_files(project)
     content.update(own_content)  # a page of content/ replaces the Help page of the same path
     intro_path = project / CONTENT_DIR / INTRO_PAGE
+    layers = theme_layers(project, own)
     return SiteSettings(
         project=project,
         config=config,
-        theme_layers=theme_layers(project, own),
+        theme_layers=layers,
         site_url=resolve_site_url(config, site_url),
         engine=resolve_engine(okrsite, engine),
         content=content_trust(okrsite),
@@ -91,7 +93,9 @@ def read_settings(
         own_content=tuple(relative for relative, _ in own_content),
         intro=intro_path.read_text(encoding="utf-8") if intro_path.is_file() else "",
         codes_page=CODES_PAGE if CODES_PAGE in content else "",
-        fingerprint=site_fingerprint(project, None if found is None else found.data),
+        fingerprint=site_fingerprint(
+            project, None if found is None else found.data, layers[-1] if len(layers) > 1 else None
+        ),
         okrsite=okrsite,
     )
 
