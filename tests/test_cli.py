@@ -39,6 +39,7 @@ ARGUMENTS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("diff",): ("ROOT",),  # the root itself as the base folder
     ("due",): (),
     ("export",): (),
+    ("init",): (),
     ("new", "quarter"): ("2027-Q1",),
     ("reopen",): ("2026-Q4",),
     ("schema",): (),
@@ -81,6 +82,10 @@ def test_root_and_debug_work_before_and_after_every_command(
             "quarter.schema.json",
             "unit.schema.json",
         ]
+    elif words == ("init",):
+        # Without DIR, init writes into --root: the org appears there, beside the quarter.
+        assert result.exit_code == 0, result.output
+        assert (root / "okrs" / "org.yaml").is_file()
     elif words == ("check",):
         # check reports a missing org.yaml as a located problem, not as an exception.
         assert result.exit_code == 1
