@@ -135,7 +135,7 @@ def test_every_quarter_has_every_page(demo: Path) -> None:
     for quarter in repository.quarters:
         folder = site / quarter.id
         expected = ["index.html", "alignment/index.html", "checks/index.html"]
-        expected += ["archive/index.html", "scores.json", "about/index.html"]
+        expected += ["archive/index.html", "scores.json", "help/reading-the-site/index.html"]
         expected += [f"units/{unit.id}/index.html" for unit in repository.org.units]
         if quarter.closed:
             expected.append("review/index.html")
