@@ -47,17 +47,18 @@ from pathlib import Path
 
 from benchmarks.synthetic import make_organisation
 from okrsite.load.repository import load
-from okrsite.model.layout import CONFIG_FILE, THEME_DIR
+from okrsite.model.layout import CONFIG_FILE
 from okrsite.pipeline import check
 from okrsite.site.builder.docs import nav, page_settings, write_docs
-from okrsite.site.builder.engines import DOCS
+from okrsite.site.builder.engines import DOCS, THEME
 from okrsite.site.builder.engines.zensical import (
     PROJECT_CONFIG,
-    THEME,
     project_config,
+    project_yaml,
     write_theme,
 )
 from okrsite.site.builder.options import BuildOptions
+from okrsite.site.builder.overlay import write_theme as write_layers
 from okrsite.site.builder.plan import plan_quarters
 from okrsite.site.builder.settings import read_settings
 from okrsite.site.markup import html_text
@@ -192,8 +193,9 @@ def engines_alone(root: Path, scratch: Path) -> tuple[float, float]:
     subprocess, each timed alone.
 
     The pages come from the cache the cold build filled (charts and all, byte for byte the same).
-    MkDocs gets the repository's mkdocs.yml (INHERIT) plus the nav and names okrsite sets;
-    Zensical the project okrsite's zensical engine writes from the same settings.
+    MkDocs gets the site's settings (the package's mkdocs.yml with the repository's) plus the
+    nav and names okrsite sets, and the theme's layers in one folder; Zensical the project
+    okrsite's zensical engine writes from the same settings.
     """
     checked = check(root, AS_OF, AS_OF)
     site = read_settings(root)
@@ -214,24 +216,30 @@ def engines_alone(root: Path, scratch: Path) -> tuple[float, float]:
         docs = scratch / f"docs-{plan.quarter.id}"
         write_docs(docs, plan, content)
         settings = root / f".bench-{plan.quarter.id}.yml"  # beside mkdocs.yml: same relative paths
-        # JSON is YAML; it writes the nav's escaped section titles (Markup) as the strings they are.
+        theme = scratch / f"theme-{plan.quarter.id}"
+        write_layers(site.theme_layers, theme)
+        # Written as the zensical engine writes its project: the nav's escaped section titles
+        # (Markup) as the strings they are, Python objects by name.
         settings.write_text(
-            json.dumps(
+            project_yaml(
                 {
-                    "INHERIT": CONFIG_FILE,
+                    **config,
+                    "theme": {**config["theme"], "custom_dir": str(theme)},
                     "site_name": org.name,
                     "docs_dir": str(docs),
                     "site_dir": str(scratch / f"mkdocs-{plan.quarter.id}"),
                     "nav": nav(plan, org, content),
-                    "extra": {"okrsite": page_settings(site.okrsite, plan, current)},
-                },
-                indent=1,
+                    "extra": {
+                        **config.get("extra", {}),
+                        "okrsite": page_settings(site.okrsite, plan, current),
+                    },
+                }
             ),
             encoding="utf-8",
         )
         project = scratch / f"zensical-{plan.quarter.id}"
         write_docs(project / DOCS, plan, content)
-        write_theme(root / THEME_DIR, project / THEME)
+        write_theme(site.theme_layers, project / THEME)
         written = project_config(
             config,
             site_name=html_text(org.name),
@@ -247,6 +255,7 @@ def engines_alone(root: Path, scratch: Path) -> tuple[float, float]:
              str(project / PROJECT_CONFIG)]
         )  # fmt: skip
         settings.unlink()
+        shutil.rmtree(theme)
         shutil.rmtree(docs)
         shutil.rmtree(project)
     return mkdocs, zensical
@@ -327,7 +336,7 @@ def copy_demo(target: Path) -> Path:
         source = PROJECT / name
         if source.is_dir():
             shutil.copytree(source, target / name)
-        else:
+        elif source.is_file():  # theme/ and the rest are optional: the package carries its own
             shutil.copyfile(source, target / name)
     return target
 
