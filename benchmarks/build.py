@@ -49,8 +49,8 @@ from benchmarks.synthetic import make_organisation
 from okrsite.load.repository import load
 from okrsite.model.layout import CONFIG_FILE
 from okrsite.pipeline import check
-from okrsite.site.builder.docs import nav, page_settings, write_docs
-from okrsite.site.builder.engines import DOCS, THEME
+from okrsite.site.builder.docs import DOCS, nav, page_settings, write_docs
+from okrsite.site.builder.engines import THEME
 from okrsite.site.builder.engines.zensical import (
     PROJECT_CONFIG,
     project_config,

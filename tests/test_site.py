@@ -323,7 +323,7 @@ def plan(root: Path, workers: int) -> dict[str, dict[str, str]]:
     plans = plan_quarters(
         read_settings(root), repository, results, (), BuildOptions(TODAY, workers=workers)
     )
-    return {p.quarter.id: p.pages for p in plans}
+    return {p.quarter.id: dict(p.pages) for p in plans}
 
 
 def test_quarters_built_in_processes_match_a_serial_build(write_repo: WriteRepo) -> None:

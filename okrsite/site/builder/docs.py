@@ -4,7 +4,7 @@ where they go), content/'s files beside them in one docs folder, and the navigat
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,6 +26,51 @@ def ignore(_message: str) -> None:
 
 
 INTRO_PAGE = "index.md"  # content/index.md is the overview's introduction, not a page
+DOCS = "docs"
+"""The docs folder inside a quarter's scratch folder, beside what the engine needs of its own."""
+
+
+class WrittenPages(Mapping[str, str]):
+    """A quarter's generated pages as written into the docs folder of its scratch folder, by
+    path: each page's text is read from its file when asked for, so no process holds them all."""
+
+    def __init__(self, folder: Path, paths: Iterable[str]) -> None:
+        self.folder = folder
+        """The quarter's scratch folder, which the engine builds in."""
+        self._paths = tuple(paths)
+        self._known = frozenset(self._paths)
+
+    @property
+    def docs(self) -> Path:
+        """The docs folder holding the pages."""
+        return self.folder / DOCS
+
+    def __getitem__(self, path: str) -> str:
+        if path not in self._known:
+            raise KeyError(path)
+        # newline="": the text as made, a carriage return in a page included.
+        with open(self.docs / path, encoding="utf-8", newline="") as file:
+            return file.read()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    @classmethod
+    def write(cls, folder: Path, pages: Mapping[str, str]) -> WrittenPages:
+        """The pages written into folder's docs folder."""
+        write_pages(folder / DOCS, pages)
+        return cls(folder, pages)
+
+
+def write_pages(docs: Path, pages: Mapping[str, str]) -> None:
+    """Generated pages written into a docs folder."""
+    for relative, text in sorted(pages.items()):
+        target = docs / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", newline="\n")
 
 
 @dataclass(frozen=True)
@@ -34,7 +79,9 @@ class QuarterPlan:
 
     quarter: Quarter
     as_of: date
-    pages: dict[str, str]
+    pages: Mapping[str, str]
+    """Every generated page's text by its path in the docs folder; WrittenPages when they are
+    in a scratch folder already, as a build makes them."""
     current: bool
 
     @property
@@ -65,11 +112,11 @@ def content_files(
 
 
 def write_docs(docs: Path, plan: QuarterPlan, content: Sequence[tuple[str, Path]]) -> None:
-    """The quarter's docs folder: its generated pages, then content/'s files beside them."""
-    for relative, text in sorted(plan.pages.items()):
-        target = docs / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="\n")
+    """The quarter's docs folder: its generated pages (unless they are there already), then
+    content/'s files beside them."""
+    pages = plan.pages
+    if not (isinstance(pages, WrittenPages) and pages.docs == docs):
+        write_pages(docs, pages)
     for relative, path in content:
         if relative in plan.pages:
             raise OkrsiteError(

@@ -4,8 +4,10 @@ from (QuarterSite) and its plan (QuarterPlan), made in worker processes where th
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 from okrsite.model.okrs import Quarter, Repository
@@ -57,10 +59,13 @@ def plan_quarters(
     options: BuildOptions,
     scratch: Path | None = None,
 ) -> tuple[QuarterPlan, ...]:
-    """Every quarter's pages, computed before anything is written (see quarter_sites)."""
+    """Every quarter's pages, computed before anything is written (see quarter_sites), held in
+    memory: the folder they are made in is gone when this returns."""
     sites = quarter_sites(settings, repository, results, problems, scratch)
     current = repository.current_quarter(options.today)
-    return tuple(plans(sites, current, options, Tally()))
+    with tempfile.TemporaryDirectory(prefix="okrsite-plan-", dir=scratch) as folder:
+        made = plans(sites, current, options, Tally(), Path(folder))
+        return tuple(replace(plan, pages=dict(plan.pages)) for plan in made)
 
 
 def plans(
@@ -68,9 +73,11 @@ def plans(
     current: Quarter | None,
     options: BuildOptions,
     tally: Tally,
+    scratch: Path,
 ) -> Iterator[QuarterPlan]:
-    """Each site's plan, in order, as soon as it is ready; the pages made in worker processes
-    where there are several quarters and cores, and enough to draw (PARALLEL_COST)."""
+    """Each site's plan, in order, as soon as it is ready, its pages written into a folder of
+    their own in scratch; made in worker processes where there are several quarters and cores,
+    and enough to draw (PARALLEL_COST)."""
     workers, progress = options.workers, options.progress
     if workers is None:
         # One process per core: drawing is most of a build. Each holds a vl-convert runtime of
@@ -84,7 +91,7 @@ def plans(
     # A process per quarter at most, and none for one quarter: nothing to build meanwhile.
     processes = min(len(sites), wanted) if len(sites) > 1 else 0
     # closing: an interrupted loop stops the worker processes at once, not when collected.
-    with closing(all_pages(sites, processes, progress, options.cache, tally)) as made:
+    with closing(all_pages(sites, processes, progress, options.cache, tally, scratch)) as made:
         for number, (site, pages) in enumerate(zip(sites, made, strict=True), start=1):
             result = site.results[-1]
             quarter = result.quarter

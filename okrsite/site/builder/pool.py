@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Generator, Sequence
@@ -21,7 +22,8 @@ from typing import Any
 
 from okrsite.site.builder.chart_cache import ChartCache
 from okrsite.site.builder.children import die_with_parent
-from okrsite.site.builder.docs import Progress
+from okrsite.site.builder.docs import Progress, WrittenPages
+from okrsite.site.builder.memory import give_back
 from okrsite.site.builder.tally import Tally
 from okrsite.site.pages.quarter import QuarterSite, quarter_pages
 
@@ -35,14 +37,16 @@ def _tick() -> None:
         _TICKS.put(1)
 
 
-Made = tuple[dict[str, str], int, int, list[str]]
-"""A quarter's pages, its charts drawn and found cached, and the cached ones refused."""
+Made = tuple[WrittenPages, int, int, list[str]]
+"""A quarter's pages as written, its charts drawn and found cached, and the cached ones refused."""
 
 
-def _pages_in_worker(site: QuarterSite, cache: Path | None) -> Made:
-    """A quarter's pages made in a worker process, with the charts it drew and found cached."""
+def _pages_in_worker(site: QuarterSite, cache: Path | None, folder: Path) -> Made:
+    """A quarter's pages made and written into folder in a worker process, with the charts it
+    drew and found cached: only their paths go back, not the pages (megabytes a quarter)."""
     charts = ChartCache(cache)
-    pages = quarter_pages(site, charts, done=_tick)
+    pages = WrittenPages.write(folder, quarter_pages(site, charts, done=_tick))
+    give_back()  # the pages' text, freed: the next quarter's is larger (more history)
     return pages, charts.misses, charts.hits, charts.refused
 
 
@@ -52,8 +56,10 @@ def all_pages(
     progress: Progress,
     cache: Path | None,
     tally: Tally,
-) -> Generator[dict[str, str], None, None]:
-    """Each quarter's pages, in the order of sites, made in `workers` worker processes (none: 0).
+    scratch: Path,
+) -> Generator[WrittenPages, None, None]:
+    """Each quarter's pages, in the order of sites, made in `workers` worker processes (none: 0)
+    and written into a folder of its own in scratch.
 
     Rendering charts (vl-convert) is most of a build and holds one core; quarters are
     independent, so they are made side by side, and each is yielded, for MkDocs, while the
@@ -63,9 +69,15 @@ def all_pages(
     one after the other.
     """
 
-    def here(site: QuarterSite) -> dict[str, str]:
+    def folder(site: QuarterSite) -> Path:
+        return Path(tempfile.mkdtemp(prefix=f"okrsite-{site.quarter_id}-", dir=scratch))
+
+    def here(site: QuarterSite) -> WrittenPages:
         charts = ChartCache(cache)
-        pages = quarter_pages(site, charts, done=lambda: count(tally, 1))
+        made = quarter_pages(site, charts, done=lambda: count(tally, 1))
+        pages = WrittenPages.write(folder(site), made)
+        del made
+        give_back()
         _counted(tally, progress, site, charts.misses, charts.hits, charts.refused)
         return pages
 
@@ -91,10 +103,12 @@ def all_pages(
             try:
                 for i in range(len(sites)):
                     # Keep every worker busy and one quarter queued, no more: each waiting
-                    # quarter holds its pages, charts and all, in memory.
+                    # quarter holds its pages, charts and all, on disk.
                     for ahead in range(i, min(i + workers + 1, len(sites))):
                         if ahead not in futures:
-                            futures[ahead] = pool.submit(_pages_in_worker, sites[ahead], cache)
+                            futures[ahead] = pool.submit(
+                                _pages_in_worker, sites[ahead], cache, folder(sites[ahead])
+                            )
                     while True:
                         try:
                             pages, drawn, cached, refused = futures[i].result(timeout=0.2)

@@ -30,6 +30,7 @@ from okrsite.model.problems import Problem
 from okrsite.model.scores import QuarterResult
 from okrsite.site.builder.engines import NAMES, build_quarter
 from okrsite.site.builder.engines.zensical import require_zensical
+from okrsite.site.builder.memory import give_back
 from okrsite.site.builder.options import BuildOptions
 from okrsite.site.builder.plan import plans, quarter_sites
 from okrsite.site.builder.quarter_cache import QuarterCache, quarter_key, result_digests
@@ -183,7 +184,7 @@ def _build_quarters(run: _Run, wanted: Sequence[QuarterSite]) -> None:
     # Each unit page counts twice: once made (with its charts), once built by the engine.
     tally.total += 2 * sum(len(site.results[-1].units) for site in wanted)
     tally.advance(0)
-    for number, plan in enumerate(plans(wanted, run.current, options, tally), 1):
+    for number, plan in enumerate(plans(wanted, run.current, options, tally, run.work), 1):
         quarter_id = plan.quarter.id
         options.progress(
             f"rendering {quarter_id} ({number}/{len(wanted)}) with {NAMES[tally.engine]}"
@@ -201,6 +202,9 @@ def _build_quarters(run: _Run, wanted: Sequence[QuarterSite]) -> None:
         )
         run.kept.store(quarter_id, run.keys[quarter_id], run.staging / quarter_id)
         tally.built.append(quarter_id)
+        # What the engine freed, handed back before the next quarter: each build holds tens
+        # of MiB of pages and HTML, which the heap would otherwise keep (issue 21).
+        give_back()
 
 
 LATEST_FILES = ("scores.json",)

@@ -10,17 +10,21 @@ latest/, the root pages) itself.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from okrsite.model.okrs import Org, Quarter
 from okrsite.site.builder.docs import (
+    DOCS,
     INTRO_PAGE,
     Progress,
     QuarterPlan,
+    WrittenPages,
     nav,
     page_settings,
     write_docs,
@@ -32,8 +36,6 @@ from okrsite.site.pages.not_found import write_plain_not_found
 
 NAMES: dict[Engine, str] = {"mkdocs": "MkDocs", "zensical": "Zensical"}
 """Each engine's name as the build's progress lines print it."""
-DOCS = "docs"
-"""The docs folder inside a quarter's scratch folder, beside what the engine needs of its own."""
 THEME = "theme"
 """The theme folder inside a quarter's scratch folder: the engine's custom_dir."""
 
@@ -111,12 +113,12 @@ def build_quarter(
     """
     config = settings.required_config()
     content = settings.content_files
-    with tempfile.TemporaryDirectory(prefix=f"okrsite-{settings.engine}-", dir=scratch) as name:
+    with _quarter_folder(plan, settings, scratch) as folder:
         job = QuarterBuild(
             settings=settings,
             config=config,
             plan=plan,
-            folder=Path(name),
+            folder=folder,
             site_dir=site_dir,
             site_name=html_text(org.name),
             nav=nav(plan, org, content),
@@ -134,6 +136,22 @@ def build_quarter(
         write_plain_not_found(site_dir, org.name)
     for message in messages:
         progress(f"warning: {plan.quarter.id}: {message}")
+
+
+@contextmanager
+def _quarter_folder(
+    plan: QuarterPlan, settings: SiteSettings, scratch: Path | None
+) -> Iterator[Path]:
+    """The quarter's scratch folder, removed after its build: the one its pages were written
+    into where they were, else a new one in scratch."""
+    if isinstance(plan.pages, WrittenPages):
+        try:
+            yield plan.pages.folder
+        finally:
+            shutil.rmtree(plan.pages.folder, ignore_errors=True)
+        return
+    with tempfile.TemporaryDirectory(prefix=f"okrsite-{settings.engine}-", dir=scratch) as name:
+        yield Path(name)
 
 
 # Imported last: each engine module uses the names above.

@@ -29,7 +29,8 @@ from markupsafe import Markup
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONFIG_FILE, THEME_DIR
 from okrsite.site.builder.children import die_with_parent
-from okrsite.site.builder.engines import DOCS, THEME, QuarterBuild
+from okrsite.site.builder.docs import DOCS
+from okrsite.site.builder.engines import THEME, QuarterBuild
 from okrsite.site.builder.overlay import write_theme as write_layers
 from okrsite.site.builder.settings import SiteSettings
 
