@@ -2,8 +2,8 @@
 
 Usage: .venv/bin/python benchmarks/synthetic.py DIR [--teams 200] [--quarters 8] [--last 2026-Q4]
 
-Writes into the empty folder DIR the project's mkdocs.yml, content/ and theme/, and okrs/ with an
-organisation of one org, a group per ten teams (`group-07`, "Group 7") and the teams
+Writes into the empty folder DIR the project's mkdocs.yml and content/ (theme/ if it has one), and
+okrs/ with an organisation of one org, a group per ten teams (`group-07`, "Group 7") and the teams
 (`team-07-03`, "Team 7.3"), over `quarters` consecutive calendar quarters ending at `last`.
 Every team has 2 or 3 objectives of 2 to 4 key results (metrics going up and down, guardrails,
 milestones) whose titles and measurements come from the demo organisation with other numbers;
@@ -1034,10 +1034,12 @@ def _write(path: Path, text: str) -> None:
 
 
 def _copy_project(root: Path) -> None:
-    """The project's MkDocs configuration, hand-written pages and theme overrides."""
+    """The project's MkDocs settings, hand-written pages and theme overrides, those it has: the
+    rest of the site (theme, Help pages, configuration) comes from the package."""
     shutil.copyfile(PROJECT / CONFIG_FILE, root / CONFIG_FILE)
     for folder in (CONTENT_DIR, THEME_DIR):
-        shutil.copytree(PROJECT / folder, root / folder)
+        if (PROJECT / folder).is_dir():
+            shutil.copytree(PROJECT / folder, root / folder)
 
 
 def write_organisation(root: Path, teams: int, quarters: int, last: str) -> Counts:

@@ -47,7 +47,7 @@ def _stale_in_scores(quarter_site: Path) -> list[str]:
 def _stale_on_checks_page(quarter_site: Path) -> list[str]:
     """The KRs the checks page lists under OKR207."""
     page = html.unescape((quarter_site / "checks" / "index.html").read_text(encoding="utf-8"))
-    found = re.findall(r"OKR207</td>.*?key result '([a-z0-9/-]+)'", page, re.S)
+    found = re.findall(r"OKR207(?:</a>)?</td>.*?key result '([a-z0-9/-]+)'", page, re.S)
     return sorted(set(found))
 
 
