@@ -81,8 +81,8 @@ def plans(
     workers, progress = options.workers, options.progress
     if workers is None:
         # One process per core: drawing is most of a build. Each holds a vl-convert runtime of
-        # its own, about 320 MiB at 200 teams; one fewer (the engine's core left to it) kept the
-        # peak at 725 MiB but made a cold build at 200 teams half as slow again (benchmarks/).
+        # its own and the quarter it draws, about 300 MiB at 200 teams; one fewer (the engine's
+        # core left to it) would save that but make a cold build half as slow again (benchmarks/).
         cores = os.cpu_count() or 1
         enough = cores > 1 and sum(cost(site) for site in sites) >= PARALLEL_COST
         wanted = cores if enough else 0
