@@ -12,9 +12,17 @@ import pytest
 from okrsite.load.repository import load_valid
 from okrsite.model.okrs import Policy, Quarter
 from okrsite.model.scores import QuarterResult
-from okrsite.score.attention import REASONS, conversations, open_blockers, reasons
+from okrsite.score.attention import (
+    REASONS,
+    blocker_key,
+    conversations,
+    open_blockers,
+    reasons,
+    same_blocker,
+)
 from okrsite.score.calendar import CHECKIN_DAYS, checkin_due, checkins_due, phase, week
 from okrsite.score.history import score_all
+from tests.conftest import MINIMAL, ORG_YAML, WriteRepo
 
 FIXTURE = Path(__file__).resolve().parent / "golden" / "fixture"
 Q4 = Quarter(id="2026-Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
@@ -79,15 +87,136 @@ def test_a_closed_quarter_needs_no_conversation(results: tuple[QuarterResult, ..
     assert conversations(results[0]) == ()
 
 
-def test_open_blockers_are_the_latest_check_in_s_newest_first(
+def test_open_blockers_are_the_latest_check_in_s_oldest_first(
     results: tuple[QuarterResult, ...],
 ) -> None:
-    found = [(b.key_result.path, b.since, b.text) for b in open_blockers(results[-1])]
-    assert [(path, since) for path, since, _ in found] == [
-        ("payments/checkout-speed/sca", date(2026, 11, 23)),
-        ("payments/checkout-speed/p95-latency", date(2026, 11, 9)),
+    found = [
+        (b.since, b.age, b.text, [k.key_result.path for k in b.blocked])
+        for b in open_blockers(results[-1])
     ]
-    assert found[0][2] == "Waiting on <b>Bank A</b> & Bank B's sandbox | ETA: 2026-12-05"
+    assert found == [
+        (
+            date(2026, 11, 9),
+            18,  # 2026-11-27 - 2026-11-09
+            "Card network sandbox is down on Mondays",
+            ["payments/checkout-speed/p95-latency"],
+        ),
+        (
+            date(2026, 11, 23),
+            4,
+            "Waiting on <b>Bank A</b> & Bank B's sandbox | ETA: 2026-12-05",
+            ["payments/checkout-speed/sca"],
+        ),
+    ]
+
+
+BLOCKED: dict[str, str] = {
+    **MINIMAL,
+    "okrs/org.yaml": ORG_YAML
+    + "  - id: checkout\n    name: Checkout\n    kind: team\n    parent: platform\n",
+    "okrs/2026-Q4/payments.csv": """\
+        date,kr,value,confidence,note,blockers
+        2026-10-15,delivery/lead-time,10,0.6,,Vendor contract
+        2026-11-15,delivery/lead-time,8,0.7,,Code  freeze from November 20
+        2026-10-05,delivery/change-failure-rate,4.0,,,Shared staging cluster
+        2026-10-20,delivery/change-failure-rate,4.1,,,shared   STAGING cluster
+        2026-11-10,delivery/change-failure-rate,4.2,,,Shared staging cluster.
+        """,
+    "okrs/2026-Q4/checkout.yaml": """\
+        objectives:
+          - id: speed
+            title: Make checkout fast
+            key_results:
+              - id: p95
+                title: Cut p95 latency from 900 ms to 500 ms
+                owner: Kim Park
+                measurement: APM, p95 over the week
+                unit: ms
+                baseline: 900
+                target: 500
+              - id: retries
+                title: Cut retries from 10 to 2
+                owner: Kim Park
+                measurement: Gateway logs
+                baseline: 10
+                target: 2
+        """,
+    "okrs/2026-Q4/checkout.csv": """\
+        date,kr,value,confidence,note,blockers
+        2026-10-10,speed/p95,850,,,Code freeze from November 20
+        2026-11-01,speed/p95,820,,,
+        2026-11-20,speed/p95,810,,,"code freeze from November 20, so no latency work until December"
+        2026-10-12,speed/retries,9,,,Code freezer
+        """,
+}
+"""A blocker that runs since 2026-10-05 in other words, one that two units name alike, one
+cleared and named again, and one whose words only start alike (a different blocker)."""
+
+
+@pytest.fixture
+def blocked(write_repo: WriteRepo) -> QuarterResult:
+    return score_all(load_valid(write_repo(BLOCKED)), None, date(2026, 11, 27))[-1]
+
+
+def test_a_blocker_is_one_row_with_every_kr_it_holds_up_the_oldest_first(
+    blocked: QuarterResult,
+) -> None:
+    found = [
+        (b.since, b.age, b.text, [(k.key_result.path, k.since, k.age) for k in b.blocked])
+        for b in open_blockers(blocked)
+    ]
+    assert found == [
+        # Named at every check-in since 2026-10-05, spaced and cased differently: 11-27 - 10-05.
+        (
+            date(2026, 10, 5),
+            53,
+            "Shared staging cluster.",
+            [("payments/delivery/change-failure-rate", date(2026, 10, 5), 53)],
+        ),
+        # "Code freezer" is not "Code freeze ...": words that only start alike are two blockers.
+        (
+            date(2026, 10, 12),
+            46,
+            "Code freezer",
+            [("checkout/speed/retries", date(2026, 10, 12), 46)],
+        ),
+        # Two units, one blocker: lead-time's wording is the shorter, p95's adds detail after a
+        # comma. p95's earlier run was cleared on 2026-11-01, so it counts from 11-20 again;
+        # lead-time's blocker changed words on 11-15, so it counts from then.
+        (
+            date(2026, 11, 15),
+            12,
+            "Code  freeze from November 20",
+            [
+                ("payments/delivery/lead-time", date(2026, 11, 15), 12),
+                ("checkout/speed/p95", date(2026, 11, 20), 7),
+            ],
+        ),
+    ]
+
+
+def test_the_same_blocker_is_the_same_words_or_the_same_with_detail() -> None:
+    assert blocker_key("  Code\tFREEZE  from Nov 20. ") == "code freeze from nov 20"
+    assert same_blocker("code freeze", "code freeze")
+    assert same_blocker("code freeze", "code freeze, until december")
+    assert same_blocker("code freeze", "code freeze (until december)")
+    assert same_blocker("code freeze", "code freeze \u2014 until december")
+    assert not same_blocker("code freeze", "code freezer")
+    assert not same_blocker("code freeze", "code freeze until december")
+    assert not same_blocker("code freeze, until december", "code freeze")
+
+
+def test_a_conversation_has_the_blocker_its_age_and_the_change_since_the_last_check_in(
+    blocked: QuarterResult,
+) -> None:
+    found = {c.key_result.path: c for c in conversations(blocked)}
+    lead_time = found["payments/delivery/lead-time"]
+    assert lead_time.blocker is not None
+    assert (lead_time.blocker.text, lead_time.blocker.age) == ("Code  freeze from November 20", 12)
+    assert lead_time.previous is not None and lead_time.previous.date == date(2026, 10, 15)
+    assert lead_time.change == -2  # 8 - 10
+    retries = found["checkout/speed/retries"]
+    assert (retries.previous, retries.change) == (None, None)  # its only check-in
 
 
 def test_a_check_in_without_blockers_clears_them(results: tuple[QuarterResult, ...]) -> None:

@@ -4,7 +4,7 @@ Layout of a quarter (docs_dir):
 
     index.md                    overview: org score and phase, unit tree, conversations, statuses
     units/<unit>.md             a page per unit of org.yaml
-    blockers.md                 every open blocker, by unit, newest first
+    blockers.md                 every open blocker once, oldest first, with its KRs
     owners.md                   who owns which KRs: status and next check-in, no score per person
     alignment.md                the alignment tree
     checks.md                   the check's findings for the quarter's files and org.yaml
@@ -30,15 +30,13 @@ from okrsite.model.problems import Problem
 from okrsite.model.scores import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
-    SANDBAG_MEAN,
-    SANDBAG_MIN_KRS,
     Band,
     KeyResultResult,
     ObjectiveResult,
     QuarterResult,
     UnitResult,
 )
-from okrsite.score.attention import Blocker, conversations, open_blockers
+from okrsite.score.attention import conversations, open_blockers
 from okrsite.score.calendar import checkin_due, checkins_due, phase, week
 from okrsite.score.export import dumps, export_quarter
 from okrsite.score.history import UnitHistory, review, unit_history
@@ -183,12 +181,10 @@ class QuarterContext:
 
 
 def _status_counts(result: QuarterResult) -> tuple[tuple[str, int], ...]:
-    """How many KRs have each status a quarter in its state can give, in the contract's order;
-    a status no KR has is left out, since a row of 0 is only noise."""
+    """How many KRs have each status a quarter in its state can give, in the contract's order."""
     krs = result.key_results()
     statuses = CLOSED_STATUSES if result.quarter.closed else OPEN_STATUSES
-    counts = ((s, sum(1 for kr in krs if kr.status == s)) for s in statuses)
-    return tuple((status, count) for status, count in counts if count)
+    return tuple((s, sum(1 for kr in krs if kr.status == s)) for s in statuses)
 
 
 def kr_band(kr: KeyResultResult, objective: ObjectiveResult, setup: bool) -> Band | None:
@@ -332,14 +328,10 @@ def overview_page(context: QuarterContext, pages: dict[str, str]) -> str:
 
 
 def blockers_page(context: QuarterContext) -> str:
-    """blockers.md: every open blocker, by unit (the newest first), newest first within it."""
-    by_unit: dict[str, list[Blocker]] = {}
-    for found in open_blockers(context.result):  # newest first
-        by_unit.setdefault(found.key_result.unit_id, []).append(found)
-    units = {u.unit.id: u.unit for u in context.result.units}
-    groups = [(units[unit_id], found) for unit_id, found in by_unit.items()]
-    count = sum(len(found) for found in by_unit.values())
-    return render("blockers.md.j2", **context.base(), groups=groups, count=count)
+    """blockers.md: every open blocker once, the oldest first, with every KR it holds up."""
+    found = open_blockers(context.result)
+    count = sum(len(b.blocked) for b in found)
+    return render("blockers.md.j2", **context.base(), blockers=found, count=count)
 
 
 def owners_page(context: QuarterContext) -> str:
@@ -450,8 +442,6 @@ def review_page(context: QuarterContext, pages: dict[str, str]) -> str:
         ),
         learned=[o for o in objectives if o.objective.retro and o.objective.retro.learned],
         signals=review(through, quarter.id),
-        sandbag_mean=SANDBAG_MEAN,
-        sandbag_min_krs=SANDBAG_MIN_KRS,
     )
 
 

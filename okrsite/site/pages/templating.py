@@ -252,6 +252,23 @@ def _change(pair: tuple[float | None, float | None]) -> Markup:
     return Markup(text if text.startswith("-") else f"+{text}")
 
 
+def _days(count: int) -> Markup:
+    """An age in whole days: "0 days", "1 day", "34 days"."""
+    return Markup(f"{count} day" if count == 1 else f"{count} days")
+
+
+def _value_change(pair: tuple[float | None, KeyResultResult]) -> Markup:
+    """The change of a KR's value since its previous check-in, signed, with the KR's unit;
+    "no change" when there is none."""
+    change, result = pair
+    if change is None:
+        return Markup("—")
+    if shown(abs(change)) == shown(0.0):
+        return Markup("no change")
+    text = _measured(abs(change), result)
+    return Markup(f"-{text}" if change < 0 else f"+{text}")
+
+
 def _chart_table(table: Sequence[Sequence[object]]) -> Markup:
     """A chart's numbers as a Markdown table indented into the Data admonition."""
     rows = [[md_text(str(cell)) for cell in row] for row in table]
@@ -305,6 +322,8 @@ def environment() -> jinja2.Environment:
         latest_value=_latest_value,
         realistic=_realistic,
         change=_change,
+        days=_days,
+        value_change=_value_change,
         chart_table=_chart_table,
         kr_anchor=kr_anchor,
         path=_path,
