@@ -564,6 +564,27 @@ def test_units_with_one_name_are_told_apart_by_id() -> None:
     assert [row[0] for row in chart.table[1:]] == ["Core (a)", "Core (b)"]
 
 
+def test_long_unit_names_start_inside_the_drawing_and_end_in_an_ellipsis() -> None:
+    long_name = "Northwind Engineering Platform Reliability and Developer Experience"
+    units = (
+        unit_result("a", "Northwind Engineering", 0.6, "yellow"),
+        unit_result("b", long_name, 0.9, "green"),
+    )
+    chart = unit_scores_chart(quarter_result(QUARTER, units))
+    shown = axis_labels(chart.svg, "Y")
+    assert shown[0] == "Northwind Engineering"
+    # Cut at the end, never at the start; the table keeps the whole name.
+    assert shown[1].endswith("…") and long_name.startswith(shown[1][:-1])
+    assert chart.table[2][0] == long_name
+    # Left-aligned from the drawing's left edge: a wider font in a browser runs towards the bars.
+    plot = re.search(
+        r'<g fill="none" stroke-miterlimit="10" transform="translate\((\d+)', chart.svg
+    )
+    labels = re.findall(r'<text text-anchor="start" transform="translate\((-\d+),', chart.svg)
+    assert plot is not None and len(labels) >= 2
+    assert all(0 <= int(plot.group(1)) + int(x) <= 10 for x in labels[:2])
+
+
 def test_no_scored_unit_gives_an_empty_chart() -> None:
     chart = unit_scores_chart(quarter_result(QUARTER, (unit_result("a", "A", None, None),)))
     assert chart.table == (("Unit", "Roll-up", "Band"),)

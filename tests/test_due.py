@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from okrsite.score.calendar import CHECKIN_DAYS
 from okrsite.score.due import DUE_WINDOW_DAYS, DueKeyResult, DueList, due_json, due_list
 from okrsite.score.quarter import score_quarter
 from okrsite.site.markup import gfm_text
-from okrsite.site.pages.due_list import checkin_command, to_markdown
+from okrsite.site.pages.due_list import checkin_command, to_markdown, to_text
 from tests.conftest import WriteRepo
 
 ORG = """\
@@ -380,6 +381,53 @@ def test_cli_markdown_as_of_today_by_default(root: Path, monkeypatch: pytest.Mon
     result = CliRunner().invoke(main, ["due", "--root", str(root)])
     assert result.exit_code == 0, result.output
     assert result.output == MARKDOWN_AS_OF_12
+
+
+TEXT_AS_OF_12 = """\
+Check-ins due in 2026 Q4, as of 2026-11-12
+
+Key results whose monthly check-in is overdue, or due within 7 days (by 2026-11-19), by owner.
+
+@everyone
+- Cut *escaped* bugs from 12 to 5 #1 (Payments, quality/escaped): \
+due 2026-11-19; last check-in 2026-10-20.
+  Record it: okrsite checkin payments quality/escaped VALUE
+
+Sam Lee (@sam-lee)
+- Keep change failure rate below 5% (Payments, delivery/change-failure-rate): \
+overdue since 2026-10-31; no check-in yet.
+  Record it: okrsite checkin payments delivery/change-failure-rate VALUE
+- Reduce median lead time from 12 days to 5 days (Payments, delivery/lead-time): \
+overdue since 2026-11-04; last check-in 2026-10-05.
+  Record it: okrsite checkin payments delivery/lead-time VALUE
+- Raise SLO attainment from 90% to 99% (Platform <Core>, reliability/slo): \
+overdue since 2026-11-04; last check-in 2026-10-05.
+  Record it: okrsite checkin platform reliability/slo VALUE
+"""
+
+
+def test_text_prints_names_and_titles_as_written(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No Markdown escaping (&#42;, &lt;, &#8203;) in a terminal: the titles as the YAML has them.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", _epoch(date(2026, 11, 12)))
+    result = CliRunner().invoke(main, ["due", "--root", str(root), "--format", "text"])
+    assert result.exit_code == 0, result.output
+    assert result.output == TEXT_AS_OF_12
+    assert to_text(_due(root, date(2026, 11, 12))) == TEXT_AS_OF_12
+
+
+def test_text_escapes_control_characters_and_markdown_keeps_its_escaping(
+    root: Path,
+) -> None:
+    due = _due(root, date(2026, 11, 12))
+    owner = due.owners[1]
+    kr = replace(owner.key_results[0], title="Cut tier-1 \x1b[2J99.5% p95\u202e")
+    hostile = replace(due, owners=(replace(owner, key_results=(kr,)),))
+    text = to_text(hostile)
+    assert "- Cut tier-1 \\x1b[2J99.5% p95\\u202e (Payments, " in text
+    assert "\x1b" not in text and "\u202e" not in text
+    assert "**Cut tier&#45;1 &#91;2J99&#46;5% p95" in to_markdown(hostile)
 
 
 def test_cli_json_with_as_of_is_byte_identical(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -118,11 +118,27 @@ def test_bands_and_statuses_are_badges_that_say_their_word(write_repo: WriteRepo
     assert re.search(
         r'<span class="okrsite-badge okrsite-\w+">(on-track|at-risk|off-track)</span>', unit
     )
-    # Every status an open quarter can give is counted on the overview, each in its badge:
-    # no colour without its word.
+    # Every status a KR has is counted on the overview, each in its badge: no colour without
+    # its word.
+    counted = pages["index.md"].split("## Key results by status")[1].split("\n\n")[1]
     for status in OPEN_STATUSES:
         tone = STATUS_TONES[status]
-        assert f'<span class="okrsite-badge okrsite-{tone}">{status}</span> |' in pages["index.md"]
+        badge = f'<span class="okrsite-badge okrsite-{tone}">{status}</span> |'
+        assert (badge in counted) == (f">{status}</span>" in unit)
+
+
+def test_the_status_table_leaves_out_statuses_no_kr_has() -> None:
+    overview = pages_of(FIXTURE, "2026-Q4")["index.md"]
+    table = overview.split("## Key results by status\n\n")[1].split("\n\n")[0].splitlines()
+    assert [re.sub(r"<[^>]+>", "", row) for row in table] == [
+        "| Status | Key results |",
+        "| --- | --- |",
+        "| done | 1 |",
+        "| on-track | 6 |",
+        "| at-risk | 2 |",
+        "| off-track | 1 |",
+    ]
+    assert not any(row.endswith("| 0 |") for row in table)
 
 
 def test_every_key_result_embeds_its_chart_in_both_schemes(write_repo: WriteRepo) -> None:
@@ -152,6 +168,22 @@ def test_a_closed_quarter_has_its_review(write_repo: WriteRepo) -> None:
     assert "No earlier quarter to compare with." in review
     # The open quarter after it compares nothing and has no review.
     assert "review.md" not in pages_of(write_repo({**MINIMAL, **CLOSED_Q3}), "2026-Q4")
+
+
+def test_the_review_names_each_unit_flagged_as_sandbagging_with_its_reason() -> None:
+    # The rule the check OKR208 applies: every KR graded 1.0, or 3 or more averaging 0.9.
+    search = pages_of(FIXTURE, "2026-Q3")["review.md"].split("## Possible sandbagging\n\n")[1]
+    assert search.startswith(
+        "Units whose own key results are all graded 1.0, or average a grade of 0.90 or more"
+        " over at\nleast 3 of them: the targets may have been too easy.\n\n"
+        "- [Search](units/search.md): graded every key result 1&#46;0\n"
+    )
+    demo = pages_of(Path(__file__).resolve().parents[1], "2026-Q3")["review.md"]
+    # The demo's Developer Experience is flagged by its mean, not a 1.0 each: the page says so.
+    assert (
+        "- [Developer Experience](units/developer-experience.md): averaged a grade of 0&#46;92"
+        " over its 3 key results\n"
+    ) in demo.split("## Possible sandbagging")[1]
 
 
 def test_the_archive_links_every_quarter_as_a_sibling(write_repo: WriteRepo) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from okrsite import pipeline
@@ -10,7 +12,7 @@ from okrsite.model.clock import parse_date, today
 from okrsite.score.calendar import CHECKIN_DAYS
 from okrsite.score.due import DUE_WINDOW_DAYS, due_json
 from okrsite.score.export import dumps
-from okrsite.site.pages.due_list import to_markdown
+from okrsite.site.pages.due_list import to_markdown, to_text
 
 
 @click.command(
@@ -23,15 +25,15 @@ from okrsite.site.pages.due_list import to_markdown
     "overdue: due before the as-of date. Exit status 0 whatever the list holds; 2 when the data "
     "does not load.",
     epilog="\b\nExamples:\n  okrsite due\n  okrsite due --format json --as-of 2026-11-27\n"
-    "  okrsite due --quarter 2026-Q4",
+    "  okrsite due --quarter 2026-Q4\n  okrsite due --format markdown > due.md",
 )
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="markdown for an issue (owners' GitHub handles mentioned), json for tools.",
+    type=click.Choice(["text", "markdown", "json"]),
+    default=None,
+    help="text for a terminal, markdown for an issue (owners' GitHub handles mentioned), json "
+    "for tools. Default: text on a terminal, markdown otherwise.",
 )
 @click.option(
     "--as-of",
@@ -48,12 +50,16 @@ from okrsite.site.pages.due_list import to_markdown
     help="The quarter (default: the current one, as `okrsite export` chooses it).",
 )
 @common_options
-def due(output_format: str, as_of_text: str | None, quarter_id: str | None) -> None:
+def due(output_format: str | None, as_of_text: str | None, quarter_id: str | None) -> None:
     """The key results whose monthly check-in is due, by owner (help: see above)."""
     # Parse the date first: a typo in it is reported even before the data is read.
     as_of = parse_date(as_of_text, "--as-of") if as_of_text is not None else None
     listed = pipeline.due(get_context().root, quarter_id, as_of, today())
+    if output_format is None:
+        output_format = "text" if sys.stdout.isatty() else "markdown"
     if output_format == "json":
         click.echo(dumps(due_json(listed)), nl=False)
+    elif output_format == "text":
+        click.echo(to_text(listed), nl=False)
     else:
         click.echo(to_markdown(listed), nl=False)

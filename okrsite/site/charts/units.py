@@ -32,6 +32,9 @@ from okrsite.site.markup import single_line
 
 # --- Units and the org ----------------------------------------------------------------------
 
+LABEL_AREA = 190  # pixels left of the bars for the units' names
+LABEL_LIMIT = 160  # pixels of a name as Vega measures it: the rest of LABEL_AREA is slack
+
 
 def _unit_labels(units: Sequence[Unit]) -> list[str]:
     """Unit names as axis labels; two units with one name are told apart by their ids, since a
@@ -100,7 +103,16 @@ def unit_scores_chart(
         subtitle += f" · {len(drawn)} of {len(scored):,} units"
 
     base = alt.Chart(alt.InlineData(values=rows)).encode(
-        y=alt.Y("unit:N", sort=labels, axis=alt.Axis(title=None, labelLimit=220)),
+        y=alt.Y(
+            "unit:N",
+            sort=labels,
+            # Left-aligned from a fixed margin: a browser's font wider than the one Vega measures
+            # with runs on towards the bars, never off the drawing's left edge; a name longer
+            # than the limit ends in "…" (the table below the chart has it whole).
+            axis=alt.Axis(
+                title=None, labelAlign="left", labelPadding=LABEL_AREA, labelLimit=LABEL_LIMIT
+            ),
+        ),
         x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(title="Roll-up")),
     )
     banded = [r for r in rows if r["band"] != NO_BAND]

@@ -1,9 +1,10 @@
 """`okrsite due` as GitHub Markdown, for the monthly issue: every user string escaped, and
-nobody mentioned but the owners' handles from org.yaml."""
+nobody mentioned but the owners' handles from org.yaml; or as plain text, for a terminal."""
 
 from __future__ import annotations
 
 from okrsite.model.okrs import is_github_handle, is_slug
+from okrsite.model.problems import one_line
 from okrsite.score.due import DueKeyResult, DueList, OwnerDue
 from okrsite.site.markup import gfm_text
 
@@ -17,6 +18,14 @@ def _heading(owner: OwnerDue) -> str:
     return f"### {name}"
 
 
+def _text_heading(owner: OwnerDue) -> str:
+    """`Name (@handle)`, or `Name`: the owner as a terminal shows it."""
+    name = one_line(owner.owner)
+    if owner.github is not None and is_github_handle(owner.github):
+        return f"{name} (@{owner.github})"
+    return name
+
+
 def checkin_command(kr: DueKeyResult) -> str:
     """The `okrsite checkin` command line that records the KR's value (ids are slugs)."""
     if not (is_slug(kr.unit_id) and is_slug(kr.objective_id) and is_slug(kr.key_result_id)):
@@ -24,32 +33,57 @@ def checkin_command(kr: DueKeyResult) -> str:
     return f"okrsite checkin {kr.unit_id} {kr.kr} VALUE"
 
 
-def _item(kr: DueKeyResult) -> str:
+def _when(kr: DueKeyResult) -> str:
+    """'overdue since DATE; last check-in DATE', or 'due DATE; no check-in yet'."""
     when = f"overdue since {kr.due.isoformat()}" if kr.overdue else f"due {kr.due.isoformat()}"
     last = (
         f"last check-in {kr.last_checkin.isoformat()}"
         if kr.last_checkin is not None
         else "no check-in yet"
     )
+    return f"{when}; {last}"
+
+
+def _item(kr: DueKeyResult) -> str:
     return (
-        f"- **{gfm_text(kr.title)}** ({gfm_text(kr.unit_name)}, `{kr.kr}`): {when}; {last}. "
+        f"- **{gfm_text(kr.title)}** ({gfm_text(kr.unit_name)}, `{kr.kr}`): {_when(kr)}. "
         f"Record it: `{checkin_command(kr)}`"
     )
 
 
-def to_markdown(due: DueList) -> str:
-    """The list: a title line, then per owner a heading and one line per KR, or one sentence."""
-    lines = [f"## Check-ins due in {due.quarter_title}, as of {due.as_of.isoformat()}", ""]
+def _text_item(kr: DueKeyResult) -> str:
+    return (
+        f"- {one_line(kr.title)} ({one_line(kr.unit_name)}, {kr.kr}): {_when(kr)}.\n"
+        f"  Record it: {checkin_command(kr)}"
+    )
+
+
+def _lines(due: DueList, *, markdown: bool) -> list[str]:
+    """The list's lines, the user's text escaped for GitHub's Markdown or for a terminal."""
+    title = f"Check-ins due in {due.quarter_title}, as of {due.as_of.isoformat()}"
+    lines = [f"## {title}" if markdown else title, ""]
     if due.closed:
-        return "\n".join([*lines, f"{due.quarter_title} is closed: no check-ins are due.", ""])
+        return [*lines, f"{due.quarter_title} is closed: no check-ins are due.", ""]
     if due.empty:
-        return "\n".join([*lines, f"No check-ins are due by {due.due_by.isoformat()}.", ""])
+        return [*lines, f"No check-ins are due by {due.due_by.isoformat()}.", ""]
     window = (due.due_by - due.as_of).days
     lines += [
         f"Key results whose monthly check-in is overdue, or due within {window} days "
         f"(by {due.due_by.isoformat()}), by owner.",
         "",
     ]
+    heading, item = (_heading, _item) if markdown else (_text_heading, _text_item)
     for owner in due.owners:
-        lines += [_heading(owner), "", *(_item(kr) for kr in owner.key_results), ""]
-    return "\n".join(lines)
+        lines += [heading(owner), *([""] if markdown else []), *map(item, owner.key_results), ""]
+    return lines
+
+
+def to_markdown(due: DueList) -> str:
+    """The list: a title line, then per owner a heading and one line per KR, or one sentence."""
+    return "\n".join(_lines(due, markdown=True))
+
+
+def to_text(due: DueList) -> str:
+    """The list for a terminal: as to_markdown lays it out, the user's text as it was written,
+    control characters escaped (\\x1b) as in every message of the CLI."""
+    return "\n".join(_lines(due, markdown=False))

@@ -30,6 +30,8 @@ from okrsite.model.problems import Problem
 from okrsite.model.scores import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
+    SANDBAG_MEAN,
+    SANDBAG_MIN_KRS,
     Band,
     KeyResultResult,
     ObjectiveResult,
@@ -181,10 +183,12 @@ class QuarterContext:
 
 
 def _status_counts(result: QuarterResult) -> tuple[tuple[str, int], ...]:
-    """How many KRs have each status a quarter in its state can give, in the contract's order."""
+    """How many KRs have each status a quarter in its state can give, in the contract's order;
+    a status no KR has is left out, since a row of 0 is only noise."""
     krs = result.key_results()
     statuses = CLOSED_STATUSES if result.quarter.closed else OPEN_STATUSES
-    return tuple((s, sum(1 for kr in krs if kr.status == s)) for s in statuses)
+    counts = ((s, sum(1 for kr in krs if kr.status == s)) for s in statuses)
+    return tuple((status, count) for status, count in counts if count)
 
 
 def kr_band(kr: KeyResultResult, objective: ObjectiveResult, setup: bool) -> Band | None:
@@ -442,6 +446,8 @@ def review_page(context: QuarterContext, pages: dict[str, str]) -> str:
         ),
         learned=[o for o in objectives if o.objective.retro and o.objective.retro.learned],
         signals=review(through, quarter.id),
+        sandbag_mean=SANDBAG_MEAN,
+        sandbag_min_krs=SANDBAG_MIN_KRS,
     )
 
 
