@@ -407,7 +407,7 @@ def test_the_new_pages_show_what_a_leader_looks_for(site_url: str) -> None:
                 page.goto(f"{site_url}{CURRENT}/blockers/")
                 page.wait_for_load_state("networkidle")
                 since = first_column(page, "Since")
-                assert since and since == sorted(since, reverse=True)
+                assert since and since == sorted(since)  # the oldest blocker first
                 shoot(page, f"blockers-{scheme}")
 
                 page.goto(f"{site_url}{CURRENT}/owners/")
