@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 from okrsite.cli import main
 from okrsite.load.repository import load
 from tests.conftest import MINIMAL, PAYMENTS_YAML, WriteRepo
+from tests.test_collect_command import alive
 
 DAY = "2026-11-20"
 CSV = "okrs/2026-Q4/payments.csv"
@@ -267,15 +268,6 @@ def test_a_value_typed_while_collect_reads_stays_the_one(write_repo: WriteRepo) 
         if line.startswith(f"{DAY},delivery/change-failure-rate,")
     ]
     assert rows == [f"{DAY},delivery/change-failure-rate,2,,typed by Sam,"]
-
-
-def alive(pid: int) -> bool:
-    """Whether pid is a running process (a zombie counts as dead)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return False
-    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="a subreaper is Linux's")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from okrsite.edit.generated import (
 from okrsite.edit.init import Scaffold, init_repository, update_repository
 from okrsite.model.errors import OkrsiteError
 from scripts import workflows as regenerate
+from tests.test_workflows import assert_audited, assert_linted
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -287,26 +287,8 @@ def test_the_packaged_lock_is_the_repositorys() -> None:
 
 def test_the_generated_workflows_pass_actionlint_and_zizmor(repo: Path) -> None:
     workflows = sorted(str(p) for p in (repo / ".github/workflows").glob("*.yml"))
-    linted = subprocess.run(
-        [str(BIN / "actionlint"), *workflows], capture_output=True, text=True, check=False
-    )
-    assert linted.returncode == 0, linted.stdout + linted.stderr
-    audited = subprocess.run(
-        [
-            str(BIN / "zizmor"),
-            "--offline",
-            "--persona",
-            "auditor",
-            "--min-severity",
-            "medium",
-            str(repo),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert audited.returncode == 0, audited.stdout + audited.stderr
-    assert "No findings to report" in audited.stdout + audited.stderr
+    assert_linted(workflows)
+    assert_audited(str(repo))
 
 
 def test_init_help_names_what_it_writes() -> None:

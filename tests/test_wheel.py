@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_workflows import assert_audited, assert_linted
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NOVEMBER = str(int(datetime(2026, 11, 10, tzinfo=UTC).timestamp()))
@@ -186,25 +188,8 @@ def test_the_generated_workflows_pass_actionlint_and_zizmor(adopted: tuple[Path,
     root, _output = adopted
     workflows = sorted(str(p) for p in (root / ".github/workflows").glob("*.yml"))
     assert len(workflows) == 4
-    linted = subprocess.run(
-        [str(BIN / "actionlint"), *workflows], capture_output=True, text=True, check=False
-    )
-    assert linted.returncode == 0, linted.stdout + linted.stderr
-    audited = subprocess.run(
-        [
-            str(BIN / "zizmor"),
-            "--offline",
-            "--persona",
-            "auditor",
-            "--min-severity",
-            "medium",
-            str(root),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert audited.returncode == 0, audited.stdout + audited.stderr
+    assert_linted(workflows)
+    assert_audited(str(root))
 
 
 def test_a_second_init_writes_nothing(

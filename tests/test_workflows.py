@@ -46,8 +46,7 @@ def _run(*command: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_actionlint_passes() -> None:
-    result = _run(str(BIN / "actionlint"), *sorted(str(p) for p in WORKFLOWS.glob("*.yml")))
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_linted(sorted(str(p) for p in WORKFLOWS.glob("*.yml")))
 
 
 @pytest.mark.parametrize("persona", ["regular", "pedantic"])
@@ -64,19 +63,25 @@ def test_zizmor_passes_offline(persona: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_zizmor_as_an_auditor_finds_nothing_of_medium_or_higher_severity() -> None:
-    """The auditor persona (false positives included) offline: nothing medium or high."""
+def assert_audited(target: str) -> None:
+    """zizmor's auditor persona (false positives included), offline, finds nothing of medium or
+    higher severity in target (a folder of workflows, or a repository)."""
     result = _run(
-        str(BIN / "zizmor"),
-        "--offline",
-        "--persona",
-        "auditor",
-        "--min-severity",
-        "medium",
-        ".github/workflows",
+        str(BIN / "zizmor"), "--offline", "--persona", "auditor", "--min-severity", "medium", target
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings to report" in result.stdout + result.stderr
+
+
+def assert_linted(workflows: list[str]) -> None:
+    """actionlint finds nothing in the workflow files."""
+    result = _run(str(BIN / "actionlint"), *workflows)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_as_an_auditor_finds_nothing_of_medium_or_higher_severity() -> None:
+    """The auditor persona (false positives included) offline: nothing medium or high."""
+    assert_audited(".github/workflows")
 
 
 ALL_WORKFLOWS = ["pull-request.yml", "publish.yml", "test.yml", "collect.yml", "due.yml"]

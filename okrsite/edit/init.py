@@ -19,14 +19,12 @@ from pathlib import Path
 from okrsite.edit.files import create_new, make_folder, write_atomically
 from okrsite.edit.generated import REQUIREMENTS, Release, owned, release_files, render
 from okrsite.edit.generated import template_text as packaged
-from okrsite.edit.scaffold import _scalar, quarter_yaml
+from okrsite.edit.scaffold import _scalar, check_quarter_id, quarter_yaml
 from okrsite.load.checkins import COLUMNS
-from okrsite.load.quarter_file import calendar_dates
 from okrsite.load.schemas import UNIT_SCHEMA_COMMENT, schemas
 from okrsite.load.schemas import render as render_schema
 from okrsite.model.errors import OkrsiteError
-from okrsite.model.limits import FIRST_QUARTER, LAST_QUARTER
-from okrsite.model.okrs import QUARTER_ID, SLUG
+from okrsite.model.okrs import SLUG
 from okrsite.model.source_policy import SETTINGS_FILE
 
 CHECKIN_HEADER = ",".join(COLUMNS) + "\n"
@@ -83,15 +81,7 @@ def _checked_name(option: str, value: str) -> str:
 
 
 def _quarter(scaffold: Scaffold, today: date) -> str:
-    quarter_id = scaffold.quarter_id or quarter_of(today)
-    if QUARTER_ID.fullmatch(quarter_id) is None:
-        raise OkrsiteError(f"--quarter {quarter_id!r} is not a quarter; write it as YYYY-Qn")
-    if calendar_dates(quarter_id) is None:
-        raise OkrsiteError(
-            f"--quarter {quarter_id} is outside the calendar okrsite handles: quarters run from "
-            f"{FIRST_QUARTER} to {LAST_QUARTER}"
-        )
-    return quarter_id
+    return check_quarter_id(scaffold.quarter_id or quarter_of(today), "--quarter ")
 
 
 def okr_files(scaffold: Scaffold, today: date) -> dict[str, str]:

@@ -228,15 +228,24 @@ def carry_over(repository: Repository, source: Quarter, today: date) -> dict[str
     return {kr.path: kr for kr in candidates if kr.key_result.dropped is None}
 
 
-def new_quarter(root: Path, quarter_id: str, today: date) -> Scaffolded:
-    """Write okrs/QUARTER/ for a new quarter after the latest; never overwrites anything."""
+def check_quarter_id(quarter_id: str, option: str = "") -> str:
+    """quarter_id if it names a quarter okrsite's calendar handles, else an OkrsiteError that
+    starts with option (such as `--quarter `) when the id came from one."""
     if QUARTER_ID.fullmatch(quarter_id) is None:
-        raise OkrsiteError(f"{quarter_id!r} is not a quarter; write it as YYYY-Qn, e.g. 2027-Q1")
+        raise OkrsiteError(
+            f"{option}{quarter_id!r} is not a quarter; write it as YYYY-Qn, e.g. 2027-Q1"
+        )
     if calendar_dates(quarter_id) is None:
         raise OkrsiteError(
-            f"{quarter_id} is outside the calendar okrsite handles: quarters run from "
+            f"{option}{quarter_id} is outside the calendar okrsite handles: quarters run from "
             f"{FIRST_QUARTER} to {LAST_QUARTER}"
         )
+    return quarter_id
+
+
+def new_quarter(root: Path, quarter_id: str, today: date) -> Scaffolded:
+    """Write okrs/QUARTER/ for a new quarter after the latest; never overwrites anything."""
+    check_quarter_id(quarter_id)
     folder = root / "okrs" / quarter_id
     if folder.exists():
         raise OkrsiteError(f"okrs/{quarter_id}/ already exists; okrsite never overwrites a quarter")
