@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
@@ -42,6 +43,7 @@ from okrsite.site.charts import render as renderer
 from okrsite.site.charts.chart import TITLE_LIMIT, shorten
 from okrsite.site.charts.palettes import DARK, DARK_FRAGMENT, LIGHT, dark_variant, themed
 from okrsite.site.charts.svg import compact
+from okrsite.site.charts.svg_check import check_svg
 from okrsite.site.markup import single_line
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -397,6 +399,7 @@ def every_kind_of_chart() -> list[Chart]:
         key_result_chart(GUARDRAIL, QUARTER),
         unit_scores_chart(quarter_result(QUARTER, units)),
         unit_history_chart(units[0].unit, [("2026-Q3", 0.3), ("2026-Q4", 0.8)]),
+        org_history_chart(Org("Acme", ()), SO_FAR_HISTORY, point_bands=SO_FAR_BANDS, so_far=OPEN),
         grade_distribution_chart(closed),
     ]
 
@@ -598,10 +601,10 @@ def test_unit_history_skips_missing_quarters_oldest_first() -> None:
     chart = unit_history_chart(unit, points)
     assert chart.slug == "unit-platform-history"
     assert chart.table == (
-        ("Quarter", "Roll-up", "Band"),
-        ("2026-Q1", "0.35", "red"),
-        ("2026-Q3", "0.50", "yellow"),
-        ("2026-Q4", "0.80", "green"),
+        ("Quarter", "Roll-up", "Band", "Kind"),
+        ("2026-Q1", "0.35", "red", "final grade"),
+        ("2026-Q3", "0.50", "yellow", "final grade"),
+        ("2026-Q4", "0.80", "green", "final grade"),
     )
     assert axis_labels(chart.svg, "X") == ["2026-Q1", "2026-Q3", "2026-Q4"]
     assert chart.description == (
@@ -615,8 +618,143 @@ def test_org_history_uses_the_org_policy_bands() -> None:
     chart = org_history_chart(org, [("2026-Q3", 0.45), ("2026-Q4", 0.85)])
     assert chart.slug == "org-history"
     assert chart.title == "Acme <Eng> across quarters"
-    assert chart.table[1:] == (("2026-Q3", "0.45", "red"), ("2026-Q4", "0.85", "yellow"))
+    assert chart.table[1:] == (
+        ("2026-Q3", "0.45", "red", "final grade"),
+        ("2026-Q4", "0.85", "yellow", "final grade"),
+    )
     assert_inert(chart.dark_svg)
+
+
+OPEN = ("2026 Q4 (so far)",)
+SO_FAR_HISTORY = [
+    ("2026 Q1", 0.62),
+    ("2026 Q2", 0.71),
+    ("2026 Q3", 0.66),
+    ("2026 Q4 (so far)", 0.31),
+]
+SO_FAR_BANDS: dict[str, Band | None] = {
+    "2026 Q1": "yellow",
+    "2026 Q2": None,
+    "2026 Q3": "yellow",
+    "2026 Q4 (so far)": "red",
+}
+
+
+def symbols(svg: str) -> list[dict[str, str]]:
+    """The attributes of every point drawn, layer by layer, in the order drawn."""
+    return [
+        path.attrib
+        for group in parse(svg).iter(f"{SVG}g")
+        if {"mark-symbol", "role-mark"} <= set(group.attrib.get("class", "").split())
+        for path in group.iter(f"{SVG}path")
+    ]
+
+
+def dashed_lines(svg: str) -> list[dict[str, str]]:
+    """The attributes of every dashed line mark (not the thresholds' rules, not the axes)."""
+    return [
+        path.attrib
+        for group in parse(svg).iter(f"{SVG}g")
+        if {"mark-line", "role-mark"} <= set(group.attrib.get("class", "").split())
+        for path in group.iter(f"{SVG}path")
+        if "stroke-dasharray" in path.attrib
+    ]
+
+
+def test_a_score_so_far_is_drawn_hollow_after_a_dashed_line() -> None:
+    org = Org("Acme", ())
+    chart = org_history_chart(org, SO_FAR_HISTORY, point_bands=SO_FAR_BANDS, so_far=OPEN)
+    for svg, palette in ((chart.svg, LIGHT), (chart.dark_svg, DARK)):
+        check_svg(svg)
+        # The solid line joins the final grades only; a dashed one the last grade to the score.
+        (dashed,) = dashed_lines(svg)
+        assert dashed["aria-label"] == "quarter: 2026 Q3; score: 0.66"
+        assert dashed["d"].count("L") == 1
+        (solid,) = [
+            p.attrib
+            for g in parse(svg).iter(f"{SVG}g")
+            if {"mark-line", "role-mark"} <= set(g.attrib.get("class", "").split())
+            for p in g.iter(f"{SVG}path")
+            if "stroke-dasharray" not in p.attrib
+        ]
+        assert solid["d"].count("L") == 2  # three final grades
+        # Graded points are filled, in their band's colour or neutral; the score so far is a
+        # ring in its band's colour over the background's colour.
+        drawn = symbols(svg)
+        graded = [p for p in drawn if "so far" not in p.get("aria-label", "so far")]
+        assert [p["fill"] for p in graded] == [palette.yellow, palette.yellow, palette.muted]
+        *_, backdrop, ring = drawn
+        assert "aria-label" not in backdrop and backdrop["fill"] == palette.background
+        assert ring["aria-label"] == "quarter: 2026 Q4 (so far); score: 0.31; band: red"
+        assert ring["stroke"] == palette.red and "fill" not in ring  # the root's fill: none
+        assert backdrop["transform"] == ring["transform"]
+    # The text alternative and the table say which is a score so far.
+    assert chart.description.endswith(
+        " The point of 2026 Q4 (so far) is a score so far, not a final grade;"
+        " the others are final grades."
+    )
+    assert chart.table == (
+        ("Quarter", "Roll-up", "Band", "Kind"),
+        ("2026 Q1", "0.62", "yellow", "final grade"),
+        ("2026 Q2", "0.71", "—", "final grade"),
+        ("2026 Q3", "0.66", "yellow", "final grade"),
+        ("2026 Q4 (so far)", "0.31", "red", "so far"),
+    )
+
+
+def test_without_a_score_so_far_every_point_is_a_filled_grade_on_one_line() -> None:
+    org = Org("Acme", ())
+    for so_far in ((), ("2025 Q4",)):  # a label no point has changes nothing
+        chart = org_history_chart(org, SO_FAR_HISTORY, point_bands=SO_FAR_BANDS, so_far=so_far)
+        assert dashed_lines(chart.svg) == []
+        assert all("fill" in p for p in symbols(chart.svg))
+        assert "not a final grade" not in chart.description
+        assert {row[3] for row in chart.table[1:]} == {"final grade"}
+        assert chart == org_history_chart(org, SO_FAR_HISTORY, point_bands=SO_FAR_BANDS)
+
+
+def test_a_first_quarter_with_only_a_score_so_far_draws_one_hollow_point() -> None:
+    unit = Unit("platform", "Platform", "group", "eng")
+    chart = unit_history_chart(unit, [("2026 Q4 (so far)", 0.55)], so_far=OPEN)
+    check_svg(chart.svg)
+    assert dashed_lines(chart.svg) == []
+    backdrop, ring = symbols(chart.svg)
+    assert backdrop["fill"] == LIGHT.background and ring["stroke"] == LIGHT.yellow
+    assert "fill" not in ring
+    assert chart.description == (
+        "Roll-up score of Platform in 1 quarter, 2026 Q4 (so far): 0.55, on a scale from 0 to 1."
+        " The point of 2026 Q4 (so far) is a score so far, not a final grade."
+    )
+    assert chart.table[1:] == (("2026 Q4 (so far)", "0.55", "yellow", "so far"),)
+
+
+def test_eight_quarters_labels_fit_with_the_score_so_far_on_two_lines() -> None:
+    scores = [0.5, 0.55, 0.72, 0.38, 0.62, 0.71, 0.66, 0.31]
+    labels = [f"{2025 + i // 4} Q{i % 4 + 1}" for i in range(8)]
+    labels[-1] += " (so far)"
+    chart = org_history_chart(Org("Acme", ()), list(zip(labels, scores, strict=True)), so_far=OPEN)
+    assert labels[-1] == OPEN[0]
+    assert axis_labels(chart.svg, "X") == [*labels[:-1], "2026 Q4(so far)"]
+    (axis,) = [g for g in parse(chart.svg).iter(f"{SVG}g") if "X-axis" in g.get("aria-label", "")]
+    drawn = [
+        t
+        for g in axis.iter(f"{SVG}g")
+        if "role-axis-label" in g.get("class", "")
+        for t in g.iter(f"{SVG}text")
+    ]
+    assert [t.text for t in drawn[-1]] == ["2026 Q4", "(so far)"]  # two <tspan> lines
+    # 70 px a quarter; no line is longer than "(so far)", under 50 px at 11 px Liberation Sans.
+    xs = [float(re.findall(r"translate\(([\d.]+)", t.attrib["transform"])[0]) for t in drawn]
+    assert min(b - a for a, b in itertools.pairwise(xs)) >= 70
+    lines = [line for t in drawn for line in (t.itertext())]
+    assert max(map(len, lines)) <= len("(so far)")
+
+
+def test_a_score_so_far_draws_the_same_bytes_whatever_collection_names_it() -> None:
+    org = Org("Acme", ())
+    first = org_history_chart(org, SO_FAR_HISTORY, so_far=OPEN)
+    assert org_history_chart(org, SO_FAR_HISTORY, so_far=frozenset(OPEN)) == first
+    assert org_history_chart(org, SO_FAR_HISTORY, so_far=list(OPEN)) == first
 
 
 def test_grade_distribution_counts_final_grades_per_band() -> None:
@@ -747,34 +885,46 @@ def test_a_kr_chart_s_vega_from_its_template_is_what_vega_lite_compiles_for_it()
         assert svg == renderer.render(spec, LIGHT, "title", text)
 
 
-HISTORIES = [
-    ([("2026-Q1", 0.5), ("2026-Q2", 0.62), ("2026-Q3", 0.3), ("2026-Q4", 0.71)], None),
-    ([("2026-Q1", 0.5), ("2026-Q2", None), ("2026-Q3", 0.8)], None),
-    ([("2026-Q3", 0.4), ("2026-Q4", 0.1)], {"2026-Q3": "green", "2026-Q4": None}),
-    ([("2026-Q3", 0.4), ("2026-Q4", 0.1)], {"2026-Q3": None, "2026-Q4": None}),
-    ([("2026-Q4", 0.25)], None),
-    ([], None),
+NOW = "2026 Q4 (so far)"
+HISTORIES: list[tuple[list[tuple[str, float | None]], dict[str, Band | None] | None, set[str]]] = [
+    ([("2026-Q1", 0.5), ("2026-Q2", 0.62), ("2026-Q3", 0.3), ("2026-Q4", 0.71)], None, set()),
+    ([("2026-Q1", 0.5), ("2026-Q2", None), ("2026-Q3", 0.8)], None, set()),
+    ([("2026-Q3", 0.4), ("2026-Q4", 0.1)], {"2026-Q3": "green", "2026-Q4": None}, set()),
+    ([("2026-Q3", 0.4), ("2026-Q4", 0.1)], {"2026-Q3": None, "2026-Q4": None}, set()),
+    ([("2026-Q4", 0.25)], None, set()),
+    ([], None, set()),
+    # A score so far: after several grades, after one, alone, neutral, banded like the rest.
+    ([("2026 Q2", 0.5), ("2026 Q3", 0.62), (NOW, 0.2)], None, {NOW}),
+    ([("2026 Q3", 0.62), (NOW, 0.2)], None, {NOW}),
+    ([("2026 Q3", 0.62), (NOW, 0.2)], {"2026 Q3": None, NOW: "red"}, {NOW}),
+    ([("2026 Q3", 0.62), (NOW, 0.2)], {"2026 Q3": "green", NOW: None}, {NOW}),
+    ([("2026 Q3", 0.62), (NOW, 0.2)], {"2026 Q3": None, NOW: None}, {NOW}),
+    ([(NOW, 0.2)], None, {NOW}),
+    ([(NOW, 0.2)], {NOW: None}, {NOW}),
+    ([("2026 Q3", None), (NOW, None)], None, {NOW}),
 ]
 
 
-@pytest.mark.parametrize(("points", "point_bands"), HISTORIES)
+@pytest.mark.parametrize(("points", "point_bands", "so_far"), HISTORIES)
 def test_a_history_chart_from_its_compiled_template_is_the_one_its_own_spec_draws(
     monkeypatch: pytest.MonkeyPatch,
     points: list[tuple[str, float | None]],
     point_bands: dict[str, Band | None] | None,
+    so_far: set[str],
 ) -> None:
-    # Banded, neutral and mixed points, a gap, one quarter, none: the same SVG either way.
+    # Banded, neutral and mixed points, a gap, one quarter, none, scores so far: the same SVG
+    # either way.
     unit = Unit(id="payments", name='Payments <&> "Core"', kind="team", parent="eng")
     org = Org(name="Acme & <Co>", units=(unit,))
     bands = Bands(red=0.3, green=0.6)
     templated = [
-        unit_history_chart(unit, points, bands=bands, point_bands=point_bands),
-        org_history_chart(org, points, point_bands=point_bands),
+        unit_history_chart(unit, points, bands=bands, point_bands=point_bands, so_far=so_far),
+        org_history_chart(org, points, point_bands=point_bands, so_far=so_far),
     ]
     monkeypatch.setattr(switches, "TEMPLATED", False)
     direct = [
-        unit_history_chart(unit, points, bands=bands, point_bands=point_bands),
-        org_history_chart(org, points, point_bands=point_bands),
+        unit_history_chart(unit, points, bands=bands, point_bands=point_bands, so_far=so_far),
+        org_history_chart(org, points, point_bands=point_bands, so_far=so_far),
     ]
     assert templated == direct
 

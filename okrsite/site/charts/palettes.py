@@ -135,6 +135,7 @@ BAND_RANGE = "ordinal"  # red, yellow, green: ordered, like the bands
 SERIES_RANGE = "category"  # the KR_SERIES
 GUIDE_STYLE = "guide"  # band threshold rules
 CONNECTOR_STYLE = "connector"  # the line joining a guardrail's or a history's points
+BACKDROP_STYLE = "backdrop"  # the background's colour: what a hollow point is filled with
 
 
 def _series_colours(palette: Palette) -> list[str]:
@@ -165,6 +166,7 @@ def vega_config(palette: Palette) -> dict[str, Any]:
         "style": {
             GUIDE_STYLE: {"color": palette.muted, "strokeDash": [4, 4], "opacity": 0.8},
             CONNECTOR_STYLE: {"color": palette.muted, "opacity": 0.7},
+            BACKDROP_STYLE: {"color": palette.background, "opacity": 1},
         },
         "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 220},
         "title": {
