@@ -219,17 +219,22 @@ def test_reader_walks_the_demo_site(engine_site_url: str) -> None:
     assert any(url.endswith("/versions.json") for url in traffic.requests)
 
 
-# The pages a reader meets: every kind the site builds, in the open and the closed quarter (the
-# alignment page is lists and links, as the overview's conversation list is; the help pages are
-# Material's own typography).
+# The pages a reader meets: one of every kind the site publishes, in the open and the closed
+# quarter: the overview, team pages, blockers, owners, alignment, checks, the archive, the quarter
+# in review, a Help page (its entry page, which explains the bands' colours), the repository's own
+# content page (content/demo.md) and the 404 page a missing address is answered with.
 READ_PAGES = (
     f"{CURRENT}/",
     f"{CURRENT}/units/{UNIT}/",
     f"{CURRENT}/units/platform/",
     f"{CURRENT}/blockers/",
     f"{CURRENT}/owners/",
+    f"{CURRENT}/alignment/",
     f"{CURRENT}/checks/",
     f"{CURRENT}/archive/",
+    f"{CURRENT}/help/reading-the-site/",
+    f"{CURRENT}/demo/",
+    f"{CURRENT}/no-such-page/",
     f"{ARCHIVED}/",
     f"{ARCHIVED}/review/",
 )
