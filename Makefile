@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SITE_STAMP := $(VENV)/.installed-site
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site test test-fast check lint typecheck pytest serve clean golden lock
+.PHONY: site test test-fast check lint typecheck pytest serve clean golden lock screenshots
 
 # Each install step says what it is doing before it starts, and pip shows its progress (a bar per
 # download on a terminal), so the first `make site` is never a minute of silence.
@@ -62,6 +62,11 @@ test-fast: $(TEST_STAMP)
 # Rewrite tests/golden/site/ (the golden-site test's expected pages) from tests/golden/fixture/.
 golden: $(TEST_STAMP)
 	$(BIN)/python scripts/regenerate_golden.py
+
+# The README's screenshots (docs/screenshots/): the site built as `make site` builds it,
+# photographed in headless Chromium (Debian's chromium package), light and dark, desktop and phone.
+screenshots: $(TEST_STAMP) site
+	$(BIN)/python -m scripts.screenshots --site site --out docs/screenshots
 
 clean:
 	rm -rf site .okrsite-cache .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis test-output \

@@ -5,6 +5,7 @@ engines, each in its page. The README is the front door: short, naming the two c
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import click
@@ -85,6 +86,35 @@ def test_the_readme_links_only_to_files_that_exist() -> None:
     if not (HELP_DIR / "adopting.md").exists():  # written alongside `okrsite init`
         missing = [link for link in missing if not link.endswith("help/adopting.md")]
     assert missing == []
+
+
+MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)")
+
+
+class _Images(HTMLParser):
+    """Every <img> of an HTML text as (src, alt), either attribute "" when missing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            given = dict(attrs)
+            self.found.append((given.get("src") or "", given.get("alt") or ""))
+
+
+def test_every_readme_image_is_in_the_repository_with_an_alt_text() -> None:
+    """The README's pictures (Markdown images and <img> tags) are files kept in the repository,
+    each with a text that says what it shows to a reader who cannot see it."""
+    parser = _Images()
+    parser.feed(README)
+    images = parser.found + [(src, alt) for alt, src in MARKDOWN_IMAGE.findall(README)]
+    assert images, "the README shows no screenshot"
+    for src, alt in images:
+        assert "://" not in src, f"{src}: the README's images are files in the repository"
+        assert (ROOT / src).is_file(), f"{src} is missing"
+        assert alt.strip(), f"{src} has no alt text"
 
 
 def test_help_pages_link_only_to_help_pages() -> None:
