@@ -74,6 +74,7 @@ def build_site(
     tick: Tick | None = None,
     site_url: str | None = None,
     engine: str | None = None,
+    edit_url: str | None = None,
 ) -> Tally:
     """Load, score and check the repository at root, then write its versioned site to out.
 
@@ -82,6 +83,8 @@ def build_site(
     tick: told (done, total) as the build goes, for a progress bar. site_url: the address the
     site is published at (`--site-url`), over mkdocs.yml's site_url; None for mkdocs.yml's.
     engine: mkdocs or zensical (`--engine`); None for mkdocs.yml's, else MkDocs.
+    edit_url: where a repository file opens in its web editor (`--edit-url`), over mkdocs.yml's
+    repo_url and edit_uri.
     """
     today = today if today is not None else clock.today()
     checked = check(root, today, as_of)  # read once: the scores, the checks and the pages share it
@@ -89,7 +92,7 @@ def build_site(
     if found := errors(checked.loaded.problems) or errors(checked.problems):
         # The build refuses whatever the check refuses, such as a closed quarter edited since.
         raise DataError(list(found))
-    settings = read_settings(root, site_url=site_url, engine=engine)
+    settings = read_settings(root, site_url=site_url, engine=engine, edit_url=edit_url)
     options = BuildOptions(today, progress, workers, cache, tick)
     repository = checked.loaded.repository
     return write_site(out, repository, checked.results, checked.problems, settings, options)

@@ -12,6 +12,9 @@ from okrsite.cli.common import F, common_options, get_context, out_option
 from okrsite.cli.progress import display
 from okrsite.model.clock import parse_date, today
 from okrsite.pipeline import build_site
+from okrsite.site.builder.edit_url import EXAMPLE as EDIT_EXAMPLE
+from okrsite.site.builder.edit_url import OPTION as EDIT_OPTION
+from okrsite.site.builder.edit_url import check_edit_url
 from okrsite.site.builder.engines import NAMES
 from okrsite.site.builder.settings import ENGINE_OPTION, ENGINES
 from okrsite.site.builder.site_url import EXAMPLE, OPTION, check_site_url, url_path
@@ -58,6 +61,19 @@ def site_url_option(command: F) -> F:
     )(command)
 
 
+def edit_url_option(command: F) -> F:
+    """--edit-url URL: where a repository file opens in its web editor."""
+    return click.option(
+        EDIT_OPTION,
+        "edit_url",
+        metavar="URL",
+        default=None,
+        help=f"Where a file of the repository opens in its web editor, such as {EDIT_EXAMPLE} "
+        "(default: repo_url and edit_uri in mkdocs.yml). With it, each key result links its "
+        "check-in file there.",
+    )(command)
+
+
 def engine_option(command: F) -> F:
     """--engine mkdocs|zensical: what builds each quarter, over mkdocs.yml's setting."""
     return click.option(
@@ -86,6 +102,7 @@ def checked_site_url(value: str | None) -> str | None:
     help="Score the current quarter as of this date (default: today, clamped into it).",
 )
 @site_url_option
+@edit_url_option
 @engine_option
 @cache_options
 @common_options
@@ -93,6 +110,7 @@ def build(
     out: Path,
     as_of_text: str | None,
     site_url: str | None,
+    edit_url: str | None,
     engine: str | None,
     cache: Path,
     no_cache: bool,
@@ -101,6 +119,7 @@ def build(
     index.html."""
     as_of = parse_date(as_of_text, "--as-of") if as_of_text is not None else None
     site_url = checked_site_url(site_url)
+    edit_url = None if edit_url is None else check_edit_url(edit_url, EDIT_OPTION)
     root = get_context().root
     started = time.monotonic()
     # A build killed in its swap is repaired even if this one stops at the data's errors.
@@ -116,6 +135,7 @@ def build(
             tick=shown.tick,
             site_url=site_url,
             engine=engine,
+            edit_url=edit_url,
         )
     seconds = time.monotonic() - started
     report(f"{summary(tally)} in {seconds:.1f} s into {root / out}")

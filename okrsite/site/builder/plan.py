@@ -45,6 +45,7 @@ def quarter_sites(
             # The checks page links each code to its section where the site carries the codes.
             codes_page=settings.codes_page,
             site_root=site_root,
+            edit_url=settings.edit_url,
             later=tuple((r.quarter.id, r.quarter.title) for r in ordered[index + 1 :]),
         )
         for index, result in enumerate(ordered)

@@ -18,6 +18,7 @@ from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CODES_PAGE, CONFIG_FILE, CONTENT_DIR
 from okrsite.site.builder.config_file import okrsite_settings, read_config_file
 from okrsite.site.builder.docs import INTRO_PAGE, content_files
+from okrsite.site.builder.edit_url import resolve_edit_url
 from okrsite.site.builder.fingerprint import site_fingerprint
 from okrsite.site.builder.overlay import DEFAULTS, HELP, merged_config, theme_layers
 from okrsite.site.builder.sanitise import ContentTrust, content_trust
@@ -44,6 +45,8 @@ class SiteSettings:
     laid one over the other into each build's theme (overlay.write_theme)."""
     site_url: str | None
     """Where the site is published (`--site-url` over mkdocs.yml's); None when neither says."""
+    edit_url: str
+    """Where a repository file opens in its web editor (edit_url.py); "" when not known."""
     engine: Engine
     """mkdocs or zensical (`--engine` over `extra.okrsite.engine`), MkDocs by default."""
     content: ContentTrust
@@ -70,9 +73,14 @@ class SiteSettings:
 
 
 def read_settings(
-    project: Path, *, site_url: str | None = None, engine: str | None = None
+    project: Path,
+    *,
+    site_url: str | None = None,
+    engine: str | None = None,
+    edit_url: str | None = None,
 ) -> SiteSettings:
-    """project's site settings, with the build's `--site-url` and `--engine` over mkdocs.yml's."""
+    """project's site settings, with the build's `--site-url`, `--engine` and `--edit-url` over
+    mkdocs.yml's."""
     found = read_config_file(project)
     own = None if found is None else found.settings
     config = merged_config(own)
@@ -87,6 +95,7 @@ def read_settings(
         config=config,
         theme_layers=layers,
         site_url=resolve_site_url(config, site_url),
+        edit_url=resolve_edit_url(config, edit_url),
         engine=resolve_engine(okrsite, engine),
         content=content_trust(okrsite),
         content_files=tuple(sorted(content.items())),

@@ -37,7 +37,7 @@ def check_site_url(value: object, where: str) -> str:
 
     where names the value's source in the error, such as `--site-url`.
     """
-    problem = _problem(value)
+    problem = url_problem(value)
     if problem is not None:
         raise OkrsiteError(
             f"{where} {quote(value)} {problem}; give the address the site is published at, "
@@ -48,7 +48,7 @@ def check_site_url(value: object, where: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}/"
 
 
-def _problem(value: object) -> str | None:
+def url_problem(value: object) -> str | None:
     """What makes value no site_url, or None when it is one."""
     if not isinstance(value, str):
         return "is not text"

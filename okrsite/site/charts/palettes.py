@@ -136,6 +136,7 @@ SERIES_RANGE = "category"  # the KR_SERIES
 GUIDE_STYLE = "guide"  # band threshold rules
 CONNECTOR_STYLE = "connector"  # the line joining a guardrail's or a history's points
 BACKDROP_STYLE = "backdrop"  # the background's colour: what a hollow point is filled with
+PROJECTED_STYLE = "projected"  # where a roll-up is projected to land: the text's colour
 
 
 def _series_colours(palette: Palette) -> list[str]:
@@ -167,6 +168,7 @@ def vega_config(palette: Palette) -> dict[str, Any]:
             GUIDE_STYLE: {"color": palette.muted, "strokeDash": [4, 4], "opacity": 0.8},
             CONNECTOR_STYLE: {"color": palette.muted, "opacity": 0.7},
             BACKDROP_STYLE: {"color": palette.background, "opacity": 1},
+            PROJECTED_STYLE: {"color": palette.text, "opacity": 1},
         },
         "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 220},
         "title": {

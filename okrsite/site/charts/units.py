@@ -24,9 +24,7 @@ from okrsite.site.charts.chart import (
     plural,
     threshold_rules,
 )
-from okrsite.site.charts.palettes import (
-    CONNECTOR_STYLE,
-)
+from okrsite.site.charts.palettes import CONNECTOR_STYLE, PROJECTED_STYLE
 from okrsite.site.charts.render import chart_of, checked_in_tests
 from okrsite.site.markup import single_line
 
@@ -79,7 +77,9 @@ def _drawn_units(scored: Sequence[UnitResult]) -> tuple[list[UnitResult], str]:
 def unit_scores_chart(
     result: QuarterResult, *, bands: Bands = DEFAULT_BANDS, setup: bool = False
 ) -> Chart:
-    """Each unit's roll-up as a horizontal bar coloured by its band, in org.yaml's order.
+    """Each unit's roll-up as a horizontal bar coloured by its band, in org.yaml's order: in an
+    open quarter the bar is the roll-up so far, its colour the band of its projected roll-up,
+    marked by a diamond where it is projected to land; in a closed quarter, the roll-up grade.
 
     At most MAX_BARS bars (see there); the description says what is left out.
     `bands` are the policy's thresholds (repository.org.policy.bands), drawn as rules: those of
@@ -93,9 +93,15 @@ def unit_scores_chart(
     for label, unit in zip(labels, drawn, strict=True):
         rollup = float(unit.rollup or 0.0)
         band = None if setup else unit.band
-        rows.append(
-            {"unit": label, "score": rollup, "band": band or NO_BAND, "text": shown_score(rollup)}
-        )
+        row: Row = {
+            "unit": label,
+            "score": rollup,
+            "band": band or NO_BAND,
+            "text": shown_score(rollup),
+        }
+        if unit.projected is not None and not result.quarter.closed:
+            row["projected"] = unit.projected
+        rows.append(row)
     quarter = result.quarter
     title = "Scores by unit"
     subtitle = f"{quarter.title}, as of {result.as_of.isoformat()}"
@@ -133,6 +139,13 @@ def unit_scores_chart(
             )
         )
     values = base.mark_text(align="left", dx=4).encode(text="text:N")
+    projected = [r for r in rows if "projected" in r]
+    if projected:
+        bars.append(
+            alt.Chart(alt.InlineData(values=projected))
+            .mark_point(shape="diamond", filled=True, size=70, style=PROJECTED_STYLE)
+            .encode(y=alt.Y("unit:N", sort=labels), x=alt.X("projected:Q"))
+        )
     rules = [] if setup else [threshold_rules(bands, "x")]
     chart = alt.layer(
         *rules,
@@ -150,15 +163,40 @@ def unit_scores_chart(
             " the quarter is in its setup weeks, so no unit has a band yet."
         )
         description += f" {left_out}" if left_out else ""
+    elif rows and quarter.closed:
+        description = (
+            f"Roll-up grade of each of {plural(len(scored), 'unit')} in {quarter.title},"
+            " on a scale from 0 to 1, coloured by its band by its own thresholds; for committed"
+            f" objectives red {band_range('red', bands)}, yellow {band_range('yellow', bands)},"
+            f" green {band_range('green', bands)}."
+        )
+        description += f" {left_out}" if left_out else ""
     elif rows:
         description = (
-            f"Roll-up score of each of {plural(len(scored), 'unit')} in {quarter.title}"
-            f" as of {result.as_of.isoformat()}, on a scale from 0 to 1, coloured by the band"
-            f" of its own thresholds; for committed objectives red {band_range('red', bands)},"
-            f" yellow {band_range('yellow', bands)}, green {band_range('green', bands)}."
+            f"Roll-up score so far of each of {plural(len(scored), 'unit')} in {quarter.title}"
+            f" as of {result.as_of.isoformat()}, on a scale from 0 to 1; a diamond marks where"
+            " it is projected to land, and the bar's colour is the band of that projection by"
+            " the unit's own thresholds (will it land?); for committed objectives red"
+            f" {band_range('red', bands)}, yellow {band_range('yellow', bands)}, green"
+            f" {band_range('green', bands)}."
         )
         description += f" {left_out}" if left_out else ""
     else:
         description = f"No unit has a score in {quarter.title} yet."
-    table = tuple((str(r["unit"]), str(r["text"]), str(r["band"])) for r in rows)
-    return chart_of("unit-scores", title, description, chart, (("Unit", "Roll-up", "Band"), *table))
+    table: tuple[tuple[str, ...], ...]
+    head: tuple[str, ...]
+    if quarter.closed:
+        table = tuple((str(r["unit"]), str(r["text"]), str(r["band"])) for r in rows)
+        head = ("Unit", "Roll-up grade", "Band")
+    else:
+        table = tuple(
+            (
+                str(r["unit"]),
+                str(r["text"]),
+                shown_score(float(str(r["projected"]))) if "projected" in r else "—",
+                str(r["band"]),
+            )
+            for r in rows
+        )
+        head = ("Unit", "Roll-up so far", "Projected", "Band")
+    return chart_of("unit-scores", title, description, chart, (head, *table))

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
@@ -42,12 +43,22 @@ from okrsite.score.attention import conversations, open_blockers
 from okrsite.score.calendar import checkin_due, checkins_due, phase, week
 from okrsite.score.export import dumps, export_quarter
 from okrsite.score.history import UnitHistory, review, unit_history
-from okrsite.score.quarter import band_counts, band_of, in_setup
+from okrsite.score.landing import (
+    PulledDown,
+    Trouble,
+    kr_band,
+    pulled_down,
+    subtree_key_results,
+    trouble,
+    unit_figure,
+)
+from okrsite.score.quarter import band_counts, in_setup
 from okrsite.site import charts
 from okrsite.site.charts import Chart
 from okrsite.site.charts.chart import Drawer
 from okrsite.site.markup import md_text
-from okrsite.site.pages.templating import STATUS_TONES, kr_anchor, render
+from okrsite.site.pages.colours import STATUS_TONES, verdict
+from okrsite.site.pages.templating import kr_anchor, render
 
 __all__ = [
     "STATUS_TONES",
@@ -84,6 +95,9 @@ class QuarterSite:
     # the engine reads a link leaving the docs folder (engines' site_root).
     site_root: str = "../../"
     later: tuple[tuple[str, str], ...] = ()  # (id, title) of each later quarter, oldest first
+    # Where a file of the repository opens in its web editor, the file's path to be added
+    # ("https://github.com/o/r/edit/main/"); empty when the repository's address is not known.
+    edit_url: str = ""
 
 
 class DuplicatePageError(OkrsiteError):
@@ -171,14 +185,29 @@ class QuarterContext:
         """The policy's band thresholds."""
         return self.site.org.policy.bands
 
+    @cached_property
+    def unit_trouble(self) -> dict[str, Trouble]:
+        """Each unit's KRs in trouble over its roll-up: its own and those of every unit below."""
+        org, result = self.site.org, self.result
+        return {
+            u.unit.id: trouble(subtree_key_results(org, result, u.unit.id)) for u in result.units
+        }
+
+    @cached_property
+    def pulled_down(self) -> dict[str, PulledDown]:
+        """The units whose own objectives pull their roll-up into a worse band, by unit id."""
+        return {p.unit.unit.id: p for p in pulled_down(self.site.org, self.result)}
+
     def base(self) -> dict[str, Any]:
         """The names every page template uses."""
         return {
             "org": self.site.org,
             "quarter": self.result.quarter,
             "result": self.result,
+            "result_as_of": self.result.as_of,
             "links": self.links,
             "bands": self.bands,
+            "unit_trouble": self.unit_trouble,
         }
 
 
@@ -189,14 +218,6 @@ def _status_counts(result: QuarterResult) -> tuple[tuple[str, int], ...]:
     statuses = CLOSED_STATUSES if result.quarter.closed else OPEN_STATUSES
     counts = ((s, sum(1 for kr in krs if kr.status == s)) for s in statuses)
     return tuple((status, count) for status, count in counts if count)
-
-
-def kr_band(kr: KeyResultResult, objective: ObjectiveResult, setup: bool) -> Band | None:
-    """A KR's band on its unit page: its final figure against its objective's thresholds; none
-    when it is dropped, not counted yet, or the quarter is in its setup weeks."""
-    if setup or not kr.counts:
-        return None
-    return band_of(kr.final, objective.thresholds)
 
 
 def _alignment_lines(
@@ -235,9 +256,18 @@ progress so far, not a grade, and must not read as one beside the closed quarter
 
 
 def _label(quarter_id: str, results: Sequence[QuarterResult]) -> str:
-    """A quarter's label in a history chart: its id, marked provisional while it is open."""
-    closed = next((r.quarter.closed for r in results if r.quarter.id == quarter_id), True)
-    return quarter_id if closed else quarter_id + PROVISIONAL
+    """A quarter's label in a history chart: its title, as the archive's table writes it,
+    marked provisional while it is open."""
+    result = next((r for r in results if r.quarter.id == quarter_id), None)
+    if result is None:
+        return quarter_id
+    title = result.quarter.title
+    return title if result.quarter.closed else title + PROVISIONAL
+
+
+def _so_far(results: Sequence[QuarterResult]) -> tuple[str, ...]:
+    """The labels of the open quarters' points: scores so far, not grades."""
+    return tuple(_label(r.quarter.id, results) for r in results if not r.quarter.closed)
 
 
 def _points(
@@ -250,6 +280,17 @@ def _points(
 def _bands(history: UnitHistory, results: Sequence[QuarterResult]) -> dict[str, Band | None]:
     """A history's own band in each quarter, by quarter label."""
     return {_label(p.quarter_id, results): p.band for p in history.points}
+
+
+def _org_verdict(org: Org, result: QuarterResult, other: bool = False) -> Markup:
+    """The org's figure with its band: its projected roll-up when open, its grade when closed;
+    other: the page is another quarter's, so the figure says which quarter it is of."""
+    root = org.root()
+    unit = result.unit(root.id) if root is not None else None
+    closed = result.quarter.closed
+    figure = None if unit is None else unit_figure(unit, closed)
+    of = root.id if root is not None else ""
+    return verdict(figure, result.band, of, result.quarter.id if other else "")
 
 
 def add_page(pages: dict[str, str], path: str, text: str) -> None:
@@ -300,8 +341,6 @@ def overview_page(context: QuarterContext, pages: dict[str, str]) -> str:
     bar per unit, the KRs that need a conversation, the status counts and a chart."""
     result, org = context.result, context.site.org
     policy = org.policy
-    root = org.root()
-    root_result = result.unit(root.id) if root is not None else None
     found = conversations(result)
     counted, total = _counted(result)
     overdue, next_due = checkins_due(result.key_results(), result.quarter, result.as_of)
@@ -310,7 +349,9 @@ def overview_page(context: QuarterContext, pages: dict[str, str]) -> str:
         **context.base(),
         intro=Markup(context.site.intro),
         policy=policy,
-        projected=root_result.projected if root_result is not None else None,
+        org_verdict=_org_verdict(org, result),
+        tally=trouble(result.key_results()),
+        pulled=tuple(context.pulled_down.values()),
         counted=counted,
         total=total,
         phase=phase(result.quarter, result.as_of, policy),
@@ -347,7 +388,13 @@ def owners_page(context: QuarterContext) -> str:
         due = checkin_due(kr, result.quarter)
         by_owner.setdefault(kr.key_result.owner, []).append((kr, due))
     owners = sorted(by_owner.items(), key=lambda item: (item[0].casefold(), item[0]))
-    return render("owners.md.j2", **context.base(), owners=owners)
+    overdue = [
+        (owner, kr, due)
+        for owner, rows in owners
+        for kr, due in rows
+        if due is not None and due < result.as_of
+    ]
+    return render("owners.md.j2", **context.base(), owners=owners, overdue=overdue)
 
 
 def unit_page(context: QuarterContext, pages: dict[str, str], unit_result: UnitResult) -> str:
@@ -371,11 +418,14 @@ def unit_page(context: QuarterContext, pages: dict[str, str], unit_result: UnitR
         key_results=[(o, kr) for o in unit_result.objectives for kr in o.key_results],
         aligned_to={k: [f"{o.unit_id}/{o.objective.id}" for o in v] for k, v in aligned_to.items()},
         kr_charts=kr_charts,
-        kr_bands={
-            kr.path: kr_band(kr, o, context.setup)
+        kr_bands={kr.path: kr_band(kr) for o in unit_result.objectives for kr in o.key_results},
+        due={
+            kr.path: checkin_due(kr, context.result.quarter)
             for o in unit_result.objectives
             for kr in o.key_results
         },
+        pulled=context.pulled_down.get(unit.id),
+        edit_url=context.site.edit_url,
         history_chart=_charts(
             pages,
             context.charts.chart(
@@ -384,6 +434,7 @@ def unit_page(context: QuarterContext, pages: dict[str, str], unit_result: UnitR
                 _points(history, context.through),
                 bands=context.bands,
                 point_bands=_bands(history, context.through),
+                so_far=_so_far(context.through),
             ),
         ),
     )
@@ -465,7 +516,7 @@ def archive_page(context: QuarterContext, pages: dict[str, str]) -> str:
     return render(
         "archive.md.j2",
         **context.base(),
-        results=results,
+        rows=[(r, _org_verdict(org, r, r is not context.result)) for r in results],
         later=context.site.later,
         org_chart=_charts(
             pages,
@@ -474,6 +525,7 @@ def archive_page(context: QuarterContext, pages: dict[str, str]) -> str:
                 org,
                 _points(org_history, results) if org_history else (),
                 point_bands=_bands(org_history, results) if org_history else None,
+                so_far=_so_far(results),
             ),
         ),
     )

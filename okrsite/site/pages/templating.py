@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from functools import cache
 
@@ -16,25 +16,26 @@ import jinja2
 from markupsafe import Markup
 
 from okrsite.model.numbers import shown, shown_score
-from okrsite.model.okrs import Bands, Retro
-from okrsite.model.scores import Band, KeyResultResult, ObjectiveResult
+from okrsite.model.okrs import Retro
+from okrsite.model.scores import KeyResultResult, ObjectiveResult
 from okrsite.model.sources import GithubSource, Source
-from okrsite.score.quarter import GAP_HIGH, GAP_LOW, band_of, clamp
+from okrsite.score.landing import trouble
+from okrsite.score.quarter import GAP_HIGH, GAP_LOW, band_of
 from okrsite.site.markup import html_text, md_text, note_html
-
-STATUS_TONES: Mapping[str, str] = {
-    "done": "green",
-    "on-track": "green",
-    "at-risk": "yellow",
-    "off-track": "red",
-    "no-data": "grey",
-    "early": "grey",
-    "dropped": "grey",
-    "landed": "green",
-    "partial": "yellow",
-    "missed": "red",
-}
-"""The colour of each KR status's badge, in the bands' colours so the two read alike."""
+from okrsite.site.pages.colours import (
+    STATUS_TONES,
+    badge,
+    band_key,
+    bar,
+    figure,
+    flag,
+    kr_verdict,
+    objective_verdict,
+    thresholds_note,
+    trouble_count,
+    trouble_words,
+    unit_verdict,
+)
 
 
 def kr_anchor(result: KeyResultResult) -> Markup:
@@ -148,53 +149,12 @@ def _github_link(handle: str) -> Markup:
     return Markup(f"[@{md_text(handle)}](https://github.com/{html_text(handle)})")
 
 
-def _badge(tone: str, text: str) -> Markup:
-    """A coloured badge that still says its text: colour alone would fail colour-blind readers."""
-    return Markup(f'<span class="okrsite-badge okrsite-{tone}">{html_text(text)}</span>')
-
-
-def _band_badge(band: Band) -> Markup:
-    """A band as a badge in its own colour."""
-    return _badge(band, band)
-
-
-def _status_badge(status: str) -> Markup:
-    """A KR status as a badge in the colour of the band it is closest to."""
-    return _badge(STATUS_TONES.get(status, "grey"), status)
-
-
-def _gap_badge(text: str) -> Markup:
-    """A KR's confidence gap, beside its status: its owner's confidence says otherwise."""
-    return _badge("yellow", text)
-
-
 def _coverage(result: ObjectiveResult) -> Markup:
     """An objective's coverage in words: how many of its KRs (not dropped) are checked in."""
     if not result.total:
         return Markup("No key result left to count.")
     noun = "key result" if result.total == 1 else "key results"
     return Markup(f"{result.counted} of {result.total} {noun} checked in.")
-
-
-def _bar(score: float | None, band: Band | None, thresholds: Bands | None) -> Markup:
-    """A score from 0 to 1 as a bar in its band's colour, its thresholds marked on it; the
-    number is printed beside it, and its label reads both out to a screen reader."""
-    width = 0.0 if score is None else clamp(score) * 100
-    words = [f"score {shown_score(score)}" if score is not None else "no score yet"]
-    words += [band] if band else []
-    marks = ""
-    if thresholds is not None:
-        words.append(
-            f"red below {shown_score(thresholds.red)}, green from {shown_score(thresholds.green)}"
-        )
-        marks = "".join(
-            f'<span class="okrsite-mark" style="left: {clamp(t) * 100:.1f}%"></span>'
-            for t in (thresholds.red, thresholds.green)
-        )
-    tone = band or "grey"
-    fill = f'<span class="okrsite-fill okrsite-{tone}" style="width: {width:.1f}%"></span>'
-    label = html_text("; ".join(words))
-    return Markup(f'<span class="okrsite-bar" role="img" aria-label="{label}">{fill}{marks}</span>')
 
 
 def _indent(depth: int) -> Markup:
@@ -210,19 +170,12 @@ def _indent_end(depth: int) -> Markup:
     return Markup("</span>" if depth else "")
 
 
-REASON_TONES = {
-    "off-track": "red",
-    "at-risk": "yellow",
-    "confidence gap": "yellow",
-    "blocked": "red",
-    "stale": "grey",
-    "overdue": "yellow",
-}
-
-
 def _reason_badge(reason: str) -> Markup:
-    """Why a KR needs a conversation, as a badge."""
-    return _badge(REASON_TONES.get(reason, "grey"), reason)
+    """Why a KR needs a conversation: its status in its band's colour, any other reason as a
+    flag (blocked, stale, overdue and a confidence gap are not bands)."""
+    if reason in STATUS_TONES:
+        return badge(STATUS_TONES[reason], reason)
+    return flag(reason)
 
 
 def _percent(fraction: float | None) -> Markup:
@@ -231,8 +184,8 @@ def _percent(fraction: float | None) -> Markup:
 
 
 def _severity_badge(severity: str) -> Markup:
-    """A finding's severity as a badge: errors red, warnings yellow."""
-    return _badge("red" if severity == "error" else "yellow", severity)
+    """A finding's severity as a flag: red and yellow are bands, not severities."""
+    return flag(severity)
 
 
 def _realistic(retro: Retro | None) -> Markup:
@@ -250,6 +203,27 @@ def _change(pair: tuple[float | None, float | None]) -> Markup:
     text = shown_score(now - before)
     # shown_score writes no plus sign, and a rise must read as one beside a fall's minus.
     return Markup(text if text.startswith("-") else f"+{text}")
+
+
+def _due_date(day: date | None, as_of: date) -> Markup:
+    """When a KR's next check-in is due: its date, flagged overdue once it has passed; a dash
+    when none is due (a dropped KR, a closed quarter)."""
+    if day is None:
+        return Markup("—")
+    if day < as_of:
+        return Markup(f"{flag('overdue')} since {_iso(day)}")
+    return _iso(day)
+
+
+_EDIT_URL = re.compile(r"https?://[A-Za-z0-9.:@%~+=_/-]+/")
+
+
+def _path_url(url: str) -> Markup:
+    """An address checked when the settings were read (settings.edit_url), printed as is;
+    anything else is a bug, not user input."""
+    if _EDIT_URL.fullmatch(url) is None:
+        raise ValueError(f"not a checked address: {url!r}")
+    return Markup(url)
 
 
 def _days(count: int) -> Markup:
@@ -279,7 +253,7 @@ def _chart_table(table: Sequence[Sequence[object]]) -> Markup:
     return Markup("\n".join("    | " + " | ".join(line) + " |" for line in lines))
 
 
-_PATH = re.compile(r"[a-z0-9./-]*")
+_PATH = re.compile(r"[A-Za-z0-9./-]*")  # slugs and quarter ids (2026-Q4)
 
 
 def _path(text: str) -> Markup:
@@ -328,10 +302,22 @@ def environment() -> jinja2.Environment:
         kr_anchor=kr_anchor,
         path=_path,
         band_of=lambda score, bands: band_of(score, bands),
-        band_badge=_band_badge,
-        status_badge=_status_badge,
+        band_badge=lambda band: badge(band, band),
+        band_key=band_key,
+        status_key=band_key,
+        status_badge=lambda status: badge(STATUS_TONES.get(status, "grey"), status),
         severity_badge=_severity_badge,
-        gap_badge=_gap_badge,
+        gap_badge=flag,
+        figure=figure,
+        unit_verdict=unit_verdict,
+        objective_verdict=objective_verdict,
+        kr_verdict=kr_verdict,
+        trouble=trouble_words,
+        trouble_count=trouble_count,
+        tally=trouble,
+        due_date=_due_date,
+        path_url=_path_url,
+        at_depth_0=lambda unit: (unit, 0),
         coverage=_coverage,
         reason_badge=_reason_badge,
         measured=_measured,
@@ -339,7 +325,9 @@ def environment() -> jinja2.Environment:
         confidence_word=_confidence_word,
         percent=_percent,
     )
-    env.globals.update(bar=_bar, indent=_indent, indent_end=_indent_end)
+    env.globals.update(
+        bar=bar, thresholds_note=thresholds_note, indent=_indent, indent_end=_indent_end
+    )
     return env
 
 
