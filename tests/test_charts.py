@@ -546,11 +546,12 @@ def test_output_does_not_depend_on_the_time_zone(metric_chart: Chart) -> None:
 def test_unit_scores_skip_unscored_units_and_keep_org_order() -> None:
     chart = unit_scores_chart(quarter_result(QUARTER, UNITS), bands=Bands(red=0.35, green=0.75))
     assert chart.slug == "unit-scores"
+    # An open quarter: the roll-up so far, the projection (none made here), the band.
     assert chart.table == (
-        ("Unit", "Roll-up", "Band"),
-        ("Engineering", "0.61", "yellow"),
-        ("Platform", "0.80", "green"),
-        ("Payments", "0.30", "red"),
+        ("Unit", "Roll-up so far", "Projected", "Band"),
+        ("Engineering", "0.61", "—", "yellow"),
+        ("Platform", "0.80", "—", "green"),
+        ("Payments", "0.30", "—", "red"),
     )
     labels = aria_labels(chart.svg)
     assert "score: 0.61; unit: Engineering; band: yellow" in labels
@@ -590,7 +591,7 @@ def test_long_unit_names_start_inside_the_drawing_and_end_in_an_ellipsis() -> No
 
 def test_no_scored_unit_gives_an_empty_chart() -> None:
     chart = unit_scores_chart(quarter_result(QUARTER, (unit_result("a", "A", None, None),)))
-    assert chart.table == (("Unit", "Roll-up", "Band"),)
+    assert chart.table == (("Unit", "Roll-up so far", "Projected", "Band"),)
     assert chart.description == "No unit has a score in 2026 Q4 yet."
     parse(chart.svg)
 

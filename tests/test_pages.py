@@ -43,6 +43,11 @@ def through(results: tuple[QuarterResult, ...], quarter_id: str) -> tuple[Quarte
     return results[: ids.index(quarter_id) + 1]
 
 
+def plain(text: str) -> str:
+    """A page's text as a reader reads it: its HTML elements taken off, their text kept."""
+    return re.sub(r"<[^>]+>", "", text)
+
+
 _TIME = re.compile(r'<time datetime="(\d{4}-\d\d-\d\d)">\1</time>')
 
 
@@ -94,17 +99,18 @@ def test_overview_states_the_org_score(write_repo: WriteRepo) -> None:
     # the objective (0.571 + 1.0) / 2 = 0.786: green from 0.7. Projected: lead-time reaches
     # its target by the end (1.0), the guardrail's projection is its score (1.0).
     green = '<span class="okrsite-badge okrsite-green">green</span>'
-    # In one line a CTO reads in five seconds: score, band, projection, coverage; then where
-    # the quarter stands and when the next monthly check-in falls.
+    # In one line a CTO reads in five seconds: the projection with its band beside it, the
+    # score so far, coverage; then where the quarter stands and when the next check-in falls.
     lines = overview["index.md"].splitlines()
     assert (
-        f"**Org score 0.79** {green} · projected 1.00 · 2 of 2 key results checked in (100 %)"
-        in lines
+        f'**Org projected <data value="1" data-of="eng">1.00</data> {green}** · so far 0.79'
+        " · 2 of 2 key results checked in (100 %)" in lines
     )
     assert (
-        # change-failure-rate's only check-in, 2026-10-15, was due again by 2026-11-14.
-        "Execution phase, week 9 of 13, as of 2026-11-27 · 1 check-in overdue"
-        " · next check-in due 2026-12-15." in lines
+        # change-failure-rate's only check-in, 2026-10-15, was due again by 2026-11-14; the
+        # count links the owners page's list of them.
+        "Execution phase, week 9 of 13, as of 2026-11-27 · [1 check-in overdue]"
+        "(owners.md#overdue) · next check-in due 2026-12-15." in lines
     )
     assert "Welcome, *readers*." in overview["index.md"]  # content/index.md is the owner's text
     assert overview["index.md"].startswith('---\ntitle: "Overview"\n---\n')
@@ -114,31 +120,25 @@ def test_bands_and_statuses_are_badges_that_say_their_word(write_repo: WriteRepo
     pages = pages_of(write_repo(MINIMAL), "2026-Q4")
     # lead-time 0.571 is yellow; its latest check-in is recent, so it has a status, not no-data.
     unit = pages["units/payments.md"]
-    assert '<span class="okrsite-badge okrsite-yellow">yellow</span>' in unit
+    # The objective projects 1.00 (green); its score so far, 0.79, is a number, not a colour.
+    assert '<span class="okrsite-badge okrsite-green">green</span>' in unit
+    assert "okrsite-yellow" not in unit
     assert re.search(
-        r'<span class="okrsite-badge okrsite-\w+">(on-track|at-risk|off-track)</span>', unit
+        r'<span class="okrsite-badge okrsite-\w+">(on-track|at-risk|off-track|done)</span>', unit
     )
     # Every status a KR has is counted on the overview, each in its badge: no colour without
     # its word.
     counted = pages["index.md"].split("## Key results by status")[1].split("\n\n")[1]
     for status in OPEN_STATUSES:
         tone = STATUS_TONES[status]
-        badge = f'<span class="okrsite-badge okrsite-{tone}">{status}</span> |'
+        badge = f'<span class="okrsite-badge okrsite-{tone}" data-band-key="">{status}</span>'
         assert (badge in counted) == (f">{status}</span>" in unit)
 
 
-def test_the_status_table_leaves_out_statuses_no_kr_has() -> None:
+def test_the_status_counts_leave_out_statuses_no_kr_has() -> None:
     overview = pages_of(FIXTURE, "2026-Q4")["index.md"]
-    table = overview.split("## Key results by status\n\n")[1].split("\n\n")[0].splitlines()
-    assert [re.sub(r"<[^>]+>", "", row) for row in table] == [
-        "| Status | Key results |",
-        "| --- | --- |",
-        "| done | 1 |",
-        "| on-track | 6 |",
-        "| at-risk | 2 |",
-        "| off-track | 1 |",
-    ]
-    assert not any(row.endswith("| 0 |") for row in table)
+    line = overview.split("## Key results by status\n\n")[1].split("\n\n")[0]
+    assert re.sub(r"<[^>]+>", "", line) == "1 done · 6 on-track · 2 at-risk · 1 off-track"
 
 
 def test_every_key_result_embeds_its_chart_in_both_schemes(write_repo: WriteRepo) -> None:
@@ -146,7 +146,8 @@ def test_every_key_result_embeds_its_chart_in_both_schemes(write_repo: WriteRepo
     for kr in ("lead-time", "change-failure-rate"):
         for scheme in ("light", "dark"):
             assert f"(../charts/kr-payments.delivery.{kr}.svg#only-{scheme})" in page
-    assert page.count('??? note "Chart data"') == 3  # two KR charts and the history chart
+    # Two KR charts and the history chart, each with its data folded beside the next fold.
+    assert page.count('??? note okrsite-side "Chart data"') == 3
     # Each chart scrolls sideways on a phone, keeping its text's size, and takes the focus
     # for a keyboard to scroll it.
     assert page.count('{: .okrsite-chart tabindex="0" }') == 3
@@ -199,7 +200,8 @@ def test_checks_page_lists_the_findings(write_repo: WriteRepo) -> None:
     )
     checks = pages_of(write_repo(MINIMAL), "2026-Q4", (finding,))["checks.md"]
     assert "0 errors, 1 warning." in checks
-    warning = '<span class="okrsite-badge okrsite-yellow">warning</span>'
+    # A severity is a flag, not a band: outlined, never red or yellow.
+    warning = '<span class="okrsite-badge okrsite-flag">warning</span>'
     assert f"| okrs/2026&#45;Q4/payments&#46;yaml&#58;3&#58;5 | OKR203 | {warning} |" in checks
     assert "an &lt;b&gt;activity&lt;/b&gt;" in checks
 
@@ -276,11 +278,11 @@ def test_null_scores_and_bands_show_a_dash_and_new_statuses_their_tones(
                        "okrs/2026-Q4/payments.csv": csv_text})  # fmt: skip
     pages = pages_of(root, "2026-Q4")
     assert (
-        "**Org score —** — · projected — · 0 of 1 key result checked in (0 %)" in pages["index.md"]
+        "**Org projected —** · so far — · 0 of 1 key result checked in (0 %)" in pages["index.md"]
     )
     unit = pages["units/payments.md"]
     assert (
-        "**Score —** — · projected — · committed · delivery · 0 of 1 key result checked in." in unit
+        "**Projected —** · so far — · committed · delivery · 0 of 1 key result checked in." in unit
     )
     assert '<span class="okrsite-badge okrsite-grey">dropped</span>' in unit
     assert '<span class="okrsite-badge okrsite-grey">no-data</span>' in unit
@@ -304,10 +306,16 @@ def test_a_closed_quarter_speaks_of_final_grades_and_never_of_projections(
     yellow, green = (
         f'<span class="okrsite-badge okrsite-{b}">{b}</span>' for b in ("yellow", "green")
     )
-    # The objective: the mean of 0.6 and 1.0; the KR: graded 0.6, scored 0.57 by its values.
-    assert f"**Final grade 0.80** {green} · committed · delivery\n" in unit
-    assert f"**Final grade 0.60** {yellow} · score 0.57 · " in unit
-    assert '<span class="okrsite-badge okrsite-yellow">partial</span>' in unit  # 0.6 of 0.7
+    # The objective: the mean of 0.6 and 1.0; the KR: graded 0.6, scored 0.57 by its values,
+    # partial (yellow) by its grade, 0.6 of 0.7: the badge says the status in the band's colour.
+    lines = [plain(line) for line in unit.splitlines()]
+    assert "**Final grade 0.80 green** · committed · delivery · 1 of 2 partial" in lines
+    assert f'data-of="payments/delivery">0.80</data> {green}**' in unit
+    assert any(line.startswith("**Final grade 0.60 partial** · score 0.57") for line in lines)
+    assert (
+        f'data-of="payments/delivery/lead-time">0.60</data> {yellow.replace(">yellow<", ">partial<")}'
+        in unit
+    )
     for path, text in pages.items():
         if path.endswith((".md", ".svg")):
             lowered = text.lower()
@@ -315,7 +323,7 @@ def test_a_closed_quarter_speaks_of_final_grades_and_never_of_projections(
             assert "at this pace" not in lowered, path
             assert "when the quarter ends" not in lowered, path
     assert "**Final grade 0.80**" in pages["index.md"]
-    assert "| Unit | Roll&#45;up grade | Band | Graded |" in pages["index.md"]
+    assert "| Unit | Roll&#45;up grade | Graded | Missed or partial |" in pages["index.md"]
 
 
 def test_a_kr_band_on_the_unit_page_is_by_its_objectives_thresholds(
@@ -330,11 +338,16 @@ def test_a_kr_band_on_the_unit_page_is_by_its_objectives_thresholds(
     root = write_repo({**MINIMAL, "okrs/2026-Q4/payments.yaml": yaml,
                        "okrs/2026-Q4/payments.csv": csv_text})  # fmt: skip
     unit = pages_of(root, "2026-Q4")["units/payments.md"]
-    green = '<span class="okrsite-badge okrsite-green">green</span>'
-    assert f"**Score 0.55** {green} · projected " in unit
+    lines = [plain(line) for line in unit.splitlines()]
+    # Projected to its target (1.00): on track, green, with the aspirational thresholds said
+    # where the colour is; the score so far, 0.55, is a number.
+    assert (
+        "**Projected 1.00 green** (aspirational: green from 0.50, red below 0.29) · so far 0.55"
+        " · aspirational · delivery · 1 of 2 key results checked in." in lines
+    )
+    assert any(line.startswith("**Projected 1.00 on-track** · so far 0.55") for line in lines)
     # The guardrail has no check-in: it is not counted and shows no band.
-    assert "**Score 0.00** — · projected — · " in unit
-    assert "1 of 2 key results checked in" in unit
+    assert any(line.startswith("**Projected no-data** · so far 0.00") for line in lines)
 
 
 def test_the_setup_phase_shows_no_band_colours(write_repo: WriteRepo) -> None:
@@ -361,7 +374,7 @@ def test_a_dropped_kr_shows_its_reason_and_no_band(write_repo: WriteRepo) -> Non
     unit = pages_of(root, "2026-Q4")["units/payments.md"]
     assert "**Dropped:** The &lt;b&gt;tracker&lt;/b&gt; was retired" in unit
     dropped = '<span class="okrsite-badge okrsite-grey">dropped</span>'
-    assert f"**Score 1.00** — · projected 1.00 · {dropped}" in unit
+    assert f"**Projected {dropped}** · so far 1.00" in unit
     assert "1 of 1 key result checked in" in unit
 
 
@@ -389,9 +402,13 @@ def test_overview_shows_the_unit_tree_with_a_bar_per_unit() -> None:
         ("2.4", "Payments"),
         ("2.4", "Search"),
     ]
-    # Search: roll-up 0.157, yellow by its projection; committed thresholds 0.40 and 0.70.
+    # Search: roll-up so far 0.157, projected 0.60, yellow by that projection; committed
+    # thresholds 0.40 and 0.70, and a diamond where the projection lands.
     search = rows[3]
-    assert 'aria-label="score 0.16; yellow; red below 0.40, green from 0.70"' in search
+    label = "so far 0.16; projected 0.60; yellow; red below 0.40, green from 0.70"
+    assert f'aria-label="{label}"' in search
+    assert '<span class="okrsite-projected" style="left: 59.8%"></span>' in search
+    assert plain(search).endswith("|  0.16 | 0.60 yellow | 100 % | 1 of 2 |")
     assert '<span class="okrsite-fill okrsite-yellow" style="width: 15.7%"></span>' in search
     assert search.count('class="okrsite-mark"') == 2
     assert 'style="left: 40.0%"' in search and 'style="left: 70.0%"' in search
@@ -411,8 +428,9 @@ def test_overview_lists_what_needs_a_conversation_in_order() -> None:
     ]
     assert section[0].endswith(
         '<span class="okrsite-badge okrsite-red">off-track</span> '
-        '<span class="okrsite-badge okrsite-yellow">confidence gap</span> · -30 ms since 2026-10-20'
+        '<span class="okrsite-badge okrsite-flag">confidence gap</span> · -30 ms since 2026-10-20'
     )
+    assert "Lucía Romero. projected 0.20 off-track confidence gap" in plain(section[0])
     assert section[5].endswith(
         "· blocker for 4 days: Waiting on &lt;b&gt;Bank A&lt;/b&gt; &amp; Bank B&#39;s sandbox "
         "&#124; ETA&#58; 2026&#45;12&#45;05 · +35 % since 2026-10-12"
@@ -477,22 +495,36 @@ def test_a_conversation_names_the_blocker_its_age_and_the_change(write_repo: Wri
 
 def test_owners_index_has_each_owner_s_krs_and_no_score_per_person() -> None:
     page = pages_of(FIXTURE, "2026-Q4")["owners.md"]
-    owners = [line[3:] for line in page.splitlines() if line.startswith("## ")]
+    sections = [line[3:] for line in page.splitlines() if line.startswith("## ")]
+    # The overdue check-ins first, where the overview's count links, then each owner.
+    assert sections[0] == "Overdue check-ins {: #overdue }"
+    owners = sections[1:]
     assert owners == sorted(owners, key=str.casefold)
     assert "There is no score per person, on purpose" in page
     headers = {line for line in page.splitlines() if line.startswith("| Key result |")}
     assert headers == {"| Key result | Unit | Status | Last check-in | Next check-in due |"}
-    # index-delay was last checked in on 2026-10-05: due 30 days later, overdue by 2026-11-27.
+    # index-delay was last checked in on 2026-10-05: due 30 days later, overdue by 2026-11-27,
+    # flagged (outlined: overdue is no band) and listed first by owner.
     assert (
-        '| 2026-10-05 | <span class="okrsite-badge okrsite-yellow">overdue</span>'
+        '| 2026-10-05 | <span class="okrsite-badge okrsite-flag">overdue</span>'
         " since 2026-11-04 |" in page
+    )
+    overdue = page.split("## Overdue check-ins {: #overdue }\n\n")[1].split("\n\n")
+    assert (
+        overdue[0]
+        == "1 check-in overdue as of 2026-11-27, by owner; each owner's section below has the rest."
+    )
+    assert overdue[1].splitlines()[2] == (
+        "| Oskar Lindqvist | [Cut the delay from a catalogue change to search results from 30"
+        " minutes to 5 minutes](units/search.md#freshness--index-delay) | [Search](units/search.md)"
+        " | 2026-11-04 |"
     )
     assert "| 2026-11-23 | 2026-12-23 |" in page  # sca, checked in on 2026-11-23
 
 
 def test_a_unit_page_opens_with_one_row_per_kr() -> None:
     page = pages_of(FIXTURE, "2026-Q4")["units/payments.md"]
-    header = "| Key result, owner | Progress | Status, confidence | Last check-in |"
+    header = "| Key result, owner | Progress so far | Projected, status | Next check&#45;in |"
     table = page.split(header + "\n| --- | --- | --- | --- |\n")[1]
     rows = table.split("\n\n")[0].splitlines()
     assert len(rows) == 3  # every KR of the unit, before the first objective's section
@@ -502,21 +534,24 @@ def test_a_unit_page_opens_with_one_row_per_kr() -> None:
         "| [Cut p95 payment latency from 610 ms to 400 ms]"
         "(../units/payments.md#checkout-speed--p95-latency)<br>Sam Lee | "
     )
-    # (520 - 610) / (400 - 610) = 0.43, yellow by its objective's thresholds.
-    assert 'aria-label="score 0.43; yellow; red below 0.40, green from 0.70"' in p95
-    assert p95.endswith(
-        '<br>0.43 · 520 ms → 400 ms | <span class="okrsite-badge okrsite-green">on-track</span>'
-        "<br>high confidence | 2026-11-09 |"
+    # (520 - 610) / (400 - 610) = 0.43 so far, the bar's length; projected 1.00, on track: the
+    # bar and the badge are green, as the projection is.
+    label = "so far 0.43; projected 1.00; green; red below 0.40, green from 0.70"
+    assert f'aria-label="{label}"' in p95
+    assert '<span class="okrsite-fill okrsite-green" style="width: 42.9%">' in p95
+    assert plain(p95).endswith(
+        "| 0.43 · 520 ms → 400 ms | 1.00 on-trackhigh confidence | 2026-12-09 |"
     )
-    assert "</span> | 2026-11-09 |" in rows[1]  # error-rate gave no confidence
+    assert "</span> | 2026-12-09 |" in rows[1]  # error-rate gave no confidence
 
 
 def test_a_group_page_shows_its_units_roll_ups() -> None:
     page = pages_of(FIXTURE, "2026-Q4")["units/platform.md"]
     section = page.split("## Units below\n\n")[1].split("\n\n")[0].splitlines()[2:]
     assert [row.split("](")[0] for row in section] == ["| [Payments", "| [Search"]
-    assert 'aria-label="score 0.16; yellow; red below 0.40, green from 0.70"' in section[1]
-    assert section[1].endswith("| 100 % |")
+    label = "so far 0.16; projected 0.60; yellow; red below 0.40, green from 0.70"
+    assert f'aria-label="{label}"' in section[1]
+    assert plain(section[1]).endswith("| 0.60 yellow | 100 % | 1 of 2 |")
 
 
 def test_every_kr_shows_its_check_in_history_newest_first() -> None:
@@ -535,12 +570,20 @@ def test_every_kr_shows_its_check_in_history_newest_first() -> None:
 def test_archives_mark_an_open_quarter_s_figures_as_so_far() -> None:
     pages = pages_of(FIXTURE, "2026-Q4")
     archive = pages["archive.md"]
-    assert "| [2026 Q3](../../2026-Q3/) | closed | 2026-09-30 | 0.84 |" in archive
-    assert "| [2026 Q4](../../2026-Q4/) | open | 2026-11-27 | 0.43 so far |" in archive
-    # The charts label the open quarter provisional, beside the closed quarters' grades.
+    lines = [plain(line) for line in archive.splitlines()]
+    # A closed quarter's grade with its band; an open one's score so far, then its projection
+    # with the band, which is the projection's.
+    assert "| [2026 Q3](../../2026-Q3/) | closed | 2026-09-30 | 0.84 green |" in lines
+    assert (
+        "| [2026 Q4](../../2026-Q4/) | open | 2026-11-27 | 0.43 so far · projected 0.75 green |"
+        in lines
+    )
+    assert 'data-of="eng" data-quarter="2026-Q3">0.84</data>' in archive
+    # The charts name quarters as the table does, and the open one provisional.
     org_chart = pages["charts/org-history.svg"]
-    assert "2026-Q4 (so far)" in org_chart and "2026-Q3 (so far)" not in org_chart
-    assert "2026-Q4 (so far)" in pages["charts/unit-payments-history.svg"]
+    assert "2026 Q4 (so far)" in org_chart and "2026 Q3 (so far)" not in org_chart
+    assert "2026-Q4" not in org_chart.split("</style>")[1]
+    assert "2026 Q4 (so far)" in pages["charts/unit-payments-history.svg"]
     # Seen from the closed quarter's own site, nothing is provisional.
     assert "so far" not in pages_of(FIXTURE, "2026-Q3")["charts/org-history.svg"]
 
