@@ -517,6 +517,7 @@ def archive_page(context: QuarterContext, pages: dict[str, str]) -> str:
         "archive.md.j2",
         **context.base(),
         rows=[(r, _org_verdict(org, r, r is not context.result)) for r in results],
+        any_open=any(not r.quarter.closed for r in results),
         later=context.site.later,
         org_chart=_charts(
             pages,
