@@ -25,8 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 BIN = Path(sys.executable).parent
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
-PUBLISH_BUILD = 'okrsite build --out site --site-url "$SITE_URL"'
-"""The publish workflow's build: the Pages address from the environment, never inline."""
+PUBLISH_BUILD = 'okrsite build --out site --site-url "$SITE_URL" --edit-url "$EDIT_URL"'
+"""The publish workflow's build: the Pages and edit addresses from the environment, never
+inline."""
+PUBLISH_EDIT_URL = "${{ github.server_url }}/${{ github.repository }}/edit/${{ github.ref_name }}/"
+"""The repository's web editor on the branch being published (only the default branch is)."""
 
 
 def _workflow(name: str) -> dict[Any, Any]:
@@ -335,7 +338,10 @@ def test_publish_builds_for_the_address_configure_pages_reads() -> None:
     build = _step(_workflow("publish.yml"), "Build the site")
     assert names.index("Find the Pages address") < names.index("Build the site")
     # Through env, so the address is data to the shell, never script (zizmor's template-injection).
-    assert build["env"] == {"SITE_URL": f"${{{{ steps.{pages['id']}.outputs.base_url }}}}"}
+    assert build["env"] == {
+        "SITE_URL": f"${{{{ steps.{pages['id']}.outputs.base_url }}}}",
+        "EDIT_URL": PUBLISH_EDIT_URL,
+    }
     assert build["run"] == PUBLISH_BUILD
 
 
@@ -344,13 +350,18 @@ def test_publish_build_step_runs_as_written(write_repo: WriteRepo, tmp_path: Pat
     # configure-pages gives the address without its trailing slash.
     script = _step(_workflow("publish.yml"), "Build the site")["run"]
     address = "https://octocat.github.io/my-repo"
-    built = _run_step(script, root, tmp_path / "summary.md", {"SITE_URL": address})
+    # EDIT_URL as GitHub's context expands it on a push to main.
+    edit = "https://github.com/octocat/my-repo/edit/main/"
+    step_env = {"SITE_URL": address, "EDIT_URL": edit}
+    built = _run_step(script, root, tmp_path / "summary.md", step_env)
     assert built.returncode == 0, built.stdout + built.stderr
     assert "no site_url" not in built.stderr
     sitemap = (root / "site/2026-Q4/sitemap.xml").read_text(encoding="utf-8")
     assert f"<loc>{address}/2026-Q4/units/payments/</loc>" in sitemap
+    page = (root / "site/2026-Q4/units/payments/index.html").read_text(encoding="utf-8")
+    assert f'href="{edit}okrs/2026-Q4/payments.csv"' in page
     # A Pages site that cannot be read leaves the address empty: the build fails, never guesses.
-    empty = _run_step(script, root, tmp_path / "summary.md", {"SITE_URL": ""})
+    empty = _run_step(script, root, tmp_path / "summary.md", {**step_env, "SITE_URL": ""})
     assert empty.returncode == 2
     assert empty.stderr.startswith("okrsite: error: --site-url '' is empty;")
 
