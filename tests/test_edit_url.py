@@ -85,6 +85,16 @@ def test_the_option_wins_over_a_bad_mkdocs_yml() -> None:
             {"repo_url": "https://github.com/o/r", "edit_uri": "http://git.example/x/edit/dev/"},
             "http://git.example/x/edit/dev/",
         ),
+        # Only a whole folder named content is taken off.
+        (
+            {"repo_url": "https://github.com/o/r", "edit_uri": "edit/main/mycontent/"},
+            "https://github.com/o/r/edit/main/mycontent/",
+        ),
+        # From the host's root, as MkDocs reads an edit_uri that starts with a slash.
+        (
+            {"repo_url": "https://github.com/o/r", "edit_uri": "/o/r/edit/main/content/"},
+            EDIT,
+        ),
     ],
 )
 def test_repo_url_and_edit_uri_give_the_branchs_root(config: dict[str, Any], expected: str) -> None:
@@ -102,6 +112,8 @@ def test_repo_url_and_edit_uri_give_the_branchs_root(config: dict[str, Any], exp
         {"repo_url": "https://github.com/o/r", "edit_uri": "/"},
         {"repo_url": "", "edit_uri": "edit/main/content/"},
         {"repo_url": None, "edit_uri": None},
+        # Bitbucket's query form names no folder to edit in: no link, and the build goes on.
+        {"repo_url": "https://bitbucket.org/o/r", "edit_uri": "src/default/content/?mode=edit"},
     ],
 )
 def test_without_both_no_page_links_an_editor(config: dict[str, Any]) -> None:
@@ -276,3 +288,8 @@ def test_build_help_names_the_option() -> None:
         in text
     )
     assert "(default: repo_url and edit_uri in mkdocs.yml)" in text
+
+
+def test_an_edit_uri_that_is_not_text_is_refused() -> None:
+    with pytest.raises(OkrsiteError, match=r"^mkdocs\.yml: edit_uri 5 is not text$"):
+        resolve_edit_url({"repo_url": "https://github.com/o/r", "edit_uri": 5})

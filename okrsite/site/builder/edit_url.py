@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONFIG_FILE, CONTENT_DIR
@@ -44,14 +45,22 @@ def check_edit_url(value: object, where: str) -> str:
 
 
 def configured_edit_url(config: Mapping[str, Any]) -> str:
-    """mkdocs.yml's repo_url joined with its edit_uri less the content folder; "" without both."""
+    """mkdocs.yml's repo_url joined with its edit_uri less the content folder; "" without both,
+    or where edit_uri is a query (Bitbucket's `?mode=edit`), which names no folder to edit in."""
     repo_url, edit_uri = config.get("repo_url"), config.get("edit_uri")
-    if not repo_url or not isinstance(edit_uri, str) or not edit_uri.strip("/"):
+    if not repo_url or edit_uri is None:
         return ""
-    folder = edit_uri.strip("/")
-    root = folder.removesuffix(CONTENT_DIR).rstrip("/")
+    if not isinstance(edit_uri, str):
+        raise OkrsiteError(f"{CONFIG_FILE}: edit_uri {quote(edit_uri)} is not text")
+    if not edit_uri.strip("/") or "?" in edit_uri:
+        return ""
+    parts = edit_uri.rstrip("/").split("/")
+    root = "/".join(parts[:-1] if parts[-1] == CONTENT_DIR else parts)
     if re.match(r"https?://", root):
         return check_edit_url(root, FROM_FILE)
+    if root.startswith("/"):  # from the host's root, as MkDocs reads it
+        split = urlsplit(str(repo_url))
+        return check_edit_url(f"{split.scheme}://{split.netloc}{root}", FROM_FILE)
     return check_edit_url(f"{str(repo_url).rstrip('/')}/{root}", FROM_FILE)
 
 
