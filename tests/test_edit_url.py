@@ -291,5 +291,5 @@ def test_build_help_names_the_option() -> None:
 
 
 def test_an_edit_uri_that_is_not_text_is_refused() -> None:
-    with pytest.raises(OkrsiteError, match=r"^mkdocs\.yml: edit_uri 5 is not text$"):
+    with pytest.raises(OkrsiteError, match=r"^mkdocs\.yml: edit_uri '?5'? is not text$"):
         resolve_edit_url({"repo_url": "https://github.com/o/r", "edit_uri": 5})
