@@ -51,13 +51,16 @@ def site_url(demo_site_url: str) -> str:
     return demo_site_url
 
 
-def exported_org_score() -> str:
-    """The org's score from `okrsite export` as of AS_OF, with the two decimals pages print."""
+def exported_org_headline() -> str:
+    """The org's projected roll-up and its band from `okrsite export` as of AS_OF, as the
+    overview's headline prints them: the colour beside the figure it is the band of."""
     outcome = CliRunner().invoke(
         main, ["export", "--root", str(PROJECT), "--as-of", AS_OF.isoformat()]
     )
     assert outcome.exit_code == 0, outcome.output
-    return f"{json.loads(outcome.stdout)['score']:.2f}"
+    exported = json.loads(outcome.stdout)
+    org = next(u for u in exported["units"] if u["kind"] == "org")
+    return f"Org projected {org['projected']:.2f} {org['band']}"
 
 
 @dataclass
@@ -134,7 +137,7 @@ def test_reader_walks_the_demo_site(engine_site_url: str) -> None:
     """Overview, charts, a unit page, the archived quarter and dark mode, all offline: the
     site built by each engine."""
     site_url = engine_site_url
-    expected_score = exported_org_score()
+    expected_headline = exported_org_headline()
     traffic = Traffic()
     with sync_playwright() as playwright:
         browser = launch(playwright)
@@ -151,7 +154,7 @@ def test_reader_walks_the_demo_site(engine_site_url: str) -> None:
             page.wait_for_url(f"{site_url}{CURRENT}/")
             page.wait_for_load_state("networkidle")
             headline = page.locator(".md-content p strong").first.inner_text()
-            assert headline == f"Org score {expected_score}"
+            assert headline == expected_headline
             # The unit tree: a bar per unit, drawn (not a zero-size span), filled in its band's
             # colour and with its two thresholds marked.
             bars = page.locator(".md-content .okrsite-bar")
@@ -387,9 +390,9 @@ def test_the_new_pages_show_what_a_leader_looks_for(site_url: str) -> None:
                 headers = summary.locator("thead th").all_inner_texts()
                 assert headers == [
                     "Key result, owner",
-                    "Progress",
-                    "Status, confidence",
-                    "Last check-in",
+                    "Progress so far",
+                    "Projected, status",
+                    "Next check-in",
                 ]
                 rows = summary.locator("tbody tr")
                 assert rows.count() == summary.locator(".okrsite-bar").count() > 0
@@ -399,7 +402,9 @@ def test_the_new_pages_show_what_a_leader_looks_for(site_url: str) -> None:
                     "medium confidence",
                     "low confidence",
                 }
-                assert date.fromisoformat(first[3]) <= AS_OF
+                # The next check-in: a date, or since when it is overdue.
+                due = date.fromisoformat(first[3].removeprefix("overdue since ").strip())
+                assert (due < AS_OF) == first[3].startswith("overdue")
                 histories = page.locator(
                     ".md-content table:has(thead th:first-child:text-is('Check-in'))"
                 )
@@ -418,7 +423,10 @@ def test_the_new_pages_show_what_a_leader_looks_for(site_url: str) -> None:
                 page.goto(f"{site_url}{CURRENT}/owners/")
                 page.wait_for_load_state("networkidle")
                 assert "no score per person" in page.locator(".md-content").inner_text()
-                owners = page.locator(".md-content h2").all_inner_texts()
+                sections = page.locator(".md-content h2").all_inner_texts()
+                # The overdue check-ins first (the overview's count links there), then owners.
+                assert sections[0] == "Overdue check-ins¶"
+                owners = sections[1:]
                 assert owners and owners == sorted(owners, key=str.casefold)
                 context.close()
         finally:
