@@ -174,6 +174,20 @@ DASH = [5, 3]
 """The dashed line's pattern: shorter gaps than the threshold rules' [4, 4]."""
 
 
+def _dots(base: Any, rows: list[Row], *, filled: bool, banded: bool) -> Any:
+    """Points of a history: filled (final grades) or rings (scores so far), in their band's
+    colour or, without a band, the connector's neutral one."""
+    if banded:
+        return (
+            base.mark_point(filled=filled, size=80, opacity=1)
+            .encode(color=band_colour())
+            .properties(data=alt.InlineData(values=rows))
+        )
+    return base.mark_point(filled=filled, size=80, style=CONNECTOR_STYLE).properties(
+        data=alt.InlineData(values=rows)
+    )
+
+
 def history_altair_chart(layers: _HistoryLayers) -> Any:
     """A history chart as Altair builds it."""
     provisional = bool(layers.so_far)
@@ -195,17 +209,9 @@ def history_altair_chart(layers: _HistoryLayers) -> Any:
             )
         )
     if layers.banded or not (layers.neutral or provisional):
-        marks.append(
-            base.mark_point(filled=True, size=80, opacity=1)
-            .encode(color=band_colour())
-            .properties(data=alt.InlineData(values=layers.banded))
-        )
+        marks.append(_dots(base, layers.banded, filled=True, banded=True))
     if layers.neutral:
-        marks.append(
-            base.mark_point(filled=True, size=80, style=CONNECTOR_STYLE).properties(
-                data=alt.InlineData(values=layers.neutral)
-            )
-        )
+        marks.append(_dots(base, layers.neutral, filled=True, banded=False))
     if provisional:
         # Hollow: the background's colour under a ring, so the dashed line stops at its edge.
         marks.append(
@@ -214,17 +220,9 @@ def history_altair_chart(layers: _HistoryLayers) -> Any:
             )
         )
     if layers.so_far_banded:
-        marks.append(
-            base.mark_point(filled=False, size=80, opacity=1)
-            .encode(color=band_colour())
-            .properties(data=alt.InlineData(values=layers.so_far_banded))
-        )
+        marks.append(_dots(base, layers.so_far_banded, filled=False, banded=True))
     if layers.so_far_neutral:
-        marks.append(
-            base.mark_point(filled=False, size=80, style=CONNECTOR_STYLE).properties(
-                data=alt.InlineData(values=layers.so_far_neutral)
-            )
-        )
+        marks.append(_dots(base, layers.so_far_neutral, filled=False, banded=False))
     titles = {"title": chart_title(*layers.title)} if layers.title else {}
     rules = threshold_rules(layers.bands, "y")
     return alt.layer(rules, *marks, width=WIDTH, height=HEIGHT, **titles)

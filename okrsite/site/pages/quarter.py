@@ -46,7 +46,6 @@ from okrsite.score.history import UnitHistory, review, unit_history
 from okrsite.score.landing import (
     PulledDown,
     Trouble,
-    kr_band,
     pulled_down,
     subtree_key_results,
     trouble,
@@ -57,11 +56,10 @@ from okrsite.site import charts
 from okrsite.site.charts import Chart
 from okrsite.site.charts.chart import Drawer
 from okrsite.site.markup import md_text
-from okrsite.site.pages.colours import STATUS_TONES, verdict
+from okrsite.site.pages.colours import verdict
 from okrsite.site.pages.templating import kr_anchor, render
 
 __all__ = [
-    "STATUS_TONES",
     "DuplicatePageError",
     "Links",
     "QuarterContext",
@@ -418,7 +416,6 @@ def unit_page(context: QuarterContext, pages: dict[str, str], unit_result: UnitR
         key_results=[(o, kr) for o in unit_result.objectives for kr in o.key_results],
         aligned_to={k: [f"{o.unit_id}/{o.objective.id}" for o in v] for k, v in aligned_to.items()},
         kr_charts=kr_charts,
-        kr_bands={kr.path: kr_band(kr) for o in unit_result.objectives for kr in o.key_results},
         due={
             kr.path: checkin_due(kr, context.result.quarter)
             for o in unit_result.objectives

@@ -19,8 +19,8 @@ from okrsite.model.numbers import shown, shown_score
 from okrsite.model.okrs import Retro
 from okrsite.model.scores import KeyResultResult, ObjectiveResult
 from okrsite.model.sources import GithubSource, Source
-from okrsite.score.landing import trouble
-from okrsite.score.quarter import GAP_HIGH, GAP_LOW, band_of
+from okrsite.score.landing import kr_band, trouble
+from okrsite.score.quarter import GAP_HIGH, GAP_LOW
 from okrsite.site.markup import html_text, md_text, note_html
 from okrsite.site.pages.colours import (
     STATUS_TONES,
@@ -301,8 +301,7 @@ def environment() -> jinja2.Environment:
         chart_table=_chart_table,
         kr_anchor=kr_anchor,
         path=_path,
-        band_of=lambda score, bands: band_of(score, bands),
-        band_badge=lambda band: badge(band, band),
+        kr_band=kr_band,
         band_key=band_key,
         status_key=band_key,
         status_badge=lambda status: badge(STATUS_TONES.get(status, "grey"), status),
