@@ -412,6 +412,23 @@ def test_the_new_pages_show_what_a_leader_looks_for(site_url: str) -> None:
                 # A date is never broken across lines in its narrow column.
                 cell = histories.first.locator("tbody td time").first
                 assert cell.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+                # Each KR's folded "Check in" block sits beside its chart's data while closed
+                # (one line for both) and, opened, holds the exact command with a copy button.
+                folds = page.locator("details.okrsite-side")
+                assert folds.count() > rows.count()
+                first_fold, check_in = folds.nth(0), folds.nth(1)
+                assert check_in.locator("summary").inner_text() == "Check in"
+                top = first_fold.bounding_box()
+                beside = check_in.bounding_box()
+                assert top is not None and beside is not None
+                assert abs(top["y"] - beside["y"]) < 2 and beside["x"] > top["x"]
+                check_in.locator("summary").click()
+                command = check_in.locator("pre code").inner_text().strip()
+                assert command == (
+                    "okrsite checkin payments delivery/lead-time VALUE --quarter 2026-Q4"
+                )
+                copy = check_in.locator("button.md-code__button[data-md-type=copy]")
+                assert copy.count() == 1  # Material's copy button (content.code.copy)
                 shoot(page, f"unit-{scheme}")
 
                 page.goto(f"{site_url}{CURRENT}/blockers/")
