@@ -368,6 +368,16 @@ def test_a_phone_reads_the_team_page_at_full_size(site_url: str) -> None:
             assert charts and all(c["drawn"] >= c["natural"] > PHONE["width"] for c in charts)
             holders = overflow(page, "p.okrsite-chart")
             assert all(h["scroll"] > h["client"] and h["tabindex"] == 0 for h in holders)
+            # A figure and the badge of its band are read together: on one line, even here.
+            split = page.eval_on_selector_all(
+                ".okrsite-verdict",
+                """els => els.filter(e => e.checkVisibility()).filter(e => {
+                    const [figure, badge] = [e.querySelector('data'), e.lastElementChild];
+                    const a = figure.getBoundingClientRect(), b = badge.getBoundingClientRect();
+                    return Math.abs((a.top + a.bottom) / 2 - (b.top + b.bottom) / 2) > 4;
+                }).map(e => e.textContent)""",
+            )
+            assert page.locator(".okrsite-verdict").count() > 4 and split == []
             shoot(page, "unit-phone")
             assert page.locator(".md-header__topic").first.is_visible()
         finally:

@@ -116,3 +116,23 @@ def test_a_closed_quarter_lists_no_overdue_check_in(write_repo: WriteRepo) -> No
     pages = demo()["2026-Q3"]
     assert "#overdue" not in pages["index.md"]
     assert "Overdue check-ins" not in pages["owners.md"]
+
+
+def test_a_table_marks_thresholds_that_are_not_the_policy_s_and_says_them_below() -> None:
+    """Units whose roll-up holds aspirational objectives have lower thresholds: the table marks
+    their band with a dagger and the sentence under it gives the thresholds, by unit."""
+    overview = plain(demo()["2026-Q4"]["index.md"])
+    marked = [
+        line.split("](units/")[1].split(".md")[0]
+        for line in overview.splitlines()
+        if line.startswith("| ") and "†" in line
+    ]
+    assert marked == ["eng", "platform", "identity", "data-ai"]
+    assert (
+        "† Thresholds of units whose roll-up holds aspirational objectives: green from 0.68,"
+        " red below 0.39 (Northwind Engineering, Platform); green from 0.60, red below 0.34"
+        " (Identity); green from 0.65, red below 0.37 (Data &amp; AI)." in overview
+    )
+    # A unit's own page says it in words beside its colour.
+    identity = plain(demo()["2026-Q4"]["units/identity.md"])
+    assert "(lowered for aspirational objectives: green from 0.60, red below 0.34)" in identity

@@ -103,7 +103,8 @@ def test_overview_states_the_org_score(write_repo: WriteRepo) -> None:
     # score so far, coverage; then where the quarter stands and when the next check-in falls.
     lines = overview["index.md"].splitlines()
     assert (
-        f'**Org projected <data value="1" data-of="eng">1.00</data> {green}** · so far 0.79'
+        '**Org projected <span class="okrsite-verdict"><data value="1" data-of="eng">1.00</data>'
+        f" {green}</span>** · so far 0.79"
         " · 2 of 2 key results checked in (100 %)" in lines
     )
     assert (
@@ -308,7 +309,7 @@ def test_a_closed_quarter_speaks_of_final_grades_and_never_of_projections(
     # partial (yellow) by its grade, 0.6 of 0.7: the badge says the status in the band's colour.
     lines = [plain(line) for line in unit.splitlines()]
     assert "**Final grade 0.80 green** · committed · delivery · 1 of 2 partial" in lines
-    assert f'data-of="payments/delivery">0.80</data> {green}**' in unit
+    assert f'data-of="payments/delivery">0.80</data> {green}</span>**' in unit
     assert any(line.startswith("**Final grade 0.60 partial** · score 0.57") for line in lines)
     assert (
         'data-of="payments/delivery/lead-time">0.60</data> '
@@ -425,7 +426,7 @@ def test_overview_lists_what_needs_a_conversation_in_order() -> None:
         "units/search.md#freshness--index-delay",
     ]
     assert section[0].endswith(
-        '<span class="okrsite-badge okrsite-red">off-track</span> '
+        '<span class="okrsite-badge okrsite-red">off-track</span></span> '
         '<span class="okrsite-badge okrsite-flag">confidence gap</span> · -30 ms since 2026-10-20'
     )
     assert "Lucía Romero. projected 0.20 off-track confidence gap" in plain(section[0])
@@ -500,11 +501,12 @@ def test_owners_index_has_each_owner_s_krs_and_no_score_per_person() -> None:
     assert owners == sorted(owners, key=str.casefold)
     assert "There is no score per person, on purpose" in page
     headers = {line for line in page.splitlines() if line.startswith("| Key result |")}
-    assert headers == {"| Key result | Unit | Status | Last check-in | Next check-in due |"}
+    # What to do next, not when it was last done: the next check-in is 30 days after that.
+    assert headers == {"| Key result | Unit | Status | Next check-in due |"}
     # index-delay was last checked in on 2026-10-05: due 30 days later, overdue by 2026-11-27,
     # flagged (outlined: overdue is no band) and listed first by owner.
     assert (
-        '| 2026-10-05 | <span class="okrsite-badge okrsite-flag">overdue</span>'
+        '</span> | <span class="okrsite-badge okrsite-flag">overdue</span>'
         " since 2026-11-04 |" in page
     )
     overdue = page.split("## Overdue check-ins {: #overdue }\n\n")[1].split("\n\n")
@@ -517,7 +519,7 @@ def test_owners_index_has_each_owner_s_krs_and_no_score_per_person() -> None:
         " minutes to 5 minutes](units/search.md#freshness--index-delay) | [Search](units/search.md)"
         " | 2026-11-04 |"
     )
-    assert "| 2026-11-23 | 2026-12-23 |" in page  # sca, checked in on 2026-11-23
+    assert "on-track</span></span> | 2026-12-23 |" in page  # sca, checked in on 2026-11-23
 
 
 def test_a_unit_page_opens_with_one_row_per_kr() -> None:

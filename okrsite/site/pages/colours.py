@@ -9,7 +9,7 @@ UNIT/OBJECTIVE or UNIT/OBJECTIVE/KR), so a reader's tools, and the tests, can ch
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup
 
@@ -78,7 +78,12 @@ def figure(value: float | None, of: str, quarter: str = "") -> Markup:
 def verdict(value: float | None, band: Band | None, of: str, quarter: str = "") -> Markup:
     """A figure with its band's badge beside it; the figure alone while it has no band."""
     shown = figure(value, of, quarter)
-    return Markup(f"{shown} {badge(band, band)}") if band and value is not None else shown
+    return _together(shown, badge(band, band)) if band and value is not None else shown
+
+
+def _together(shown: Markup, beside: Markup) -> Markup:
+    """A figure and its badge, kept on one line: they are read together."""
+    return Markup(f'<span class="okrsite-verdict">{shown} {beside}</span>')
 
 
 def unit_verdict(unit: UnitResult, closed: bool) -> Markup:
@@ -99,24 +104,55 @@ def kr_verdict(kr: KeyResultResult) -> Markup:
     value = kr_figure(kr)
     if kr_band(kr) is None or value is None:
         return status
-    return Markup(f"{figure(value, kr.path)} {status}")
+    return _together(figure(value, kr.path), status)
 
 
-def thresholds_note(
-    thresholds: Bands | None, policy: Bands, aspirational: bool, *, short: bool = False
-) -> Markup:
+MARK = "†"
+"""Beside a band in a table whose thresholds are not the policy's; the legend below says why."""
+
+
+def thresholds_note(thresholds: Bands | None, policy: Bands, aspirational: bool) -> Markup:
     """Where a colour's thresholds are not the policy's (an aspirational objective, or a unit
-    whose roll-up holds some), the thresholds in words; nothing where they are the policy's.
-    short: the green threshold alone, for a table's cell."""
+    whose roll-up holds some), the thresholds in words; nothing where they are the policy's."""
     if thresholds is None or thresholds == policy:
         return Markup("")
-    if short:
-        return Markup(f" (green from {shown_score(thresholds.green)})")
-    why = "aspirational" if aspirational else "scaled for aspirational objectives"
+    why = "aspirational" if aspirational else "lowered for aspirational objectives"
     return Markup(
         f" ({why}: green from {shown_score(thresholds.green)},"
         f" red below {shown_score(thresholds.red)})"
     )
+
+
+def thresholds_mark(thresholds: Bands | None, policy: Bands) -> Markup:
+    """In a table's cell, a mark beside a band whose thresholds are not the policy's, which
+    thresholds_legend explains below the table: a cell stays one line on a phone."""
+    return Markup(MARK) if thresholds is not None and thresholds != policy else Markup("")
+
+
+def thresholds_legend(
+    rows: Sequence[tuple[str, Bands | None]], policy: Bands, aspirational: bool
+) -> Markup:
+    """The sentence under a table that says what its marks mean: each set of thresholds that
+    is not the policy's, with the names (already escaped) of the rows that have it."""
+    # As the pages print them: two units whose thresholds differ past the second decimal
+    # read alike, so they share a clause.
+    by_thresholds: dict[tuple[str, str], list[str]] = {}
+    for name, thresholds in rows:
+        if thresholds is not None and thresholds != policy:
+            shown = (shown_score(thresholds.green), shown_score(thresholds.red))
+            by_thresholds.setdefault(shown, []).append(name)
+    if not by_thresholds:
+        return Markup("")
+    parts = [
+        f"green from {green}, red below {red}" + ("" if aspirational else f" ({', '.join(names)})")
+        for (green, red), names in by_thresholds.items()
+    ]
+    why = (
+        "aspirational objectives"
+        if aspirational
+        else "units whose roll-up holds aspirational objectives"
+    )
+    return Markup(f"{MARK} Thresholds of {why}: {'; '.join(parts)}.")
 
 
 def trouble_words(found: Trouble) -> Markup:

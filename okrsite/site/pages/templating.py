@@ -16,8 +16,8 @@ import jinja2
 from markupsafe import Markup
 
 from okrsite.model.numbers import shown, shown_score
-from okrsite.model.okrs import Retro
-from okrsite.model.scores import KeyResultResult, ObjectiveResult
+from okrsite.model.okrs import Bands, Retro
+from okrsite.model.scores import KeyResultResult, ObjectiveResult, UnitResult
 from okrsite.model.sources import GithubSource, Source
 from okrsite.score.landing import kr_band, trouble
 from okrsite.score.quarter import GAP_HIGH, GAP_LOW
@@ -31,6 +31,8 @@ from okrsite.site.pages.colours import (
     flag,
     kr_verdict,
     objective_verdict,
+    thresholds_legend,
+    thresholds_mark,
     thresholds_note,
     trouble_count,
     trouble_words,
@@ -226,6 +228,17 @@ def _path_url(url: str) -> Markup:
     return Markup(url)
 
 
+def _units_legend(rows: Sequence[tuple[UnitResult, int]], policy: Bands) -> Markup:
+    """Under a table of units: the thresholds its marks stand for, with the units' names."""
+    named = [(md_text(u.unit.name), u.thresholds) for u, _ in rows]
+    return thresholds_legend(named, policy, aspirational=False)
+
+
+def _objectives_legend(objectives: Sequence[ObjectiveResult], policy: Bands) -> Markup:
+    """Under a table of objectives: the thresholds its marks stand for."""
+    return thresholds_legend([("", o.thresholds) for o in objectives], policy, aspirational=True)
+
+
 def _days(count: int) -> Markup:
     """An age in whole days: "0 days", "1 day", "34 days"."""
     return Markup(f"{count} day" if count == 1 else f"{count} days")
@@ -325,7 +338,13 @@ def environment() -> jinja2.Environment:
         percent=_percent,
     )
     env.globals.update(
-        bar=bar, thresholds_note=thresholds_note, indent=_indent, indent_end=_indent_end
+        bar=bar,
+        thresholds_note=thresholds_note,
+        thresholds_mark=thresholds_mark,
+        units_legend=_units_legend,
+        objectives_legend=_objectives_legend,
+        indent=_indent,
+        indent_end=_indent_end,
     )
     return env
 
