@@ -4,6 +4,7 @@ there and shows the `okrsite checkin` line."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -234,8 +235,8 @@ def _unit_page(root: Path, edit_url: str) -> str:
 def test_a_unit_page_links_each_check_in_file_in_the_web_editor(write_repo: WriteRepo) -> None:
     page = _unit_page(write_repo(MINIMAL), EDIT)
     # The link's destination is the checked address and the file's path, nothing else.
-    assert f"]({EDIT}{FILE})" in page
-    links = [part.split(")", 1)[0] for part in page.split("](")[1:]]
+    assert f'<a href="{EDIT}{FILE}">edit {FILE}</a>' in page
+    links = re.findall(r'href="([^"]*)"', page)
     edits = [link for link in links if link.startswith("https://github.com/")]
     assert edits and set(edits) == {f"{EDIT}{FILE}"}
     assert CHECKIN in page

@@ -86,12 +86,13 @@ def test_each_key_result_says_when_its_next_check_in_is_due_and_how_to_record_it
         'next check-in <span class="okrsite-badge okrsite-flag">overdue</span> since 2026-11-14.'
         in unit
     )
-    commands = re.findall(r"^        (okrsite checkin .*)$", unit, re.M)
+    commands = re.findall(r"<pre><code>(okrsite checkin [^<]*)</code></pre>", unit)
     assert commands == [
         "okrsite checkin payments delivery/lead-time VALUE --quarter 2026-Q4",
         "okrsite checkin payments delivery/change-failure-rate VALUE --quarter 2026-Q4",
     ]
-    assert unit.count('??? example okrsite-side "Check in"') == 2
+    fold = '<details class="example okrsite-side" data-search-exclude="true"><summary>Check in'
+    assert unit.count(fold) == 2
     # Without the repository's address, no editor link.
     assert "/edit/" not in unit
     closed = demo()["2026-Q3"]["units/payments.md"]

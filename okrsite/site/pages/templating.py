@@ -256,14 +256,41 @@ def _value_change(pair: tuple[float | None, KeyResultResult]) -> Markup:
     return Markup(f"-{text}" if change < 0 else f"+{text}")
 
 
-def _chart_table(table: Sequence[Sequence[object]]) -> Markup:
-    """A chart's numbers as a Markdown table indented into the Data admonition."""
-    rows = [[md_text(str(cell)) for cell in row] for row in table]
+FOLD = '<details class="{kind} okrsite-side" data-search-exclude="true"><summary>{title}</summary>'
+"""A folded block under a chart, as HTML the engines pass through untouched (no Markdown to
+parse), and left out of the search index: a reader searching the site wants the pages, not
+every chart's numbers or the same command under every key result."""
+
+
+def _chart_data(table: Sequence[Sequence[object]]) -> Markup:
+    """A chart's numbers as an HTML table folded under it ("Chart data")."""
+    rows = [[html_text(str(cell)) for cell in row] for row in table]
+    head = FOLD.format(kind="note", title="Chart data")
     if not rows:
-        return Markup("    No data.")
-    header, body = rows[0], rows[1:]
-    lines = [header, ["---"] * len(header), *body]
-    return Markup("\n".join("    | " + " | ".join(line) + " |" for line in lines))
+        return Markup(f"{head}<p>No data.</p></details>")
+    header = "".join(f"<th>{cell}</th>" for cell in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows[1:])
+    table_html = f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+    return Markup(f"{head}{table_html}</details>")
+
+
+def _check_in_fold(kr: KeyResultResult, quarter_id: str, edit_url: str) -> Markup:
+    """A KR's folded "Check in" block: the command that records its next check-in and, where
+    the repository's address is known (edit_url, checked), a link opening its unit's file in
+    the web editor. Ids are checked slugs and the quarter's id its folder's name."""
+    command = (
+        f"okrsite checkin {kr.unit_id} {kr.objective_id}/{kr.key_result.id} VALUE"
+        f" --quarter {quarter_id}"
+    )
+    head = FOLD.format(kind="example", title="Check in")
+    where = ""
+    if edit_url:
+        file = html_text(f"okrs/{quarter_id}/{kr.unit_id}.csv")
+        where = f', or <a href="{_path_url(edit_url)}{file}">edit {file}</a> in the web editor'
+    return Markup(
+        f"{head}<p>Run it with the value measured in place of <code>VALUE</code>{where}:</p>"
+        f"<pre><code>{html_text(command)}</code></pre></details>"
+    )
 
 
 _PATH = re.compile(r"[A-Za-z0-9./-]*")  # slugs and quarter ids (2026-Q4)
@@ -311,7 +338,8 @@ def environment() -> jinja2.Environment:
         change=_change,
         days=_days,
         value_change=_value_change,
-        chart_table=_chart_table,
+        chart_data=_chart_data,
+        check_in=_check_in_fold,
         kr_anchor=kr_anchor,
         path=_path,
         kr_band=kr_band,
@@ -328,7 +356,6 @@ def environment() -> jinja2.Environment:
         trouble_count=trouble_count,
         tally=trouble,
         due_date=_due_date,
-        path_url=_path_url,
         at_depth_0=lambda unit: (unit, 0),
         coverage=_coverage,
         reason_badge=_reason_badge,
