@@ -4,7 +4,7 @@ where they go), content/'s files beside them in one docs folder, and the navigat
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -58,11 +58,42 @@ class WrittenPages(Mapping[str, str]):
     def __len__(self) -> int:
         return len(self._paths)
 
-    @classmethod
-    def write(cls, folder: Path, pages: Mapping[str, str]) -> WrittenPages:
-        """The pages written into folder's docs folder."""
-        write_pages(folder / DOCS, pages)
-        return cls(folder, pages)
+
+class PageWriter(MutableMapping[str, str]):
+    """Where a quarter's pages go as they are made (pages.quarter.quarter_pages fills it): each
+    is written into folder's docs folder at once and only its path kept, so a process never
+    holds a quarter's pages (tens of megabytes at hundreds of teams) all at the same time."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._paths: list[str] = []
+        self._known: set[str] = set()
+
+    def __setitem__(self, path: str, text: str) -> None:
+        if path in self._known:
+            raise KeyError(f"{path} is written already")
+        write_pages(self.folder / DOCS, {path: text})
+        self._paths.append(path)
+        self._known.add(path)
+
+    def __getitem__(self, path: str) -> str:
+        return self.written()[path]
+
+    def __delitem__(self, path: str) -> None:
+        raise TypeError("a written page stays")
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def written(self) -> WrittenPages:
+        """The pages written so far, read back from their files when asked for."""
+        return WrittenPages(self.folder, self._paths)
 
 
 def write_pages(docs: Path, pages: Mapping[str, str]) -> None:

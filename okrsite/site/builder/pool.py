@@ -22,10 +22,10 @@ from typing import Any
 
 from okrsite.site.builder.chart_cache import ChartCache
 from okrsite.site.builder.children import die_with_parent
-from okrsite.site.builder.docs import Progress, WrittenPages
+from okrsite.site.builder.docs import PageWriter, Progress, WrittenPages
 from okrsite.site.builder.memory import give_back
 from okrsite.site.builder.tally import Tally
-from okrsite.site.pages.quarter import QuarterSite, quarter_pages
+from okrsite.site.pages.quarter import QuarterSite, make_quarter_pages
 
 _TICKS: Any = None
 """In a worker process: the queue its finished unit pages are counted on (see _worker_started)."""
@@ -45,9 +45,10 @@ def _pages_in_worker(site: QuarterSite, cache: Path | None, folder: Path) -> Mad
     """A quarter's pages made and written into folder in a worker process, with the charts it
     drew and found cached: only their paths go back, not the pages (megabytes a quarter)."""
     charts = ChartCache(cache)
-    pages = WrittenPages.write(folder, quarter_pages(site, charts, done=_tick))
-    give_back()  # the pages' text, freed: the next quarter's is larger (more history)
-    return pages, charts.misses, charts.hits, charts.refused
+    pages = PageWriter(folder)
+    make_quarter_pages(site, pages, charts, done=_tick)
+    give_back()  # what making the pages took, freed: the next quarter's is larger (more history)
+    return pages.written(), charts.misses, charts.hits, charts.refused
 
 
 def all_pages(
@@ -74,12 +75,11 @@ def all_pages(
 
     def here(site: QuarterSite) -> WrittenPages:
         charts = ChartCache(cache)
-        made = quarter_pages(site, charts, done=lambda: count(tally, 1))
-        pages = WrittenPages.write(folder(site), made)
-        del made
+        pages = PageWriter(folder(site))
+        make_quarter_pages(site, pages, charts, done=lambda: count(tally, 1))
         give_back()
         _counted(tally, progress, site, charts.misses, charts.hits, charts.refused)
-        return pages
+        return pages.written()
 
     if workers < 1 or multiprocessing.parent_process() is not None:
         yield from map(here, sites)

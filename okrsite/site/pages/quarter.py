@@ -16,7 +16,7 @@ Layout of a quarter (docs_dir):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -70,6 +70,7 @@ __all__ = [
     "blockers_page",
     "checks_page",
     "kr_anchor",
+    "make_quarter_pages",
     "overview_page",
     "owners_page",
     "quarter_pages",
@@ -242,7 +243,7 @@ def _alignment_lines(
     return lines
 
 
-def _charts(pages: dict[str, str], chart: Chart) -> Chart:
+def _charts(pages: MutableMapping[str, str], chart: Chart) -> Chart:
     """Add a chart's SVG to pages and return the chart for the page that shows it."""
     add_page(pages, f"charts/{chart.slug}.svg", chart.svg)
     return chart
@@ -291,7 +292,7 @@ def _org_verdict(org: Org, result: QuarterResult, other: bool = False) -> Markup
     return verdict(figure, result.band, of, result.quarter.id if other else "")
 
 
-def add_page(pages: dict[str, str], path: str, text: str) -> None:
+def add_page(pages: MutableMapping[str, str], path: str, text: str) -> None:
     """Add a page at path, refusing a second page at the same path."""
     if path in pages:
         raise DuplicatePageError(f"two pages of one quarter would be written to {path}")
@@ -334,7 +335,7 @@ def _counted(result: QuarterResult) -> tuple[int, int]:
     return sum(o.counted for o in objectives), sum(o.total for o in objectives)
 
 
-def overview_page(context: QuarterContext, pages: dict[str, str]) -> str:
+def overview_page(context: QuarterContext, pages: MutableMapping[str, str]) -> str:
     """index.md: the org's score, band, coverage and phase in two lines, the unit tree with a
     bar per unit, the KRs that need a conversation, the status counts and a chart."""
     result, org = context.result, context.site.org
@@ -395,7 +396,9 @@ def owners_page(context: QuarterContext) -> str:
     return render("owners.md.j2", **context.base(), owners=owners, overdue=overdue)
 
 
-def unit_page(context: QuarterContext, pages: dict[str, str], unit_result: UnitResult) -> str:
+def unit_page(
+    context: QuarterContext, pages: MutableMapping[str, str], unit_result: UnitResult
+) -> str:
     """units/<unit>.md: one unit's objectives and KRs with their charts, and its history."""
     org, unit = context.site.org, unit_result.unit
     kr_charts = {
@@ -470,7 +473,7 @@ def checks_page(context: QuarterContext) -> str:
     )
 
 
-def review_page(context: QuarterContext, pages: dict[str, str]) -> str:
+def review_page(context: QuarterContext, pages: MutableMapping[str, str]) -> str:
     """review.md: a closed quarter's grades against the quarter before, and what to carry on."""
     result, through = context.result, context.through
     quarter = result.quarter
@@ -499,7 +502,7 @@ def review_page(context: QuarterContext, pages: dict[str, str]) -> str:
     )
 
 
-def archive_page(context: QuarterContext, pages: dict[str, str]) -> str:
+def archive_page(context: QuarterContext, pages: MutableMapping[str, str]) -> str:
     """archive.md: this quarter and those before it with their org scores, and the org's score
     over them; later quarters as links only.
 
@@ -537,8 +540,20 @@ def quarter_pages(
     cache: where drawn charts are kept between builds (default: draw every chart). done: called
     after each unit page, for a progress display.
     """
-    context = QuarterContext.of(site, cache)
     pages: dict[str, str] = {}
+    make_quarter_pages(site, pages, cache, done)
+    return pages
+
+
+def make_quarter_pages(
+    site: QuarterSite,
+    pages: MutableMapping[str, str],
+    cache: Drawer | None = None,
+    done: Callable[[], None] = lambda: None,
+) -> None:
+    """quarter_pages, each page put into pages as soon as it is made: a build passes a mapping
+    that writes it to disk at once, so no process holds a quarter's pages all together."""
+    context = QuarterContext.of(site, cache)
     # Each page adds its charts to pages before the page itself: the order of the site's files.
     add_page(pages, "index.md", overview_page(context, pages))
     for unit_result in context.result.units:
@@ -552,4 +567,3 @@ def quarter_pages(
         add_page(pages, "review.md", review_page(context, pages))
     add_page(pages, "archive.md", archive_page(context, pages))
     add_page(pages, "scores.json", dumps(export_quarter(context.result)))
-    return pages
