@@ -45,7 +45,7 @@ class _Strict(csv.excel):
 
 
 @dataclass(frozen=True)
-class _Record:
+class Record:
     """One CSV record with the line it starts on and each cell's line and column."""
 
     cells: list[str]
@@ -53,7 +53,7 @@ class _Record:
     starts: list[tuple[int, int]]
 
 
-class _Malformed(Exception):
+class Malformed(Exception):
     """The CSV reader gave up: what it said and the line it was on."""
 
     def __init__(self, line: int, message: str) -> None:
@@ -62,8 +62,8 @@ class _Malformed(Exception):
         self.message = message
 
 
-def _records(text: str) -> Iterator[_Record]:
-    """Every non-blank record; raises _Malformed where the reader gives up."""
+def records_of(text: str) -> Iterator[Record]:
+    """Every non-blank record; raises Malformed where the reader gives up."""
     line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
     reader = csv.reader(io.StringIO(text, newline=""), dialect=_Strict)
     while True:
@@ -73,11 +73,11 @@ def _records(text: str) -> Iterator[_Record]:
         except StopIteration:
             return
         except csv.Error as error:
-            raise _Malformed(max(line, reader.line_num), str(error)) from error
+            raise Malformed(max(line, reader.line_num), str(error)) from error
         if not any(cell.strip() for cell in cells):
             continue
         offset = line_starts[line - 1] if line - 1 < len(line_starts) else len(text)
-        yield _Record(cells, line, _cell_starts(text, offset, line, len(cells)))
+        yield Record(cells, line, _cell_starts(text, offset, line, len(cells)))
 
 
 def _cell_starts(text: str, offset: int, line: int, count: int) -> list[tuple[int, int]]:
@@ -111,7 +111,7 @@ def read_checkins(
     read (then kr cells are not checked, so one broken YAML does not flood the CSV with errors).
     """
     problems: list[Problem] = []
-    records = _records(text)
+    records = records_of(text)
     try:
         header = next(records, None)
         if header is None:
@@ -123,7 +123,7 @@ def read_checkins(
                 )
             )
             return (), problems
-        columns = _read_header(header, path, problems)
+        columns = read_header(header, path, problems)
         if columns is None:
             return (), problems
         checkins: list[CheckIn] = []
@@ -142,7 +142,7 @@ def read_checkins(
             checkin = _read_row(record, number, columns, path, start, end, known, problems)
             if checkin is not None:
                 checkins.append(checkin)
-    except _Malformed as error:
+    except Malformed as error:
         problems.append(
             problem(
                 "OKR037",
@@ -155,7 +155,13 @@ def read_checkins(
     return tuple(checkins), problems
 
 
-def _read_header(header: _Record, path: str, problems: list[Problem]) -> dict[str, int] | None:
+def read_header(
+    header: Record,
+    path: str,
+    problems: list[Problem],
+    allowed: tuple[str, ...] = COLUMNS,
+    needed: tuple[str, ...] = REQUIRED,
+) -> dict[str, int] | None:
     """Column name to index, or None when the header cannot be used at all."""
     names = [cell.strip() for cell in header.cells]
     if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
@@ -173,27 +179,28 @@ def _read_header(header: _Record, path: str, problems: list[Problem]) -> dict[st
     for index, name in enumerate(names):
         line, col = header.starts[index]
         where = Location(path, line, col)
-        if name not in COLUMNS:
-            close = difflib.get_close_matches(name.lower(), COLUMNS, n=1)
+        if name not in allowed:
+            close = difflib.get_close_matches(name.lower(), allowed, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             problems.append(
                 problem(
                     "OKR033",
                     where,
-                    f"unknown column {quote(name)}{hint} (allowed: {', '.join(COLUMNS)})",
+                    f"unknown column {quote(name)}{hint} (allowed: {', '.join(allowed)})",
                 )
             )
         elif name in columns:
             problems.append(problem("OKR034", where, f"column {name!r} is given twice"))
         else:
             columns[name] = index
-    missing = [name for name in REQUIRED if name not in columns]
+    missing = [name for name in needed if name not in columns]
     for name in missing:
         problems.append(
             problem(
                 "OKR032",
                 Location(path, header.line, 1),
-                f"the required column {name!r} is missing; the header needs date, kr and value",
+                f"the required column {name!r} is missing; the header needs "
+                f"{', '.join(needed[:-1])} and {needed[-1]}",
             )
         )
     if missing or len(columns) != len(names):
@@ -202,7 +209,7 @@ def _read_header(header: _Record, path: str, problems: list[Problem]) -> dict[st
 
 
 def _read_row(
-    record: _Record,
+    record: Record,
     number: int,
     columns: dict[str, int],
     path: str,
@@ -219,7 +226,7 @@ def _read_row(
                 "OKR037",
                 row_location,
                 f"row {number} has {len(record.cells)} cells but the header has {len(columns)}"
-                + _split_hint(record.cells, columns),
+                + split_hint(record.cells, columns),
             )
         )
         return None
@@ -239,7 +246,7 @@ def _read_row(
 
     day = _read_date(required("date"), start, end, problems)
     kr = _read_kr(required("kr"), known, problems)
-    value = _read_value(required("value"), problems)
+    value = read_value(required("value"), problems)
     confidence = _read_confidence(cell("confidence") if "confidence" in columns else None, problems)
     if len(problems) != before or day is None or kr is None or value is None:
         return None
@@ -248,7 +255,7 @@ def _read_row(
     return CheckIn(day, kr, value, confidence, note, blockers, number, row_location)
 
 
-def _split_hint(cells: list[str], columns: dict[str, int]) -> str:
+def split_hint(cells: list[str], columns: dict[str, int]) -> str:
     """A hint when an unquoted decimal comma split the value into two cells."""
     index = columns.get("value")
     if index is None or len(cells) != len(columns) + 1 or index + 1 >= len(cells):
@@ -265,13 +272,13 @@ def _read_date(
     if cell is None:
         return None
     text, where = cell
-    day = _iso_date(text)
+    day = iso_date(text)
     if day is None:
         problems.append(
             problem(
                 "OKR035",
                 where,
-                f"date {quote(text)} is not YYYY-MM-DD; {_date_hint(text)}",
+                f"date {quote(text)} is not YYYY-MM-DD; {date_hint(text)}",
             )
         )
         return None
@@ -289,7 +296,7 @@ def _read_date(
     return day
 
 
-def _iso_date(text: str) -> date | None:
+def iso_date(text: str) -> date | None:
     if len(text) != 10:
         return None
     try:
@@ -298,11 +305,11 @@ def _iso_date(text: str) -> date | None:
         return None
 
 
-def _date_hint(text: str) -> str:
+def date_hint(text: str) -> str:
     """What the date probably meant, written the way the CSV needs it."""
     fallback = "write it as YYYY-MM-DD, e.g. 2026-11-27"
     head = text[:10]
-    if len(text) > 10 and _iso_date(head) is not None:
+    if len(text) > 10 and iso_date(head) is not None:
         return f"write the date alone: {head}"
     loose = _LOOSE_ISO.fullmatch(text)
     if loose:
@@ -357,7 +364,7 @@ def _read_kr(
     return None
 
 
-def _read_value(cell: tuple[str, Location] | None, problems: list[Problem]) -> float | None:
+def read_value(cell: tuple[str, Location] | None, problems: list[Problem]) -> float | None:
     if cell is None:
         return None
     text, where = cell

@@ -10,14 +10,17 @@ from pathlib import Path
 from okrsite.load.checkins import read_checkins
 from okrsite.load.collect_settings import read_collect_settings
 from okrsite.load.digest import DIGEST, quarter_digest
+from okrsite.load.metric_file import MetricFile, read_metrics
 from okrsite.load.org_file import OrgFile, read_org
 from okrsite.load.quarter_file import QUARTER_RANGE, Written, calendar_dates, read_quarter_file
+from okrsite.load.readings import read_readings
 from okrsite.load.text import read_text
 from okrsite.load.tree import Entry, list_folder, look, scan_inputs
 from okrsite.load.unit_file import PlanFile, read_plan
 from okrsite.load.yaml_nodes import read_yaml
 from okrsite.model.errors import DataError
 from okrsite.model.layout import OKRS, ORG_FILE, QUARTER_FILE
+from okrsite.model.metrics import METRICS_DIR, Metric, Reading
 from okrsite.model.okrs import (
     QUARTER_ID,
     CheckIn,
@@ -74,10 +77,16 @@ def load(root: Path) -> Loaded:
     quarters: list[Quarter] = []
     quarters_read: dict[str, QuarterRead] = {}
     entries = _listing(root, OKRS, problems) if look(root, OKRS).kind == "folder" else []
+    metrics: tuple[Metric, ...] = ()
+    metric_paths: frozenset[str] | None = frozenset()
+    if any(e.relative == METRICS_DIR and e.kind == "folder" for e in entries):
+        metrics, metric_paths = _load_metrics(root, org, org_file, problems, files)
     for entry in entries:
         relative = entry.shown
         if entry.name == "org.yaml" or entry.kind not in ("file", "folder"):
             continue  # org.yaml is read above; a refused entry's problem is reported
+        if entry.relative == METRICS_DIR:
+            continue  # read above: the quarters' KRs may name its metrics
         if entry.kind == "folder":
             if entry.name.isascii() and QUARTER_ID.fullmatch(entry.name):
                 if calendar_dates(entry.name) is None:
@@ -90,7 +99,9 @@ def load(root: Path) -> Loaded:
                         )
                     )
                     continue
-                quarter, read = _load_quarter(root, entry.name, org, org_file, problems, files)
+                quarter, read = _load_quarter(
+                    root, entry.name, org, org_file, problems, files, metric_paths
+                )
                 quarters.append(quarter)
                 quarters_read[quarter.id] = read
             else:
@@ -99,18 +110,19 @@ def load(root: Path) -> Loaded:
                         "OKR021",
                         Location(relative),
                         f"folder {quote(entry.name)} is not a quarter: every folder under "
-                        "okrs/ must be named YYYY-Qn, e.g. 2026-Q4",
+                        "okrs/ but metrics/ must be named YYYY-Qn, e.g. 2026-Q4",
                     )
                 )
         else:
-            _stray_file(relative, entry.name, "okrs/ holds org.yaml and quarter folders", problems)
+            belongs = "okrs/ holds org.yaml, quarter folders and metrics/"
+            _stray_file(relative, entry.name, belongs, problems)
     # Read at the edge, as SOURCE_DATE_EPOCH is (model/clock.py): GitHub Actions sets it.
     collect_settings, found_settings = read_collect_settings(root, os.environ.get("GITHUB_API_URL"))
     problems.extend(found_settings)
     # The scan and the loader list the same folders: a refusal found twice is reported once.
     found = sorted(set(problems), key=lambda p: (p.location, p.code))
     return Loaded(
-        Repository(org, tuple(quarters)),
+        Repository(org, tuple(quarters), metrics),
         tuple(found),
         tuple(sorted(files)),
         quarters_read,
@@ -198,6 +210,7 @@ def _load_quarter(
     org_file: OrgFile,
     problems: list[Problem],
     files: list[str],
+    metric_paths: frozenset[str] | None = frozenset(),
 ) -> tuple[Quarter, QuarterRead]:
     folder = f"{OKRS}/{quarter_id}"
     entries = _listing(root, folder, problems)
@@ -276,6 +289,7 @@ def _load_quarter(
         key=lambda plan: (order.get(plan.unit_id, len(order)), plan.unit_id),
     )
     aligned = _check_alignment(org, org_file, quarter_id, yaml_stems, ordered, problems)
+    aligned = _check_improves(yaml_stems, aligned, metric_paths, problems)
     digest = None
     if kept is not None:
         read = {relative.removeprefix(f"{folder}/"): data for relative, data in kept.items()}
@@ -428,3 +442,142 @@ def _alignment_problem(
             f"{quote(objective_id)} in {quarter_id}",
         )
     return None
+
+
+def _load_metrics(
+    root: Path, org: Org, org_file: OrgFile, problems: list[Problem], files: list[str]
+) -> tuple[tuple[Metric, ...], frozenset[str] | None]:
+    """Every unit's standing metrics from okrs/metrics/, with their readings, in org.yaml's
+    order; and every metric path declared (None when some unit's metrics could not be read,
+    so a KR's improves is then not checked against them)."""
+    belongs = "okrs/metrics/ holds UNIT.yaml and UNIT.csv"
+    files_by_stem: dict[str, MetricFile] = {}
+    csv_stems: list[str] = []
+    unreadable = False
+    for entry in _listing(root, METRICS_DIR, problems):
+        stem, _, suffix = entry.name.rpartition(".")
+        if entry.kind == "refused":
+            unreadable = True
+            continue
+        if entry.kind == "folder" or suffix not in ("yaml", "csv"):
+            if entry.kind == "folder":
+                problems.append(
+                    problem(
+                        "OKR023",
+                        Location(entry.shown),
+                        f"{quote(entry.name)} is a folder; {belongs}",
+                    )
+                )
+            else:
+                _stray_file(entry.shown, entry.name, belongs, problems)
+            continue
+        if not is_slug(stem) or (org_file.org is not None and org.unit(stem) is None):
+            if is_slug(stem) and stem in org_file.named_units:
+                unreadable = True
+                continue  # the unit is broken in org.yaml, reported there
+            what = "a unit in okrs/org.yaml" if is_slug(stem) else "a valid unit id"
+            problems.append(
+                problem(
+                    "OKR022",
+                    Location(entry.shown),
+                    f"file name {quote(stem)} is not {what}; name each file after a unit id",
+                )
+            )
+            continue
+        if suffix == "csv":
+            csv_stems.append(stem)
+            continue
+        files.append(entry.relative)
+        node, found = read_yaml(root, entry.relative)
+        problems.extend(found)
+        parsed = MetricFile(None, frozenset())
+        if node is not None:
+            parsed = read_metrics(node, stem, problems)
+        unreadable = unreadable or parsed.metrics is None
+        files_by_stem[stem] = parsed
+    metrics: list[Metric] = []
+    for stem in sorted(set(files_by_stem) | set(csv_stems)):
+        given = files_by_stem.get(stem)
+        readings = _metric_readings(root, stem, stem in csv_stems, given, problems, files)
+        for metric in given.metrics or () if given else ():
+            mine = tuple(r for r in readings if r.metric == metric.id)
+            metrics.append(replace(metric, readings=mine))
+    order = {unit.id: index for index, unit in enumerate(org.units)}
+    metrics.sort(key=lambda m: (order.get(m.unit_id, len(order)), m.unit_id))
+    paths = None if unreadable else frozenset(m.path for m in metrics)
+    return tuple(metrics), paths
+
+
+def _metric_readings(
+    root: Path,
+    stem: str,
+    has_csv: bool,
+    read: MetricFile | None,
+    problems: list[Problem],
+    files: list[str],
+) -> tuple[Reading, ...]:
+    """The readings of a unit's metrics CSV, if it has one."""
+    relative = f"{METRICS_DIR}/{stem}.csv"
+    if not has_csv:
+        return ()
+    files.append(relative)
+    if read is None:
+        problems.append(
+            problem(
+                "OKR030",
+                Location(relative),
+                f"has no {stem}.yaml beside it; readings need the unit's metrics defined in "
+                f"{METRICS_DIR}/{stem}.yaml",
+            )
+        )
+        return ()
+    text, found = read_text(root, relative)
+    problems.extend(found)
+    if text is None:
+        return ()
+    known = read.declared if read.metrics is not None else None
+    readings, found = read_readings(text, relative, known)
+    problems.extend(found)
+    return readings
+
+
+def _check_improves(
+    plan_files: dict[str, PlanFile],
+    plans: list[UnitPlan],
+    metric_paths: frozenset[str] | None,
+    problems: list[Problem],
+) -> list[UnitPlan]:
+    """Each KR's improves names a standing metric, as UNIT/METRIC or (its own unit's) METRIC;
+    written as UNIT/METRIC in the model. A bad one is reported and dropped."""
+    checked: list[UnitPlan] = []
+    for plan in plans:
+        plan_file = plan_files.get(plan.unit_id)
+        where = dict(plan_file.improves_at) if plan_file else {}
+        objectives = []
+        for objective in plan.objectives:
+            key_results = []
+            for kr in objective.key_results:
+                named = kr.improves
+                if named is None:
+                    key_results.append(kr)
+                    continue
+                path = named if "/" in named else f"{plan.unit_id}/{named}"
+                ref = f"{objective.id}/{kr.id}"
+                if metric_paths is None or path in metric_paths:
+                    key_results.append(replace(kr, improves=path))
+                    continue
+                label = f"key result {quote(f'{plan.unit_id}/{ref}')}"
+                known = ", ".join(sorted(metric_paths)) or "none yet"
+                problems.append(
+                    problem(
+                        "OKR121",
+                        where.get(ref, kr.location),
+                        f"{label}: improves {quote(named)} names no standing metric in "
+                        f"{METRICS_DIR}/ (write METRIC of this unit or UNIT/METRIC; "
+                        f"known: {known[:200]})",
+                    )
+                )
+                key_results.append(replace(kr, improves=None))
+            objectives.append(replace(objective, key_results=tuple(key_results)))
+        checked.append(replace(plan, objectives=tuple(objectives)))
+    return checked

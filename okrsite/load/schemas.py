@@ -88,6 +88,12 @@ _KEY_RESULT: dict[str, Schema] = {
     "grade_note": _described(_TEXT, "Why the grade is what it is."),
     "dropped": _described(_TEXT, "Why the key result was dropped: it is taken out of the scores."),
     "source": {"$ref": "#/$defs/source"},
+    "improves": {
+        "type": "string",
+        "pattern": f"^(?:{SLUG.pattern[1:-1]}/)?{SLUG.pattern[1:-1]}$",
+        "description": "The standing metric this key result moves: METRIC of this unit, or "
+        "UNIT/METRIC.",
+    },
 }
 
 _ENV: Schema = {

@@ -48,6 +48,7 @@ KEY_RESULT_FIELDS = (
     "grade_note",
     "dropped",
     "source",
+    "improves",
 )
 RETRO_FIELDS = ("learned", "realistic")
 
@@ -60,6 +61,7 @@ class PlanFile:
     objective_ids: frozenset[str]  # declared, even on an objective with errors
     key_result_refs: frozenset[str]  # OBJECTIVE/KR declared, even on a KR with errors
     aligns_at: tuple[tuple[str, Location], ...] = ()  # objective id, where its aligns_to is
+    improves_at: tuple[tuple[str, Location], ...] = ()  # OBJECTIVE/KR, where its improves is
 
 
 def _declared_id(node: Node) -> str | None:
@@ -86,6 +88,7 @@ def read_plan(node: Node, unit_id: str, path: str, problems: list[Problem]) -> P
         return PlanFile(None, frozenset(), frozenset())
     objectives: list[Objective] = []
     aligns_at: list[tuple[str, Location]] = []
+    improves_at: list[tuple[str, Location]] = []
     objective_ids: set[str] = set()
     refs: set[str] = set()
     for item in listed.items:
@@ -113,8 +116,18 @@ def read_plan(node: Node, unit_id: str, path: str, problems: list[Problem]) -> P
         aligns = item.get("aligns_to") if isinstance(item, Mapping) else None
         if aligns is not None:
             aligns_at.append((objective.id, aligns.location))
+        for kr_node in _key_result_nodes(item):
+            improves = kr_node.get("improves") if isinstance(kr_node, Mapping) else None
+            if improves is not None and (kr_id := _declared_id(kr_node)) is not None:
+                improves_at.append((f"{objective.id}/{kr_id}", improves.location))
     plan = UnitPlan(unit_id, tuple(objectives), location)
-    return PlanFile(plan, frozenset(objective_ids), frozenset(refs), tuple(aligns_at))
+    return PlanFile(
+        plan,
+        frozenset(objective_ids),
+        frozenset(refs),
+        tuple(aligns_at),
+        tuple(improves_at),
+    )
 
 
 def _key_result_nodes(node: Node) -> tuple[Node, ...]:
@@ -221,6 +234,7 @@ def _read_key_result(node: Node, prefix: str, problems: list[Problem]) -> KeyRes
     grade = fields.number("grade")
     grade_note = fields.text("grade_note")
     dropped = fields.text("dropped")
+    improves = fields.text("improves")
     source_node = fields.mapping("source")
     source = read_source(source_node, label, problems) if source_node is not None else None
     if source_node is not None and source is None:
@@ -250,6 +264,7 @@ def _read_key_result(node: Node, prefix: str, problems: list[Problem]) -> KeyRes
         grade_note=grade_note,
         dropped=dropped,
         source=source,
+        improves=improves,
         location=mapping.location,
     )
 

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Literal
 
 from okrsite.model.layout import ORG_FILE
+from okrsite.model.metrics import Metric
 from okrsite.model.problems import Location
 from okrsite.model.sources import Source
 
@@ -278,6 +279,7 @@ class KeyResult:
     grade_note: str | None = None
     dropped: str | None = None  # why the KR was taken out of the scores
     source: Source | None = None  # where `okrsite collect` reads its value
+    improves: str | None = None  # UNIT/METRIC: the standing metric this KR moves
     checkins: tuple[CheckIn, ...] = ()
     location: Location = Location("")
 
@@ -352,10 +354,16 @@ class Quarter:
 
 @dataclass(frozen=True)
 class Repository:
-    """Everything under okrs/: the org and its quarters, oldest first."""
+    """Everything under okrs/: the org, its quarters, oldest first, and its standing metrics,
+    unit by unit in org.yaml's order."""
 
     org: Org
     quarters: tuple[Quarter, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+
+    def metric(self, path: str) -> Metric | None:
+        """The standing metric UNIT/METRIC, if there is one."""
+        return next((m for m in self.metrics if m.path == path), None)
 
     def quarter(self, quarter_id: str) -> Quarter | None:
         """The quarter with this id, if any."""

@@ -119,6 +119,12 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("OKR116", "error", "objective without key results"),
     ("OKR117", "error", "policy value out of range"),
     ("OKR118", "error", "policy ignores a code that is not a warning"),
+    # OKR12x: standing metrics (okrs/metrics/).
+    ("OKR120", "error", "standing metric without one healthy range"),
+    ("OKR121", "error", "improves names no standing metric"),
+    ("OKR122", "error", "DORA metric in a unit its level cannot be read in"),
+    ("OKR123", "error", "reading for a metric not in the unit's metrics YAML"),
+    ("OKR124", "error", "duplicate metric id"),
     # OKR2xx: anti-patterns of OKR practice; policy.ignore can switch them off.
     ("OKR201", "warning", "activity dressed as an outcome"),
     ("OKR202", "warning", "vanity metric"),

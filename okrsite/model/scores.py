@@ -7,6 +7,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Literal
 
+from okrsite.model.health import MetricResult
 from okrsite.model.numbers import shown
 from okrsite.model.okrs import Bands, CheckIn, KeyResult, Objective, Quarter, Unit
 
@@ -168,6 +169,7 @@ class QuarterResult:
     band: Band | None
     units: tuple[UnitResult, ...]
     coverage: float | None = None  # the org's: counted KRs / KRs over the whole tree
+    health: tuple[MetricResult, ...] = ()  # every standing metric at as_of, org.yaml's order
 
     def unit(self, unit_id: str) -> UnitResult | None:
         """The result of this unit, if it is in org.yaml."""

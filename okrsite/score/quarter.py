@@ -28,6 +28,7 @@ from okrsite.model.scores import (
     Status,
     UnitResult,
 )
+from okrsite.score.health import score_metrics
 from okrsite.score.trend import flat_projection, least_squares, trend
 
 
@@ -491,4 +492,5 @@ def score_quarter(
         band=org_unit.band if org_unit is not None else None,
         units=tuple(units),
         coverage=org_unit.coverage if org_unit is not None else None,
+        health=score_metrics(repository.metrics, when),
     )
