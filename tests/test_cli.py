@@ -78,6 +78,7 @@ def test_root_and_debug_work_before_and_after_every_command(
     if words == ("schema",):
         assert result.exit_code == 0, result.output
         assert sorted(p.name for p in (root / "schemas").iterdir()) == [
+            "metrics.schema.json",
             "org.schema.json",
             "quarter.schema.json",
             "unit.schema.json",

@@ -42,6 +42,7 @@ EVERY_FILE = [
     ".github/dependabot.yml",
     "requirements-okrsite.txt",
     ".github/okrsite-sources.yaml",
+    "schemas/metrics.schema.json",
     "schemas/org.schema.json",
     "schemas/quarter.schema.json",
     "schemas/unit.schema.json",

@@ -12,9 +12,17 @@ import pytest
 import yaml
 
 from okrsite.edit.schemas import write_schemas
+from okrsite.load.metric_file import METRIC_FIELDS, METRICS_FILE_FIELDS
 from okrsite.load.org_file import ORG_FIELDS, POLICY_FIELDS, UNIT_FIELDS
 from okrsite.load.quarter_file import QUARTER_FIELDS
-from okrsite.load.schemas import ORG_SCHEMA, QUARTER_SCHEMA, UNIT_SCHEMA, render, schemas
+from okrsite.load.schemas import (
+    METRICS_SCHEMA,
+    ORG_SCHEMA,
+    QUARTER_SCHEMA,
+    UNIT_SCHEMA,
+    render,
+    schemas,
+)
 from okrsite.load.unit_file import KEY_RESULT_FIELDS, OBJECTIVE_FIELDS, PLAN_FIELDS, RETRO_FIELDS
 from okrsite.model.okrs import DOMAINS
 
@@ -46,6 +54,8 @@ def _errors(name: str, data: Any) -> list[str]:
 def _schema_for(path: Path) -> str:
     if path.name == "org.yaml":
         return ORG_SCHEMA
+    if path.parent.name == "metrics" and path.parent.parent == DEMO:
+        return METRICS_SCHEMA
     return QUARTER_SCHEMA if path.name == "quarter.yaml" else UNIT_SCHEMA
 
 
@@ -75,6 +85,7 @@ def test_every_demo_yaml_file_validates_and_names_its_schema(path: Path) -> None
 
 def test_demo_has_yaml_files() -> None:
     assert len(DEMO_FILES) > 3
+    assert {_schema_for(path) for path in DEMO_FILES} == set(schemas())
 
 
 def test_properties_are_exactly_what_the_loader_accepts() -> None:
@@ -88,6 +99,10 @@ def test_properties_are_exactly_what_the_loader_accepts() -> None:
     assert tuple(unit["$defs"]["retro"]["properties"]) == RETRO_FIELDS
     assert tuple(schemas()[QUARTER_SCHEMA]["properties"]) == QUARTER_FIELDS
     assert unit["$defs"]["objective"]["properties"]["domain"]["enum"] == list(DOMAINS)
+    metrics = schemas()[METRICS_SCHEMA]
+    assert tuple(metrics["properties"]) == METRICS_FILE_FIELDS
+    assert tuple(metrics["$defs"]["metric"]["properties"]) == METRIC_FIELDS
+    assert metrics["$defs"]["source"] == unit["$defs"]["source"]
 
 
 KR = {"id": "lead-time", "title": "Cut lead time", "owner": "Sam", "measurement": "Pipeline"}
@@ -113,6 +128,63 @@ def test_key_result_rules(key_result: dict[str, Any], expected: list[str]) -> No
     document = {"objectives": [{"id": "delivery", "title": "Ship", "key_results": [key_result]}]}
     errors = _errors(UNIT_SCHEMA, document)
     assert len(errors) == len(expected)
+    for error, part in zip(errors, expected, strict=True):
+        assert part in error
+
+
+METRIC = {"id": "pages", "title": "Pages a week", "owner": "Ana", "measurement": "Pager"}
+GITHUB = {"kind": "github", "measure": "lead-time", "repositories": ["acme/api"]}
+ONE_OF = "is not valid under any of the given schemas"
+
+
+@pytest.mark.parametrize(
+    ("metric", "expected"),
+    [
+        ({**METRIC, "max": 5}, []),
+        ({**METRIC, "min": 1, "max": 5, "direction": "down"}, []),
+        ({**METRIC, "direction": "down", "threshold": 5}, []),
+        (METRIC, [ONE_OF]),  # no healthy range (OKR120)
+        ({**METRIC, "direction": "down"}, [ONE_OF]),
+        ({**METRIC, "threshold": 5}, [ONE_OF]),  # threshold without direction
+        ({**METRIC, "max": 5, "direction": "down", "threshold": 5}, [ONE_OF]),  # both forms
+        ({**METRIC, "max": 5, "direction": "sideways"}, ["'sideways' is not one of"]),
+        ({**METRIC, "max": 5, "treshold": 5}, ["Additional properties are not allowed"]),
+        ({**METRIC, "max": 5, "promoted_from": "payments/delivery"}, ["does not match"]),
+        ({**METRIC, "max": 5, "promoted_from": "payments/delivery/lead-time"}, []),
+        # DORA units (OKR122): a frequency per week, a rate in %, a time in hours or days.
+        ({**METRIC, "max": 5, "dora": "change-failure-rate"}, []),
+        ({**METRIC, "max": 5, "dora": "change-failure-rate", "unit": "ratio"}, ["is not one of"]),
+        ({**METRIC, "min": 5, "dora": "deployment-frequency", "unit": "per week"}, []),
+        ({**METRIC, "min": 5, "dora": "deployment-frequency", "unit": "a day"}, ["is not one of"]),
+        ({**METRIC, "max": 5, "dora": "lead-time", "unit": "days"}, []),
+        ({**METRIC, "max": 5, "dora": "lead-time"}, [ONE_OF]),
+        ({**METRIC, "max": 5, "dora": "lead-time", "unit": "weeks"}, ["is not one of"]),
+        ({**METRIC, "max": 5, "source": GITHUB}, []),  # hours, from the source
+        ({**METRIC, "max": 5, "source": GITHUB, "unit": "hours", "dora": "lead-time"}, []),
+        ({**METRIC, "max": 5, "source": GITHUB, "unit": "days"}, ["'hours' was expected"]),
+        ({**METRIC, "max": 5, "source": {**GITHUB, "time_unit": "days"}, "unit": "days"}, []),
+        (
+            {**METRIC, "max": 5, "source": {**GITHUB, "time_unit": "days"}, "unit": "hours"},
+            ["'days' was expected"],
+        ),
+        # dora differs from the source's measure, and no unit for a time to restore.
+        ({**METRIC, "max": 5, "source": GITHUB, "dora": "time-to-restore"}, [
+            "'lead-time' was expected", ONE_OF
+        ]),
+        (
+            {**METRIC, "max": 5, "source": {**GITHUB, "measure": "change-failure-rate"}},
+            [],
+        ),
+        (
+            {**METRIC, "max": 5, "source": {**GITHUB, "measure": "change-failure-rate"},
+             "unit": "percent"},
+            ["is not one of"],
+        ),
+    ],
+)  # fmt: skip
+def test_metric_rules(metric: dict[str, Any], expected: list[str]) -> None:
+    errors = _errors(METRICS_SCHEMA, {"metrics": [metric]})
+    assert len(errors) == len(expected), errors
     for error, part in zip(errors, expected, strict=True):
         assert part in error
 

@@ -14,7 +14,8 @@ from okrsite.edit.schemas import write_schemas
 @out_option(Path("schemas"), "the schemas")
 @common_options
 def schema(out: Path) -> None:
-    """Write JSON Schemas for org.yaml, quarter.yaml and UNIT.yaml (draft 2020-12)."""
+    """Write JSON Schemas for org.yaml, quarter.yaml, UNIT.yaml and metrics/UNIT.yaml (draft
+    2020-12)."""
     folder = get_context().root / out  # an absolute --out stays as it is
     for path in write_schemas(folder):
         click.echo(f"wrote {path}")

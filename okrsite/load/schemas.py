@@ -1,4 +1,5 @@
-"""JSON Schemas (draft 2020-12) for org.yaml, quarter.yaml and UNIT.yaml, for editors.
+"""JSON Schemas (draft 2020-12) for org.yaml, quarter.yaml, UNIT.yaml and metrics/UNIT.yaml, for
+editors.
 
 The property names come from the loader's field tables (what `okrsite check` accepts), the
 allowed words from the model's tuples, and the constraints from the tables below: a field the
@@ -13,10 +14,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from okrsite.load.digest import DIGEST
+from okrsite.load.metric_file import (
+    DORA_UNITS,
+    KR_PATH,
+    METRIC_FIELDS,
+    METRICS_FILE_FIELDS,
+    TIME_MEASURES,
+)
 from okrsite.load.org_file import ORG_FIELDS, OWNER_FIELDS, POLICY_FIELDS, UNIT_FIELDS
 from okrsite.load.quarter_file import QUARTER_FIELDS
 from okrsite.load.source_field import FIELDS_BY_KIND, MAX_TIMEOUT, MAX_WINDOW_DAYS
 from okrsite.load.unit_file import KEY_RESULT_FIELDS, OBJECTIVE_FIELDS, PLAN_FIELDS, RETRO_FIELDS
+from okrsite.model.metrics import DIRECTIONS, DORA_MEASURES
 from okrsite.model.okrs import (
     DOMAINS,
     GITHUB_HANDLE,
@@ -35,8 +44,10 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 ORG_SCHEMA = "org.schema.json"
 QUARTER_SCHEMA = "quarter.schema.json"
 UNIT_SCHEMA = "unit.schema.json"
+METRICS_SCHEMA = "metrics.schema.json"
 UNIT_SCHEMA_COMMENT = f"# yaml-language-server: $schema=../../schemas/{UNIT_SCHEMA}"
 QUARTER_SCHEMA_COMMENT = f"# yaml-language-server: $schema=../../schemas/{QUARTER_SCHEMA}"
+METRICS_SCHEMA_COMMENT = f"# yaml-language-server: $schema=../../schemas/{METRICS_SCHEMA}"
 """First lines of the files okrsite writes, so editors validate them against the schemas."""
 
 _TEXT: Schema = {"type": "string", "minLength": 1}
@@ -163,6 +174,33 @@ _SOURCE: dict[str, dict[str, Schema]] = {
 }
 
 
+_METRIC: dict[str, Schema] = {
+    "id": _described(_SLUG, "Slug, unique in the file: the metric column of UNIT.csv names it."),
+    "title": _described(_TEXT, "What is measured, as people say it."),
+    "owner": _described(_TEXT, "Who watches this metric."),
+    "measurement": _described(_TEXT, "Where the number comes from and how it is taken."),
+    "unit": _described(
+        _TEXT,
+        "The unit of the value (pages/week, %); a DORA measure's: per week, %, hours or days.",
+    ),
+    "min": _described(_NUMBER, "The lowest healthy value (healthy at or above it)."),
+    "max": _described(_NUMBER, "The highest healthy value (healthy at or below it)."),
+    "direction": _enum(
+        DIRECTIONS, "Which way is better: up or down; with threshold, the healthy side of it."
+    ),
+    "threshold": _described(
+        _NUMBER, "With direction: healthy at or above it (up) or at or below it (down)."
+    ),
+    "dora": _enum(DORA_MEASURES, "The DORA measure this is: it also gets a DORA 2024 level."),
+    "source": {"$ref": "#/$defs/source"},
+    "promoted_from": {
+        "type": "string",
+        "pattern": KR_PATH.pattern,
+        "description": "UNIT/OBJECTIVE/KR of the key result this metric was promoted from.",
+    },
+}
+
+
 def _source_schema() -> Schema:
     """A KR's source: one shape per kind, chosen by kind."""
     shapes = []
@@ -281,6 +319,53 @@ _KIND_RULES: list[Schema] = [
 ]
 
 
+def _either(*names: str) -> Schema:
+    return {"anyOf": [{"required": [name]} for name in names]}
+
+
+def _github_source(measure: str, **properties: Schema) -> Schema:
+    """A metric whose source is GitHub's DORA measure, with source properties as given."""
+    shape = {"kind": {"const": "github"}, "measure": {"const": measure}, **properties}
+    return {
+        "required": ["source"],
+        "properties": {"source": {"required": ["kind", "measure"], "properties": shape}},
+    }
+
+
+def _metric_rules() -> list[Schema]:
+    """What JSON Schema can say of a metric's healthy range and DORA unit (min <= max it cannot:
+    `okrsite check` says that, OKR110)."""
+    rules: list[Schema] = [
+        {
+            "oneOf": [
+                {**_either("min", "max"), "not": {"required": ["threshold"]}},
+                {"required": ["direction", "threshold"], "not": _either("min", "max")},
+            ]
+        }
+    ]
+    for measure in DORA_MEASURES:
+        units: Schema = {"enum": list(DORA_UNITS[measure])}
+        given = {"required": ["dora"], "properties": {"dora": {"const": measure}}}
+        then: Schema = {"properties": {"unit": units}}
+        if measure in TIME_MEASURES:  # no default: hours or days, said here or by the source
+            then["anyOf"] = [{"required": ["unit"]}, _github_source(measure)]
+        rules.append({"if": given, "then": then})
+        same = {"dora": {"const": measure}}
+        if measure not in TIME_MEASURES:
+            rules.append(
+                {"if": _github_source(measure), "then": {"properties": {**same, "unit": units}}}
+            )
+            continue
+        # The values are in the source's time_unit (hours unless it says days).
+        days = _github_source(measure, time_unit={"const": "days"})
+        days["properties"]["source"]["required"] = ["kind", "measure", "time_unit"]
+        hours = {**_github_source(measure), "not": days}
+        for time_unit, chosen in (("days", days), ("hours", hours)):
+            unit = {"unit": {"const": time_unit}}
+            rules.append({"if": chosen, "then": {"properties": {**same, **unit}}})
+    return rules
+
+
 def org_schema() -> Schema:
     """The schema of okrs/org.yaml."""
     org_fields: dict[str, Schema] = {
@@ -351,9 +436,35 @@ def unit_schema() -> Schema:
     return _document("okrsite UNIT.yaml", UNIT_SCHEMA, body, defs)
 
 
+def metrics_schema() -> Schema:
+    """The schema of okrs/metrics/UNIT.yaml: a unit's standing metrics."""
+    top: dict[str, Schema] = {
+        "metrics": {
+            "type": "array",
+            "items": {"$ref": "#/$defs/metric"},
+            "description": "The unit's standing metrics, each with a healthy range.",
+        }
+    }
+    body = _object(_properties(METRICS_FILE_FIELDS, top), ["metrics"])
+    defs: Schema = {
+        "metric": _object(
+            _properties(METRIC_FIELDS, _METRIC),
+            ["id", "title", "owner", "measurement"],
+            allOf=_metric_rules(),
+        ),
+        "source": _source_schema(),
+    }
+    return _document("okrsite metrics/UNIT.yaml", METRICS_SCHEMA, body, defs)
+
+
 def schemas() -> dict[str, Schema]:
     """Every schema by file name."""
-    return {ORG_SCHEMA: org_schema(), QUARTER_SCHEMA: quarter_schema(), UNIT_SCHEMA: unit_schema()}
+    return {
+        ORG_SCHEMA: org_schema(),
+        QUARTER_SCHEMA: quarter_schema(),
+        UNIT_SCHEMA: unit_schema(),
+        METRICS_SCHEMA: metrics_schema(),
+    }
 
 
 def render(schema: Schema) -> str:
