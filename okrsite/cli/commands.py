@@ -12,6 +12,7 @@ from okrsite.cli.diff import diff
 from okrsite.cli.due import due
 from okrsite.cli.export import export
 from okrsite.cli.init import init
+from okrsite.cli.promote import promote
 from okrsite.cli.quarter import close, new, reopen
 from okrsite.cli.schema import schema
 from okrsite.cli.serve import serve
@@ -27,6 +28,7 @@ ALL: list[click.Command] = [
     reopen,
     checkin,
     collect,
+    promote,
     export,
     check,
     build,
