@@ -171,7 +171,7 @@ def read_header(
                 "OKR031",
                 Location(path, header.line, 1),
                 f"this looks like a {kind}-separated export; save it as comma-separated "
-                "(CSV UTF-8) with the header date,kr,value",
+                f"(CSV UTF-8) with the header {','.join(needed)}",
             )
         )
         return None

@@ -67,21 +67,24 @@ def read_metrics(node: Node, unit_id: str, problems: list[Problem]) -> MetricFil
     if listed is None:
         return MetricFile(None, frozenset())
     metrics: list[Metric] = []
-    declared = {d for item in listed.items if (d := _declared_id(item)) is not None}
+    declared: set[str] = set()
     for item in listed.items:
         metric = _read_metric(item, unit_id, problems)
-        if metric is None:
-            continue
-        if any(m.id == metric.id for m in metrics):
+        named = _declared_id(item)
+        if named is not None and named in declared:
+            # Whether or not the first one could be read: each id is one metric's.
             problems.append(
                 problem(
                     "OKR124",
-                    metric.location,
-                    f"unit {quote(unit_id)}: metric {quote(metric.id)} is defined twice",
+                    item.location,
+                    f"unit {quote(unit_id)}: metric {quote(named)} is defined twice",
                 )
             )
             continue
-        metrics.append(metric)
+        if named is not None:
+            declared.add(named)
+        if metric is not None:
+            metrics.append(metric)
     return MetricFile(tuple(metrics), frozenset(declared))
 
 

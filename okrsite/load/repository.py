@@ -85,7 +85,7 @@ def load(root: Path) -> Loaded:
         relative = entry.shown
         if entry.name == "org.yaml" or entry.kind not in ("file", "folder"):
             continue  # org.yaml is read above; a refused entry's problem is reported
-        if entry.relative == METRICS_DIR:
+        if entry.relative == METRICS_DIR and entry.kind == "folder":
             continue  # read above: the quarters' KRs may name its metrics
         if entry.kind == "folder":
             if entry.name.isascii() and QUARTER_ID.fullmatch(entry.name):
