@@ -235,6 +235,8 @@ READ_PAGES = (
     f"{CURRENT}/alignment/",
     f"{CURRENT}/checks/",
     f"{CURRENT}/archive/",
+    f"{CURRENT}/health/",
+    f"{CURRENT}/health/payments/",
     f"{CURRENT}/help/reading-the-site/",
     f"{CURRENT}/demo/",
     f"{CURRENT}/no-such-page/",
@@ -267,15 +269,30 @@ def axe_violations(page: Page) -> list[str]:
 # and footer around them, the same on every page: a page of each kind of layout, light and dark.
 AXE_PASSES = [
     ("mkdocs", "light", DESKTOP, READ_PAGES),
-    ("mkdocs", "dark", DESKTOP, (f"{CURRENT}/", f"{CURRENT}/units/{UNIT}/", f"{ARCHIVED}/review/")),
-    ("mkdocs", "light", PHONE, (f"{CURRENT}/", f"{CURRENT}/units/{UNIT}/", f"{CURRENT}/owners/")),
+    (
+        "mkdocs",
+        "dark",
+        DESKTOP,
+        (f"{CURRENT}/", f"{CURRENT}/units/{UNIT}/", f"{ARCHIVED}/review/", f"{CURRENT}/health/"),
+    ),
+    (
+        "mkdocs",
+        "light",
+        PHONE,
+        (f"{CURRENT}/", f"{CURRENT}/units/{UNIT}/", f"{CURRENT}/owners/", f"{CURRENT}/health/"),
+    ),
     (
         "mkdocs",
         "dark",
         PHONE,
         (f"{CURRENT}/units/platform/", f"{CURRENT}/blockers/", f"{ARCHIVED}/"),
     ),
-    ("zensical", "light", DESKTOP, (f"{CURRENT}/", f"{CURRENT}/checks/", f"{ARCHIVED}/review/")),
+    (
+        "zensical",
+        "light",
+        DESKTOP,
+        (f"{CURRENT}/", f"{CURRENT}/checks/", f"{ARCHIVED}/review/", f"{CURRENT}/health/payments/"),
+    ),
     (
         "zensical",
         "dark",

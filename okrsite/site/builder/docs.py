@@ -163,6 +163,8 @@ def nav(plan: QuarterPlan, org: Org, content: Sequence[tuple[str, Path]]) -> lis
     pages = plan.pages
     entries: list[Any] = [{"Overview": "index.md"}, {"Units": unit_tree(org, pages)}]
     entries += [{"Blockers": "blockers.md"}, {"Owners": "owners.md"}]
+    if "health/index.md" in pages:
+        entries.append({"Health": health_nav(org, pages)})
     entries += [{"Alignment": "alignment.md"}, {"Checks": "checks.md"}]
     if "review.md" in pages:
         entries.append({"Quarter in review": "review.md"})
@@ -179,7 +181,13 @@ def nav(plan: QuarterPlan, org: Org, content: Sequence[tuple[str, Path]]) -> lis
     return entries
 
 
-def unit_tree(org: Org, pages: Mapping[str, str]) -> list[Any]:
+def health_nav(org: Org, pages: Mapping[str, str]) -> list[Any]:
+    """The Health section: the org's page, then the units' Health pages as the org chart, as
+    the Units section has them (so navigation.prune keeps a page's nav short at any size)."""
+    return ["health/index.md", *unit_tree(org, pages, "health")]
+
+
+def unit_tree(org: Org, pages: Mapping[str, str], folder: str = "units") -> list[Any]:
     """The units' pages as the org chart: each top unit's page, then a section per unit below
     it holding that unit's page and, nested the same way, the units below that; teams are
     plain pages. In org.yaml's order throughout.
@@ -190,11 +198,11 @@ def unit_tree(org: Org, pages: Mapping[str, str]) -> list[Any]:
     """
     below: dict[str | None, list[Unit]] = {}
     for unit, parent in org.forest():
-        if f"units/{unit.id}.md" in pages:
+        if f"{folder}/{unit.id}.md" in pages:
             below.setdefault(parent, []).append(unit)
 
     def entry(unit: Unit) -> Any:
-        page = f"units/{unit.id}.md"
+        page = f"{folder}/{unit.id}.md"
         children = below.get(unit.id, [])
         if not children:
             return page
@@ -203,7 +211,7 @@ def unit_tree(org: Org, pages: Mapping[str, str]) -> list[Any]:
 
     tree: list[Any] = []
     for top in below.get(None, []):  # every unit has a page, so each hangs from one here
-        tree.append(f"units/{top.id}.md")
+        tree.append(f"{folder}/{top.id}.md")
         tree += [entry(child) for child in below.get(top.id, [])]
     return tree
 

@@ -25,6 +25,7 @@ from typing import Any
 from markupsafe import Markup
 
 from okrsite.model.errors import OkrsiteError
+from okrsite.model.health import HEALTH_STATUSES
 from okrsite.model.numbers import shown_score
 from okrsite.model.okrs import Bands, Org, Quarter, previous_quarter_id
 from okrsite.model.problems import Problem
@@ -42,6 +43,7 @@ from okrsite.model.scores import (
 from okrsite.score.attention import conversations, open_blockers
 from okrsite.score.calendar import checkin_due, checkins_due, phase, week
 from okrsite.score.export import dumps, export_quarter
+from okrsite.score.health import DORA_REPORT, breached, breaches_first
 from okrsite.score.history import UnitHistory, review, unit_history
 from okrsite.score.landing import (
     PulledDown,
@@ -57,6 +59,13 @@ from okrsite.site.charts import Chart
 from okrsite.site.charts.chart import Drawer
 from okrsite.site.markup import md_text
 from okrsite.site.pages.colours import verdict
+from okrsite.site.pages.health import (
+    HEALTH_INDEX,
+    health_page_path,
+    health_units,
+    unit_metrics,
+    worked_on,
+)
 from okrsite.site.pages.templating import kr_anchor, render
 
 __all__ = [
@@ -142,7 +151,11 @@ class Links:
 
     def quarter(self, quarter_id: str, title: str) -> Markup:
         """A link from the archive page to another quarter's site, a sibling of this one."""
-        return Markup(f"[{md_text(title)}]({self._site_root}{quarter_id}/)")
+        return self.quarter_from(quarter_id, title, "")
+
+    def quarter_from(self, quarter_id: str, title: str, root: str) -> Markup:
+        """A link to another quarter's site from a page root away from the docs folder."""
+        return Markup(f"[{md_text(title)}]({root}{self._site_root}{quarter_id}/)")
 
 
 @dataclass(frozen=True)
@@ -191,6 +204,11 @@ class QuarterContext:
         return {
             u.unit.id: trouble(subtree_key_results(org, result, u.unit.id)) for u in result.units
         }
+
+    @cached_property
+    def health_units(self) -> frozenset[str]:
+        """The units with a Health page."""
+        return frozenset(health_units(self.site.org, self.result.health))
 
     @cached_property
     def pulled_down(self) -> dict[str, PulledDown]:
@@ -360,6 +378,7 @@ def overview_page(context: QuarterContext, pages: MutableMapping[str, str]) -> s
         tree=units_by_depth(org, result),
         status_counts=_status_counts(result),
         conversations=found[:CONVERSATIONS_SHOWN],
+        breached=breached(result.health),
         more=len(found) - CONVERSATIONS_SHOWN,
         setup=context.setup,
         units_chart=_charts(
@@ -426,6 +445,9 @@ def unit_page(
         },
         pulled=context.pulled_down.get(unit.id),
         edit_url=context.site.edit_url,
+        health={m.path: m for m in context.result.health},
+        health_page=unit.id in context.health_units,
+        own_metrics=[m for m in context.result.health if m.metric.unit_id == unit.id],
         history_chart=_charts(
             pages,
             context.charts.chart(
@@ -470,6 +492,39 @@ def checks_page(context: QuarterContext) -> str:
         codes_page=context.site.codes_page,
         errors=sum(1 for p in problems if p.severity == "error"),
         warnings=sum(1 for p in problems if p.severity == "warning"),
+    )
+
+
+def health_index_page(context: QuarterContext) -> str:
+    """health/index.md: every standing metric of the org, breaches first, and the DORA
+    measures with their levels."""
+    health = context.result.health
+    counts = {status: sum(1 for m in health if m.status == status) for status in HEALTH_STATUSES}
+    return render(
+        "health_index.md.j2",
+        **context.base(),
+        health=health,
+        ordered=breaches_first(health),
+        counts=counts,
+        dora=[m for m in health if m.metric.dora is not None],
+        report=DORA_REPORT,
+    )
+
+
+def unit_health_page(context: QuarterContext, unit_id: str) -> str:
+    """health/<unit>.md: a unit's own metrics, each with its history, its readings and the
+    KRs that worked on it quarter by quarter, then those of the units below it."""
+    org, health = context.site.org, context.result.health
+    own, below = unit_metrics(org, health, unit_id)
+    quarter_id = context.result.quarter.id
+    return render(
+        "health_unit.md.j2",
+        **context.base(),
+        unit=org.unit(unit_id),
+        own=own,
+        below=below,
+        worked={m.path: worked_on(m.metric, context.through, quarter_id) for m in own},
+        report=DORA_REPORT,
     )
 
 
@@ -563,6 +618,10 @@ def make_quarter_pages(
     add_page(pages, "owners.md", owners_page(context))
     add_page(pages, "alignment.md", alignment_page(context))
     add_page(pages, "checks.md", checks_page(context))
+    if context.result.health:
+        add_page(pages, HEALTH_INDEX, health_index_page(context))
+        for unit_id in health_units(context.site.org, context.result.health):  # chart order
+            add_page(pages, health_page_path(unit_id), unit_health_page(context, unit_id))
     if context.result.quarter.closed:
         add_page(pages, "review.md", review_page(context, pages))
     add_page(pages, "archive.md", archive_page(context, pages))

@@ -15,6 +15,7 @@ from functools import cache
 import jinja2
 from markupsafe import Markup
 
+from okrsite.model.health import MetricResult
 from okrsite.model.numbers import shown, shown_score
 from okrsite.model.okrs import Bands, Retro
 from okrsite.model.scores import KeyResultResult, ObjectiveResult, UnitResult
@@ -37,6 +38,15 @@ from okrsite.site.pages.colours import (
     trouble_count,
     trouble_words,
     unit_verdict,
+)
+from okrsite.site.pages.health import dora_level as health_dora_level
+from okrsite.site.pages.health import (
+    health_status,
+    healthy_range,
+    history_caption,
+    metric_link,
+    metric_value,
+    spark,
 )
 
 
@@ -274,6 +284,25 @@ def _chart_data(table: Sequence[Sequence[object]]) -> Markup:
     return Markup(f"{head}{table_html}</details>")
 
 
+def _readings_fold(result: MetricResult) -> Markup:
+    """A metric's readings up to the as-of date, newest first, folded under its history."""
+    unit = result.metric.unit
+    head = FOLD.format(kind="note", title="Readings")
+    if not result.readings:
+        return Markup(f"{head}<p>No readings yet.</p></details>")
+    rows = "".join(
+        f'<tr><td><time datetime="{r.date.isoformat()}">{r.date.isoformat()}</time></td>'
+        f"<td>{html_text(shown(r.value))}{' ' + html_text(unit) if unit else ''}</td>"
+        f"<td>{_note_cell(r.note) if r.note.strip() else '—'}</td></tr>"
+        for r in reversed(result.readings)
+    )
+    table = (
+        "<table><thead><tr><th>Date</th><th>Value</th><th>Note</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+    return Markup(f"{head}{table}</details>")
+
+
 def _check_in_fold(kr: KeyResultResult, quarter_id: str, edit_url: str) -> Markup:
     """A KR's folded "Check in" block: the command that records its next check-in and, where
     the repository's address is known (edit_url, checked), a link opening its unit's file in
@@ -363,6 +392,13 @@ def environment() -> jinja2.Environment:
         confidence=_confidence,
         confidence_word=_confidence_word,
         percent=_percent,
+        metric_value=metric_value,
+        healthy_range=healthy_range,
+        health_status=health_status,
+        dora_level=health_dora_level,
+        spark=spark,
+        readings_fold=_readings_fold,
+        history_caption=history_caption,
     )
     env.globals.update(
         bar=bar,
@@ -372,6 +408,7 @@ def environment() -> jinja2.Environment:
         objectives_legend=_objectives_legend,
         indent=_indent,
         indent_end=_indent_end,
+        metric_link=metric_link,
     )
     return env
 

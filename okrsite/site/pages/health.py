@@ -1,0 +1,143 @@
+"""The Health pages of a quarter's site: every standing metric as of the quarter's as-of date.
+
+    health/index.md         the org's: every metric, breaches first, and the DORA measures
+    health/<unit>.md        a unit's own metrics, each under its heading (#<metric>), then
+                            those of the units below it
+
+A unit with no metric of its own or below it has no Health page. Pure: text from results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from okrsite.model.health import MetricResult
+from okrsite.model.metrics import Metric
+from okrsite.model.numbers import shown
+from okrsite.model.okrs import Org
+from okrsite.model.scores import KeyResultResult, QuarterResult
+from okrsite.score.health import DORA_REPORT, breaches_first
+from okrsite.site.markup import html_text, md_text
+from okrsite.site.pages.colours import flag
+from okrsite.site.pages.sparkline import LARGE, SMALL, sparkline
+
+HEALTH_DIR = "health"
+HEALTH_INDEX = f"{HEALTH_DIR}/index.md"
+
+
+def health_page_path(unit_id: str) -> str:
+    """Where a unit's Health page is, relative to the docs folder (unit ids are slugs)."""
+    return f"{HEALTH_DIR}/{unit_id}.md"
+
+
+@dataclass(frozen=True)
+class WorkedOn:
+    """A KR that named the metric in `improves:`, in one quarter."""
+
+    quarter_id: str
+    quarter_title: str
+    key_result: KeyResultResult
+    current: bool  # of the quarter whose site this is
+
+
+def health_units(org: Org, health: Sequence[MetricResult]) -> list[str]:
+    """The units with a Health page, in the org chart's order: those with a metric of their own
+    or below them."""
+    owners = {m.metric.unit_id for m in health}
+    with_page: list[str] = []
+    for unit, _parent in org.forest():
+        below = {u.id for u in org.descendants(unit.id)} | {unit.id}
+        if owners & below:
+            with_page.append(unit.id)
+    return with_page
+
+
+def worked_on(metric: Metric, through: Sequence[QuarterResult], current: str) -> list[WorkedOn]:
+    """The KRs that named this metric in `improves:`, quarter by quarter, oldest first."""
+    return [
+        WorkedOn(r.quarter.id, r.quarter.title, kr, r.quarter.id == current)
+        for r in through
+        for kr in r.key_results()
+        if kr.key_result.improves == metric.path
+    ]
+
+
+def metric_value(value: float | None, metric: Metric) -> Markup:
+    """A metric's value with its unit; a dash with none."""
+    if value is None:
+        return Markup("—")
+    unit = f" {md_text(metric.unit)}" if metric.unit else ""
+    return Markup(f"{shown(value)}{unit}")
+
+
+def healthy_range(metric: Metric) -> Markup:
+    """The healthy range in symbols: ≥ min, ≤ max, or min to max."""
+    unit = f" {md_text(metric.unit)}" if metric.unit else ""
+    if metric.min is not None and metric.max is not None:
+        return Markup(f"{shown(metric.min)} to {shown(metric.max)}{unit}")
+    if metric.min is not None:
+        return Markup(f"≥ {shown(metric.min)}{unit}")
+    return Markup(f"≤ {shown(metric.max or 0)}{unit}")
+
+
+def health_status(result: MetricResult) -> Markup:
+    """The status in words: breached as an outlined flag with since when, healthy plain."""
+    if result.status == "breached" and result.breached_since is not None:
+        since = result.breached_since.isoformat()
+        return Markup(
+            f'{flag("breached")} since <time datetime="{since}">{since}</time>'
+            f" ({result.breached_days} days)"
+        )
+    return Markup("healthy" if result.status == "healthy" else "no reading yet")
+
+
+def dora_level(result: MetricResult) -> Markup:
+    """A DORA measure's performance level, or nothing for another metric."""
+    if result.level is None:
+        return Markup("")
+    return Markup(f"{html_text(result.level)}")
+
+
+def spark(result: MetricResult, large: bool = False) -> Markup:
+    """The metric's sparkline, small for a table row or large under its heading."""
+    return sparkline(result, LARGE if large else SMALL)
+
+
+def metric_link(result: MetricResult, root: str, org: Org) -> Markup:
+    """A link to a metric's section on its unit's Health page (root: from the page's folder
+    to the docs folder); unit and metric ids are slugs, the title escaped."""
+    path = f"{root}{health_page_path(result.metric.unit_id)}#{result.metric.id}"
+    return Markup(f"[{md_text(result.metric.title)}]({path})")
+
+
+def dora_report() -> str:
+    """The report the DORA levels are read against."""
+    return DORA_REPORT
+
+
+def unit_metrics(
+    org: Org, health: Sequence[MetricResult], unit_id: str
+) -> tuple[tuple[MetricResult, ...], tuple[MetricResult, ...]]:
+    """A unit's own metrics (in file order) and those of the units below it (breaches first)."""
+    below = {u.id for u in org.descendants(unit_id)}
+    own = tuple(m for m in health if m.metric.unit_id == unit_id)
+    rest = breaches_first([m for m in health if m.metric.unit_id in below])
+    return own, rest
+
+
+def history_caption(result: MetricResult) -> Markup:
+    """The large sparkline's span and range in words, for readers who want the numbers."""
+    readings = result.readings
+    if not readings:
+        return Markup("No readings yet.")
+    values = [r.value for r in readings]
+    low = metric_value(min(values), result.metric)
+    high = metric_value(max(values), result.metric)
+    first, last = readings[0].date.isoformat(), readings[-1].date.isoformat()
+    spread = f"at {low}" if low == high else f"between {low} and {high}"
+    ruled = " Dotted lines mark the start of each quarter." if first[:7] != last[:7] else ""
+    count = f"{len(readings)} reading{'s' if len(readings) != 1 else ''}"
+    return Markup(f"{count} from {first} to {last}, {spread}.{ruled}")
