@@ -190,6 +190,41 @@ def test_the_review_names_each_unit_flagged_as_sandbagging_with_its_reason() -> 
     ) in demo.split("## Possible sandbagging")[1]
 
 
+def test_the_review_says_how_to_promote_each_standing_candidate_or_that_it_is_one() -> None:
+    demo = pages_of(Path(__file__).resolve().parents[1], "2026-Q3")["review.md"]
+    standing = demo.split("## Standing-metric candidates\n")[1].split("## Possible")[0]
+    # Promoted by `okrsite promote` (okrs/metrics/checkout.yaml's promoted_from): linked to its
+    # heading on the unit's Health page, the title escaped.
+    assert (
+        "1.00, then 1.00. Now a standing metric: [Keep the checkout error rate at or below "
+        "0&#46;5%](health/checkout.md#checkout-errors).\n"
+    ) in standing
+    # Not promoted, and its unit has a metric of the KR's id already: the command needs --id.
+    assert (
+        "1.00, then 1.00. Promote it: `okrsite promote 2026-Q3 eng delivery/change-failure-rate"
+        " --id METRIC` (its unit already has a standing metric of that id, [Change failure rate]"
+        "(health/eng.md#change-failure-rate))\n"
+    ) in standing
+
+
+def test_the_review_gives_the_promote_command_of_a_candidate(write_repo: WriteRepo) -> None:
+    graded = PAYMENTS_YAML.replace(
+        "        target: 5\n", "        target: 5\n        grade: 0.95\n"
+    )
+    files = {
+        **MINIMAL,
+        "okrs/2026-Q2/quarter.yaml": "start: 2026-04-01\nend: 2026-06-30\nstatus: closed\n",
+        "okrs/2026-Q2/payments.yaml": graded,
+        "okrs/2026-Q3/quarter.yaml": "start: 2026-07-01\nend: 2026-09-30\nstatus: closed\n",
+        "okrs/2026-Q3/payments.yaml": graded,
+    }
+    review = pages_of(write_repo(files), "2026-Q3")["review.md"]
+    assert (
+        "([Payments](units/payments.md)): 0.95, then 0.95. Promote it: "
+        "`okrsite promote 2026-Q3 payments delivery/lead-time`\n"
+    ) in review
+
+
 def test_the_archive_links_every_quarter_as_a_sibling(write_repo: WriteRepo) -> None:
     archive = pages_of(write_repo({**MINIMAL, **CLOSED_Q3}), "2026-Q4")["archive.md"]
     # archive.md becomes archive/index.html: two levels up is the folder holding every quarter.
