@@ -215,6 +215,7 @@ MARKS: dict[str, dict[str, frozenset[str]]] = {
         "test_collect_prometheus": frozenset({"prometheus"}),
         "test_collect_github": frozenset({"fake"}),
         "test_collect_demo": frozenset({"github"}),
+        "test_collect_metrics": frozenset({"github"}),
     },
     # Large builds: the demo, both engines, a site built two or more times, a build in a child
     # process, Hypothesis's whole repositories, organisations of thousands of units.

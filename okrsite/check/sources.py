@@ -28,9 +28,10 @@ def token_address(source: Source) -> tuple[str | None, str | None]:
 
 
 def source_problems(repository: Repository, settings: CollectSettings) -> list[Problem]:
-    """Every source of an open quarter that would send a token off the list or run a program
-    outside the programs folder, located at its `source:`. A closed quarter is not collected
-    (and its files are frozen), so its sources are left alone."""
+    """Every source of an open quarter, and of a standing metric, that would send a token off
+    the list or run a program outside the programs folder, located at its `source:`. A closed
+    quarter is not collected (and its files are frozen), so its sources are left alone; a
+    standing metric belongs to no quarter, so its source is always collected and always checked."""
     found: list[Problem] = []
     for quarter in repository.quarters:
         if quarter.closed:
@@ -38,18 +39,24 @@ def source_problems(repository: Repository, settings: CollectSettings) -> list[P
         for plan in quarter.plans:
             for objective in plan.objectives:
                 for kr in objective.key_results:
-                    source = kr.source
-                    if source is None:
-                        continue
-                    what = f"key result '{plan.unit_id}/{objective.id}/{kr.id}' source"
-                    token_env, url = token_address(source)
-                    refusal = None if url is None else settings.token_refusal(token_env, url)
-                    if refusal is not None:
-                        found.append(problem(TOKEN_CODE, source.location, f"{what}: {refusal}"))
-                    if isinstance(source, CommandSource) and source.command:
-                        refusal = settings.program_refusal(source.command[0])
-                        if refusal is not None:
-                            found.append(
-                                problem(PROGRAM_CODE, source.location, f"{what}: {refusal}")
-                            )
+                    if kr.source is not None:
+                        what = f"key result '{plan.unit_id}/{objective.id}/{kr.id}' source"
+                        found.extend(_refusals(kr.source, what, settings))
+    for metric in repository.metrics:
+        if metric.source is not None:
+            found.extend(_refusals(metric.source, f"metric '{metric.path}' source", settings))
+    return found
+
+
+def _refusals(source: Source, what: str, settings: CollectSettings) -> list[Problem]:
+    """OKR018 and OKR025 of one source, at its location; what names whose source it is."""
+    found: list[Problem] = []
+    token_env, url = token_address(source)
+    refusal = None if url is None else settings.token_refusal(token_env, url)
+    if refusal is not None:
+        found.append(problem(TOKEN_CODE, source.location, f"{what}: {refusal}"))
+    if isinstance(source, CommandSource) and source.command:
+        refusal = settings.program_refusal(source.command[0])
+        if refusal is not None:
+            found.append(problem(PROGRAM_CODE, source.location, f"{what}: {refusal}"))
     return found

@@ -1,4 +1,5 @@
-"""`okrsite collect`: each KR's value read from its source and appended as a check-in row."""
+"""`okrsite collect`: each KR's value read from its source and appended as a check-in row, and
+each standing metric's as a reading."""
 
 from __future__ import annotations
 
@@ -36,14 +37,15 @@ def _quiet(_line: str) -> None:
     "unit_ids",
     metavar="UNIT",
     multiple=True,
-    help="Collect only this unit's KRs (repeat for several; default: every unit).",
+    help="Collect only this unit's KRs and standing metrics (repeat for several; default: "
+    "every unit).",
 )
 @click.option(
     "--quarter",
     "quarter_id",
     metavar="YYYY-Qn",
     default=None,
-    help="The quarter (default: the one containing the date).",
+    help="The quarter whose KRs are collected (default: the one containing the date).",
 )
 @click.option(
     "--only",
@@ -71,12 +73,13 @@ def collect(
     skip: tuple[SourceKind, ...],
     dry_run: bool,
 ) -> None:
-    """Ask every KR's `source:` for its value and append one check-in row per KR.
+    """Ask every KR's `source:` for its value and append one check-in row per KR; then every
+    standing metric's, one reading per metric in okrs/metrics/UNIT.csv.
 
-    A KR that already has a row on the date is skipped, so running twice adds nothing. A source
-    that fails writes nothing for its KR and is reported on standard error; the command then
-    exits 1, after writing the rows of every source that answered. Credentials come only from
-    the environment variables the sources name.
+    A KR that already has a row on the date, or a metric a reading, is skipped, so running twice
+    adds nothing. A source that fails writes nothing for its KR or metric and is reported on
+    standard error; the command then exits 1, after writing the rows of every source that
+    answered. Credentials come only from the environment variables the sources name.
     """
     day = today()
     when = parse_date(on, "--date") if on is not None else day
@@ -97,15 +100,21 @@ def collect(
     for row in done.rows:
         click.echo(f"{verb} {row.path}: {row.text}")
     for skipped in done.skipped:
-        click.echo(f"skipped {skipped.target.name}: {skipped.reason}")
+        click.echo(f"skipped {skipped.target.shown}: {skipped.reason}")
     for failed in done.failed:
         click.echo(f"failed {failed}", err=True)
-    total = len(done.rows) + len(done.skipped) + len(done.failed)
+    verb = "read" if dry_run else "collected"
+    krs = done.tally(metrics=False)
     summary = (
-        f"{done.quarter_id} as of {done.day.isoformat()}: {len(done.rows)} of {total} key results "
-        f"{'read' if dry_run else 'collected'}, {len(done.skipped)} skipped, "
-        f"{len(done.failed)} failed"
+        f"{done.quarter_id} as of {done.day.isoformat()}: {krs.rows} of {krs.total} key results "
+        f"{verb}, {krs.skipped} skipped, {krs.failed} failed"
     )
+    if done.metrics_chosen:  # said only where a standing metric has a source to read
+        metrics = done.tally(metrics=True)
+        summary += (
+            f"; {metrics.rows} of {metrics.total} metrics {verb}, {metrics.skipped} skipped, "
+            f"{metrics.failed} failed"
+        )
     click.echo(summary, err=True)
     if done.failed:
         raise SystemExit(1)

@@ -115,16 +115,18 @@ def _validate(loaded: Loaded, request: CheckInRequest) -> Quarter:
     return quarter
 
 
-def _existing_layout(data: bytes, path: str) -> tuple[list[str], str]:
-    """The header's columns in file order and the file's line ending."""
+def existing_layout(
+    data: bytes, path: str, required: tuple[str, ...] = ("date", "kr", "value")
+) -> tuple[list[str], str]:
+    """The header's columns in file order and the file's line ending; the header must name the
+    required columns."""
     text = data.decode("utf-8-sig", errors="replace")
     first_line = text.splitlines()[0] if text else ""
     columns = [c.strip() for c in next(csv.reader([first_line]), [])]
     newline = "\r\n" if b"\r\n" in data.split(b"\n", 1)[0] + b"\n" else "\n"
-    if not {"date", "kr", "value"} <= set(columns):
-        raise OkrsiteError(
-            f"{path}: the header {quote(first_line)} lacks date, kr or value; fix it first"
-        )
+    if not set(required) <= set(columns):
+        names = f"{', '.join(required[:-1])} or {required[-1]}"
+        raise OkrsiteError(f"{path}: the header {quote(first_line)} lacks {names}; fix it first")
     return columns, newline
 
 
@@ -191,7 +193,7 @@ def append_checkin(
             columns, newline = list(COLUMNS), "\n"
         else:
             data = path.read_bytes()
-            columns, newline = _existing_layout(data, relative)
+            columns, newline = existing_layout(data, relative)
             if data and not data.endswith((b"\n", b"\r")):
                 prefix = newline.encode()
             missing = [name for name in COLUMNS if cells[name] and name not in columns]

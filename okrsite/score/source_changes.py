@@ -1,6 +1,7 @@
-"""What a change does to where `okrsite collect` reaches (T1, T2): each key result whose
-`source:` gains a host, a token or a program, and each change to the programs folder or to the
-collect settings, for `okrsite diff` to flag in a pull request's job summary."""
+"""What a change does to where `okrsite collect` reaches (T1, T2): each key result and each
+standing metric whose `source:` gains a host, a token or a program, and each change to the
+programs folder or to the collect settings, for `okrsite diff` to flag in a pull request's job
+summary."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from okrsite.model.sources import CommandSource, GithubSource, JsonSource, Prome
 
 @dataclass(frozen=True)
 class SourceChange:
-    """A key result whose source now reaches something it did not before."""
+    """A key result or standing metric whose source now reaches something it did not before."""
 
-    path: str  # QUARTER/UNIT/OBJECTIVE/KR
+    path: str  # QUARTER/UNIT/OBJECTIVE/KR, or metrics/UNIT/METRIC
     hosts: tuple[str, ...]  # origins added, e.g. https://metrics.example.net
     tokens: tuple[str, ...]  # token_env names added
     programs: tuple[str, ...]  # programs added
@@ -68,13 +69,17 @@ def _sources(repository: Repository) -> Iterator[tuple[str, Source]]:
                     if kr.source is not None:
                         path = f"{quarter.id}/{plan.unit_id}/{objective.id}/{kr.id}"
                         yield path, kr.source
+    for metric in repository.metrics:
+        if metric.source is not None:
+            # METRICS_DIR's folder name: never a quarter's (YYYY-Qn), so never a KR's path.
+            yield f"metrics/{metric.path}", metric.source
 
 
 def review_sources(
     before: Repository, after: Repository, files: Sequence[str] = ()
 ) -> SourceReview:
-    """Each source of after that reaches a host, token or program its KR's source in before did
-    not (every one of a new source's), and the changed files given."""
+    """Each source of after that reaches a host, token or program its KR's or metric's source in
+    before did not (every one of a new source's), and the changed files given."""
     old = dict(_sources(before))
     changes: list[SourceChange] = []
     for path, source in _sources(after):
