@@ -6,6 +6,7 @@ bytes it read; check_loaded compares and locates from that data alone.
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -113,3 +114,45 @@ def test_an_open_quarter_is_not_digested(write_repo: WriteRepo) -> None:
     root = write_repo({**MINIMAL, "okrs/2026-Q4/quarter.yaml": "status: open\n"})
     read = load(root).quarters_read["2026-Q4"]
     assert read.digest is None and read.written["status"].value.line == 1
+
+
+METRICS = {
+    "okrs/metrics/payments.yaml": (
+        "metrics:\n  - id: pages\n    title: Out-of-hours pages per week\n"
+        "    owner: Ana Silva\n    measurement: Paging tool\n    max: 5\n"
+    ),
+    # OKR212 at the row dated after today, OKR123 at an unknown metric.
+    "okrs/metrics/payments.csv": "date,metric,value\n2026-12-01,pages,7\n2027-02-01,pages,4\n"
+    "2026-12-02,page,6\n",
+}
+
+
+def test_the_metrics_checks_find_the_same_problems_once_the_repository_is_gone(
+    write_repo: WriteRepo,
+) -> None:
+    loaded = load(write_repo({**MINIMAL, **METRICS}))
+    on_disk = _check(loaded)
+    assert [line.split(" ")[1] for line in on_disk if line.startswith("okrs/metrics/")] == [
+        "OKR123",
+        "OKR212",
+    ]
+    shutil.rmtree(write_repo({}))
+    assert _check(loaded) == on_disk
+
+
+def test_the_loader_reads_each_metrics_file_once(
+    write_repo: WriteRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_repo({**MINIMAL, **METRICS})
+    opened: list[str] = []
+    real_open = os.open
+
+    def recording(path: str | os.PathLike[str], flags: int, *args: int, **kwargs: int) -> int:
+        opened.append(Path(path).relative_to(root).as_posix())
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", recording)
+    loaded = load(root)
+    monkeypatch.undo()
+    assert sorted(p for p in opened if p.startswith("okrs/metrics/")) == sorted(METRICS)
+    assert {"okrs/metrics/payments.csv", "okrs/metrics/payments.yaml"} <= set(loaded.files)

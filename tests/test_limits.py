@@ -21,7 +21,9 @@ from click.testing import CliRunner
 
 from okrsite.cli import main
 from okrsite.load.checkins import read_checkins
+from okrsite.load.readings import read_readings
 from okrsite.load.repository import load
+from okrsite.load.text import MAX_BYTES
 from okrsite.model import limits
 from okrsite.model.clock import parse_date, today
 from okrsite.model.errors import OkrsiteError
@@ -389,6 +391,37 @@ def test_a_csv_longer_than_the_limit_is_an_error_at_the_first_row_past_it() -> N
         f"{limits.MAX_CHECKINS:,} per file: keep one quarter's check-ins of one unit in it"
     )
     assert len(found) == limits.MAX_CHECKINS
+
+
+def reading_rows(count: int) -> str:
+    day = date(2020, 1, 1)
+    rows = [f"{(day + timedelta(days=i)).isoformat()},pages,{i % 9}" for i in range(count)]
+    return "date,metric,value\n" + "\n".join(rows) + "\n"
+
+
+def test_a_metrics_csv_as_long_as_the_limit_is_read() -> None:
+    text = reading_rows(limits.MAX_CHECKINS)
+    found, problems = read_readings(text, "m.csv", frozenset({"pages"}))
+    assert problems == [] and len(found) == limits.MAX_CHECKINS
+
+
+def test_a_metrics_csv_longer_than_the_limit_is_an_error_at_the_first_row_past_it() -> None:
+    text = reading_rows(limits.MAX_CHECKINS + 5)
+    found, problems = read_readings(text, "m.csv", frozenset({"pages"}))
+    assert [str(p) for p in problems] == [
+        f"m.csv:{limits.MAX_CHECKINS + 2}:1: OKR063 has more than {limits.MAX_CHECKINS:,} "
+        f"readings; okrsite reads at most {limits.MAX_CHECKINS:,} per file"
+    ]
+    assert len(found) == limits.MAX_CHECKINS
+
+
+@pytest.mark.parametrize("name", ["payments.yaml", "payments.csv"])
+def test_an_oversized_metrics_file_is_refused_unread(write_repo: WriteRepo, name: str) -> None:
+    metrics = "metrics:\n  - {id: pages, title: Pages, owner: Ana, measurement: Pager, max: 5}\n"
+    big = "# padding\n" * (MAX_BYTES // 10 + 1)
+    files = {"okrs/metrics/payments.yaml": metrics, f"okrs/metrics/{name}": big}
+    problems = load(write_repo({**MINIMAL, **files})).problems
+    assert [f"{p.location} {p.code}" for p in problems] == [f"okrs/metrics/{name}:1:1 OKR002"]
 
 
 # --- Dates a built site can carry -------------------------------------------------------------

@@ -290,6 +290,45 @@ def test_checkin_after_today_says_which_and_when(write_repo: WriteRepo) -> None:
     )
 
 
+METRICS = {
+    "okrs/metrics/payments.yaml": (
+        "metrics:\n  - id: pages\n    title: Out-of-hours pages per week\n"
+        "    owner: Ana Silva\n    measurement: Paging tool\n    max: 5\n"
+    ),
+    "okrs/metrics/payments.csv": "date,metric,value\n2026-09-01,pages,7\n2026-11-20,pages,4\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 11, 20), []),  # the reading of 2026-11-20 taken today
+        (date(2026, 11, 19), ["okrs/metrics/payments.csv:3:1 OKR212"]),
+    ],
+)
+def test_metric_reading_dated_after_today(
+    write_repo: WriteRepo, today: date, expected: list[str]
+) -> None:
+    assert [w for w in warnings(write_repo, METRICS, today) if "metrics" in w] == expected
+
+
+def test_metric_reading_after_today_says_which_and_when(write_repo: WriteRepo) -> None:
+    root = write_repo({**BALANCED, **METRICS})
+    found = [
+        str(p) for p in pipeline.check(root, date(2026, 11, 19)).problems if p.code == "OKR212"
+    ]
+    assert found == [
+        "okrs/metrics/payments.csv:3:1: OKR212 reading of metric 'payments/pages' is dated "
+        "2026-11-20, after today (2026-11-19); a reading records a value already measured: "
+        "correct the date"
+    ]
+    org = ORG_YAML + "policy:\n  ignore: [OKR212]\n"
+    root = write_repo({**BALANCED, **METRICS, "okrs/org.yaml": org})
+    assert [
+        p for p in pipeline.check(root, date(2026, 11, 19)).problems if p.code == "OKR212"
+    ] == []
+
+
 QUARTER_YAML = "okrs/2026-Q4/quarter.yaml"
 
 

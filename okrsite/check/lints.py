@@ -238,7 +238,8 @@ def lint(
 ) -> list[Problem]:
     """Every anti-pattern warning, unsorted and before policy.ignore; results are the quarters'
     scores at the build's one as-of date, so a page and its checks never disagree; today dates
-    check-ins (none may come after it); locate finds a quarter.yaml field's line."""
+    check-ins and metric readings (none may come after it); locate finds a quarter.yaml field's
+    line."""
     scored = {result.quarter.id: result for result in results}
     found: list[Problem] = []
     for quarter in repository.quarters:
@@ -250,6 +251,7 @@ def lint(
         if (result := scored.get(quarter.id)) is not None:
             found.extend(_scored_warnings(repository, quarter, result, scored))
     found.extend(idle_owners(repository))
+    found.extend(future_readings(repository, today))
     return found
 
 
@@ -447,6 +449,23 @@ def future_checkins(plan: UnitPlan, today: date) -> list[Problem]:
                         )
                     )
     return found
+
+
+def future_readings(repository: Repository, today: date) -> list[Problem]:
+    """OKR212 for standing metrics: a reading, like a check-in, records a value already
+    measured, so none is dated after today."""
+    return [
+        problem(
+            "OKR212",
+            reading.location,
+            f"reading of metric {quote(metric.path)} is dated {reading.date.isoformat()}, after "
+            f"today ({today.isoformat()}); a reading records a value already measured: correct "
+            "the date",
+        )
+        for metric in repository.metrics
+        for reading in metric.readings
+        if reading.date > today
+    ]
 
 
 def quarter_dates(quarter: Quarter, locate: Locate = _at_quarter) -> list[Problem]:

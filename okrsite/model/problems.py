@@ -138,7 +138,7 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     # OKR21x: added 2026-11-28 (contract section 3).
     ("OKR210", "warning", "objective names an activity, not an outcome"),
     ("OKR211", "warning", "milestone promises no checkable end state"),
-    ("OKR212", "warning", "check-in dated after today"),
+    ("OKR212", "warning", "check-in or reading dated after today"),
     ("OKR213", "warning", "quarter dates wander from the calendar quarter"),
     ("OKR214", "warning", "every key result of an objective dropped"),
     ("OKR215", "warning", "owner given a GitHub handle owns no key result"),
