@@ -26,7 +26,7 @@ from okrsite.model.problems import Problem, errors, quote
 from okrsite.model.scores import QuarterResult
 from okrsite.model.source_policy import DEFAULT_PROGRAMS, SETTINGS_FILE
 from okrsite.model.sources import SOURCE_KINDS, SourceKind
-from okrsite.score.diff import QuarterDiff, diff_results
+from okrsite.score.diff import MetricChange, QuarterDiff, diff_metrics, diff_results
 from okrsite.score.due import DueList, due_list
 from okrsite.score.history import score_all
 from okrsite.score.quarter import score_quarter
@@ -153,9 +153,20 @@ def _base_repository(root: Path, base: str) -> Repository:
 
 def diff(root: Path, base: str, quarter_id: str | None, today: date) -> tuple[QuarterDiff, ...]:
     """How the working tree moves the scores from base (a git revision or a folder)."""
-    before = score_all(_base_repository(root, base), None, today)
-    after = score_all(load_valid(root), None, today)
-    return diff_results(before, after, quarter_id)
+    return diff_with_metrics(root, base, quarter_id, today)[0]
+
+
+def diff_with_metrics(
+    root: Path, base: str, quarter_id: str | None, today: date
+) -> tuple[tuple[QuarterDiff, ...], tuple[MetricChange, ...]]:
+    """How the working tree moves the scores from base, and the standing metrics it adds,
+    removes or gives another healthy range, tried on the readings of the six months to today
+    (every metric, whatever quarter_id says: they belong to no quarter)."""
+    base_repository, repository = _base_repository(root, base), load_valid(root)
+    before = score_all(base_repository, None, today)
+    after = score_all(repository, None, today)
+    metrics = diff_metrics(base_repository.metrics, repository.metrics, today)
+    return diff_results(before, after, quarter_id), metrics
 
 
 def review_sources(root: Path, base: str) -> SourceReview:

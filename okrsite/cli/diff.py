@@ -9,9 +9,9 @@ import click
 from okrsite import pipeline
 from okrsite.cli.common import common_options, get_context
 from okrsite.model.clock import today
-from okrsite.score.diff import to_json
+from okrsite.score.diff import metrics_json, to_json
 from okrsite.score.source_changes import review_json
-from okrsite.site.pages.diff_summary import sources_markdown, to_markdown
+from okrsite.site.pages.diff_summary import metrics_markdown, sources_markdown, to_markdown
 
 
 @click.command(
@@ -33,14 +33,17 @@ from okrsite.site.pages.diff_summary import sources_markdown, to_markdown
 def diff(base: str, output_format: str, quarter_id: str | None) -> None:
     """Score changes from BASE (a git revision, or a folder holding okrs/) to the working tree."""
     root = get_context().root
-    changes = pipeline.diff(root, base, quarter_id, today())
+    changes, metrics = pipeline.diff_with_metrics(root, base, quarter_id, today())
     # Every source that reaches a new host, token or program, and every change to the collect
     # settings or the programs folder, flagged for the reviewer (threat model, T1 and T2).
     review = pipeline.review_sources(root, base)
     if output_format == "json":
         data = to_json(changes, base)
+        if metrics:  # standing metrics added, removed or given another healthy range
+            data["metrics"] = metrics_json(metrics)
         if not review.empty:
             data["source_review"] = review_json(review)
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(to_markdown(changes, base) + sources_markdown(review), nl=False)
+        summary = to_markdown(changes, base) + metrics_markdown(metrics)
+        click.echo(summary + sources_markdown(review), nl=False)

@@ -3,15 +3,22 @@
 Only what a reader can see changes: a figure counts as changed when its value rounded to two
 places (as shown) differs, or when it appears or disappears. Unit roll-ups and objective scores
 are compared; key results are listed when they are added or removed.
+
+Standing metrics are compared by their healthy range: each metric the change adds or removes, or
+whose min or max it moves, is listed with how many of the last six months' readings the old
+range called breached and how many the new one would (diff_metrics).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Literal
 
 from okrsite.model.errors import OkrsiteError
+from okrsite.model.metrics import Metric, Reading, by_date, healthy
+from okrsite.model.numbers import shown as number_shown
 from okrsite.model.problems import quote
 from okrsite.model.scores import QuarterResult
 
@@ -192,3 +199,109 @@ def to_json(diffs: Sequence[QuarterDiff], base: str) -> dict[str, object]:
             for d in diffs
         ],
     }
+
+
+RANGE_WINDOW_DAYS = 183
+"""A change of a standing metric's healthy range is tried on the last six months' readings:
+those dated from RANGE_WINDOW_DAYS days before the run's today (SOURCE_DATE_EPOCH or the clock)
+to today, one per date (the later row winning), as the working tree has them (the base's, for
+a metric the change removes)."""
+
+Range = tuple[float | None, float | None]
+"""A healthy range, (min, max), either bound optional, as the loader resolves it (a threshold
+with direction up is a min, down a max)."""
+
+
+@dataclass(frozen=True)
+class MetricChange:
+    """A standing metric whose healthy range the change sets, moves or removes, with how many
+    of the last six months' readings each range calls breached."""
+
+    path: str  # UNIT/METRIC
+    kind: ChangeKind
+    title: str
+    before: Range | None  # None: the metric is added
+    after: Range | None  # None: the metric is removed
+    readings: int  # the readings dated in the window
+    breached_before: int | None  # of them, breached by the base's range (None: added)
+    breached_after: int | None  # breached by the working tree's range (None: removed)
+    window_from: date
+    window_to: date
+
+
+def _range(metric: Metric) -> Range:
+    return (metric.min, metric.max)
+
+
+def _breached(readings: Sequence[Reading], bounds: Range | None) -> int | None:
+    if bounds is None:
+        return None
+    return sum(1 for r in readings if not healthy(r.value, *bounds))
+
+
+def diff_metrics(
+    before: Sequence[Metric], after: Sequence[Metric], today: date
+) -> tuple[MetricChange, ...]:
+    """The standing metrics added, removed, or whose healthy range changed, in the working
+    tree's order, then the removed ones in the base's; each with its readings of the window
+    counted against the old range and the new."""
+    old = {m.path: m for m in before}
+    new = {m.path: m for m in after}
+    start = today - timedelta(days=RANGE_WINDOW_DAYS)
+    changes: list[MetricChange] = []
+    for path in _merged_keys(old, new):
+        was, now = old.get(path), new.get(path)
+        if was is not None and now is not None and _range(was) == _range(now):
+            continue
+        shown_metric = now if now is not None else was
+        assert shown_metric is not None  # the path came from one side
+        window = [r for r in by_date(shown_metric.readings, today) if r.date >= start]
+        old_range = _range(was) if was is not None else None
+        new_range = _range(now) if now is not None else None
+        changes.append(
+            MetricChange(
+                path=path,
+                kind=_kind(was is not None, now is not None),
+                title=shown_metric.title,
+                before=old_range,
+                after=new_range,
+                readings=len(window),
+                breached_before=_breached(window, old_range),
+                breached_after=_breached(window, new_range),
+                window_from=start,
+                window_to=today,
+            )
+        )
+    return tuple(changes)
+
+
+def range_text(bounds: Range) -> str:
+    """A healthy range as a reader reads it: `≤ 72`, `≥ 20`, or `10 to 20`."""
+    low, high = bounds
+    if low is not None and high is not None:
+        return f"{number_shown(low)} to {number_shown(high)}"
+    if high is not None:
+        return f"≤ {number_shown(high)}"
+    return f"≥ {number_shown(low)}" if low is not None else "any value"
+
+
+def metrics_json(changes: Sequence[MetricChange]) -> list[dict[str, object]]:
+    """The metric changes as plain data, for `okrsite diff --format json`."""
+
+    def bounds(value: Range | None) -> dict[str, float | None] | None:
+        return None if value is None else {"min": value[0], "max": value[1]}
+
+    return [
+        {
+            "path": c.path,
+            "change": c.kind,
+            "title": c.title,
+            "before": bounds(c.before),
+            "after": bounds(c.after),
+            "window": {"from": c.window_from.isoformat(), "to": c.window_to.isoformat()},
+            "readings": c.readings,
+            "breached_before": c.breached_before,
+            "breached_after": c.breached_after,
+        }
+        for c in changes
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from okrsite.model.okrs import is_slug
-from okrsite.score.diff import QuarterDiff, ScoreChange, shown
+from okrsite.score.diff import MetricChange, QuarterDiff, ScoreChange, range_text, shown
 from okrsite.score.source_changes import SourceReview
 from okrsite.site.markup import md_text
 
@@ -47,6 +47,49 @@ def to_markdown(diffs: Sequence[QuarterDiff], base: str) -> str:
                 f"- {_label(c.path)} ({md_text(c.title)}): {c.kind}" for c in diff.key_results
             ]
             lines.append("")
+    return "\n".join(lines)
+
+
+def _counted(change: MetricChange) -> str:
+    """'of the last 6 months' 6 readings, 0 breached before, 2 would be now'."""
+    plural = "" if change.readings == 1 else "s"
+    counted = f"of the last 6 months' {change.readings} reading{plural}"
+    if change.kind == "added":
+        return f"{counted}, {change.breached_after} would be breached"
+    if change.kind == "removed":
+        return f"{counted}, {change.breached_before} breached"
+    return (
+        f"{counted}, {change.breached_before} breached before, {change.breached_after} would be now"
+    )
+
+
+def metric_line(change: MetricChange) -> str:
+    """One metric's range change, its title escaped: what the Markdown and a terminal show."""
+    head = f"{_label(change.path)} ({md_text(change.title)})"
+    if change.kind == "changed" and change.before is not None and change.after is not None:
+        ranges = f"healthy range {range_text(change.before)} -> {range_text(change.after)}"
+        return f"- {head}: {ranges}: {_counted(change)}"
+    bounds = change.after if change.kind == "added" else change.before
+    assert bounds is not None  # an added metric has a range after, a removed one before
+    return f"- {head}: {change.kind}, healthy range {range_text(bounds)}: {_counted(change)}"
+
+
+def metrics_markdown(changes: Sequence[MetricChange]) -> str:
+    """The standing metrics added, removed or given another healthy range, each tried on the
+    last six months' readings; empty when there are none. Every user string escaped."""
+    if not changes:
+        return ""
+    first, last = changes[0].window_from.isoformat(), changes[0].window_to.isoformat()
+    lines = [
+        "",
+        "## Standing metrics' healthy ranges",
+        "",
+        f"Each range tried on the metric's readings from {first} to {last} (one a date): how "
+        "many it calls breached.",
+        "",
+        *(metric_line(c) for c in changes),
+        "",
+    ]
     return "\n".join(lines)
 
 
