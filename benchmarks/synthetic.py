@@ -7,7 +7,9 @@ okrs/ with an organisation of one org, a group per ten teams (`group-07`, "Group
 (`team-07-03`, "Team 7.3"), over `quarters` consecutive calendar quarters ending at `last`.
 Every team has 2 or 3 objectives of 2 to 4 key results (metrics going up and down, guardrails,
 milestones) whose titles and measurements come from the demo organisation with other numbers;
-groups and the org have their own objectives, and every objective aligns to its parent's. Each
+groups and the org have their own objectives, and every objective aligns to its parent's; every
+team keeps two standing metrics (okrs/metrics/) read monthly across the quarters, and its first
+key result each quarter names one of them in `improves:`. Each
 unit checks in monthly; the last quarter is open and holds the check-ins up to AS_OF (the
 benchmark builds with --as-of 2026-11-27), every earlier one is closed, graded and frozen with
 the digest `okrsite close` writes. Nothing is random: the same arguments give the same bytes.
@@ -659,6 +661,8 @@ class Counts:
     objectives: int = 0
     key_results: int = 0
     checkins: int = 0
+    metrics: int = 0
+    readings: int = 0
     files: int = 0
 
 
@@ -870,8 +874,8 @@ def _text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def unit_yaml(unit: Unit, objectives: Sequence[ObjectivePlan]) -> str:
-    """The unit's UNIT.yaml for a quarter."""
+def unit_yaml(unit: Unit, objectives: Sequence[ObjectivePlan], improves: str | None = None) -> str:
+    """The unit's UNIT.yaml for a quarter; improves: the standing metric its first KR moves."""
     lines = [UNIT_SCHEMA_COMMENT, f"# {unit.name}: objectives and key results for the quarter."]
     lines.append("objectives:")
     for objective in objectives:
@@ -886,7 +890,8 @@ def unit_yaml(unit: Unit, objectives: Sequence[ObjectivePlan]) -> str:
             lines.append(f"    aligns_to: {objective.aligns_to}")
         lines.append("    key_results:")
         for kr in objective.key_results:
-            lines.extend(_key_result_lines(kr))
+            lines.extend(_key_result_lines(kr, improves))
+            improves = None
         if objective.retro is not None:
             learned, realistic = objective.retro
             lines.append("    retro:")
@@ -895,7 +900,7 @@ def unit_yaml(unit: Unit, objectives: Sequence[ObjectivePlan]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _key_result_lines(kr: KeyResultPlan) -> list[str]:
+def _key_result_lines(kr: KeyResultPlan, improves: str | None = None) -> list[str]:
     """One key result's lines in its objective's key_results list."""
     template = kr.template
     decimals = template.decimals
@@ -909,6 +914,8 @@ def _key_result_lines(kr: KeyResultPlan) -> list[str]:
     lines.append(f"        title: {_text(title)}")
     lines.append(f"        owner: {_text(kr.owner)}")
     lines.append(f"        measurement: {_text(template.measurement)}")
+    if improves is not None:
+        lines.append(f"        improves: {improves}")
     if template.unit is not None:
         lines.append(f"        unit: {_text(template.unit)}")
     numbers = (
@@ -1005,6 +1012,54 @@ def unit_csv(
     return buffer.getvalue(), rows
 
 
+METRICS_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/metrics.schema.json"
+
+
+def metrics_yaml(unit: Unit) -> str:
+    """A team's okrs/metrics/UNIT.yaml: two standing metrics, one kept above a floor and one
+    below a ceiling."""
+    floor, ceiling = 4 + unit.index % 5, 300 + 20 * (unit.index % 5)
+    lines = [METRICS_SCHEMA_COMMENT, f"# {unit.name}: standing metrics.", "metrics:"]
+    lines += [
+        "  - id: deploys",
+        "    title: Production deploys per week",
+        f"    owner: {_text(unit.lead)}",
+        "    measurement: Deployment pipeline, successful production deploys per ISO week",
+        "    unit: deploys/week",
+        f"    min: {floor}",
+        "  - id: latency",
+        "    title: p95 API latency",
+        f"    owner: {_text(unit.members[0])}",
+        "    measurement: APM, p95 latency of the team's public endpoints over the week",
+        "    unit: ms",
+        "    direction: down",
+        f"    threshold: {ceiling}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def metrics_csv(unit: Unit, first: date) -> tuple[str, int]:
+    """A team's metrics history: a reading of each metric every month from the first quarter's
+    start to AS_OF, wandering around its bound so that some teams are breached."""
+    floor, ceiling = 4 + unit.index % 5, 300 + 20 * (unit.index % 5)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("date", "metric", "value", "note"))
+    rows = 0
+    day = 17 + unit.index % 9
+    year, month = first.year, first.month
+    while (reading := date(year, month, day)) <= AS_OF:
+        wave = ((unit.index * 7 + rows * 3) % 11) / 10  # 0.0 to 1.0
+        deploys = round(floor * (0.85 + 0.6 * wave), 1)
+        latency = round(ceiling * (0.75 + 0.3 * wave))
+        note = "Release train paused for an incident review" if wave == 0 else ""
+        writer.writerow((reading.isoformat(), "deploys", _shown(deploys, 1), note))
+        writer.writerow((reading.isoformat(), "latency", str(latency), ""))
+        rows += 2
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return buffer.getvalue(), rows
+
+
 def org_yaml(units: Sequence[Unit]) -> str:
     """okrs/org.yaml: the units as a flat list and the policy, teams allowed three objectives."""
     lines = [
@@ -1070,7 +1125,8 @@ def write_organisation(root: Path, teams: int, quarters: int, last: str) -> Coun
             objectives = plan_unit(unit, q, closed, parent, parents, counter)
             planned[unit.id] = objectives
             text, rows = unit_csv(unit, objectives, start, end, closed)
-            _write(folder / f"{unit.id}.yaml", unit_yaml(unit, objectives))
+            improves = "deploys" if unit.kind == "team" else None
+            _write(folder / f"{unit.id}.yaml", unit_yaml(unit, objectives, improves))
             _write(folder / f"{unit.id}.csv", text)
             counts.objectives += len(objectives)
             counts.key_results += sum(len(o.key_results) for o in objectives)
@@ -1083,6 +1139,18 @@ def write_organisation(root: Path, teams: int, quarters: int, last: str) -> Coun
             text = edit_quarter_yaml(text, {"status": "closed", "digest": digest})
         _write(folder / QUARTER_FILE, text)
         counts.files += 1
+    # Two standing metrics a team, read monthly over every quarter.
+    metrics = okrs / "metrics"
+    metrics.mkdir()
+    first = calendar_quarter(ids[0])[0]
+    for unit in units:
+        if unit.kind == "team":
+            _write(metrics / f"{unit.id}.yaml", metrics_yaml(unit))
+            text, rows = metrics_csv(unit, first)
+            _write(metrics / f"{unit.id}.csv", text)
+            counts.metrics += 2
+            counts.readings += rows
+            counts.files += 2
     return counts
 
 
@@ -1111,7 +1179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"wrote {args.dir}: {counts.units} units, {counts.quarters} quarters, "
         f"{counts.objectives} objectives, {counts.key_results} key results, "
-        f"{counts.checkins} check-ins, {counts.files} files under okrs/ in {seconds:.2f} s"
+        f"{counts.checkins} check-ins, {counts.metrics} standing metrics with "
+        f"{counts.readings} readings, {counts.files} files under okrs/ in {seconds:.2f} s"
     )
     return 0
 

@@ -55,14 +55,17 @@ def health_units(org: Org, health: Sequence[MetricResult]) -> list[str]:
     return with_page
 
 
-def worked_on(metric: Metric, through: Sequence[QuarterResult], current: str) -> list[WorkedOn]:
-    """The KRs that named this metric in `improves:`, quarter by quarter, oldest first."""
-    return [
-        WorkedOn(r.quarter.id, r.quarter.title, kr, r.quarter.id == current)
-        for r in through
-        for kr in r.key_results()
-        if kr.key_result.improves == metric.path
-    ]
+def worked_on(through: Sequence[QuarterResult], current: str) -> dict[str, list[WorkedOn]]:
+    """The KRs that named each metric (UNIT/METRIC) in `improves:`, quarter by quarter, oldest
+    first: one walk over the quarters' KRs for every metric's page."""
+    found: dict[str, list[WorkedOn]] = {}
+    for r in through:
+        for kr in r.key_results():
+            if kr.key_result.improves is not None:
+                found.setdefault(kr.key_result.improves, []).append(
+                    WorkedOn(r.quarter.id, r.quarter.title, kr, r.quarter.id == current)
+                )
+    return found
 
 
 def metric_value(value: float | None, metric: Metric) -> Markup:

@@ -25,7 +25,7 @@ from typing import Any
 from markupsafe import Markup
 
 from okrsite.model.errors import OkrsiteError
-from okrsite.model.health import HEALTH_STATUSES
+from okrsite.model.health import HEALTH_STATUSES, MetricResult
 from okrsite.model.numbers import shown_score
 from okrsite.model.okrs import Bands, Org, Quarter, previous_quarter_id
 from okrsite.model.problems import Problem
@@ -61,6 +61,7 @@ from okrsite.site.markup import md_text
 from okrsite.site.pages.colours import verdict
 from okrsite.site.pages.health import (
     HEALTH_INDEX,
+    WorkedOn,
     health_page_path,
     health_units,
     unit_metrics,
@@ -204,6 +205,16 @@ class QuarterContext:
         return {
             u.unit.id: trouble(subtree_key_results(org, result, u.unit.id)) for u in result.units
         }
+
+    @cached_property
+    def worked_on(self) -> dict[str, list[WorkedOn]]:
+        """The KRs that named each standing metric in `improves:`, by UNIT/METRIC."""
+        return worked_on(self.through, self.result.quarter.id)
+
+    @cached_property
+    def health_by_path(self) -> dict[str, MetricResult]:
+        """Each standing metric's result by UNIT/METRIC."""
+        return {m.path: m for m in self.result.health}
 
     @cached_property
     def health_units(self) -> frozenset[str]:
@@ -445,7 +456,7 @@ def unit_page(
         },
         pulled=context.pulled_down.get(unit.id),
         edit_url=context.site.edit_url,
-        health={m.path: m for m in context.result.health},
+        health=context.health_by_path,
         health_page=unit.id in context.health_units,
         own_metrics=[m for m in context.result.health if m.metric.unit_id == unit.id],
         history_chart=_charts(
@@ -516,14 +527,13 @@ def unit_health_page(context: QuarterContext, unit_id: str) -> str:
     KRs that worked on it quarter by quarter, then those of the units below it."""
     org, health = context.site.org, context.result.health
     own, below = unit_metrics(org, health, unit_id)
-    quarter_id = context.result.quarter.id
     return render(
         "health_unit.md.j2",
         **context.base(),
         unit=org.unit(unit_id),
         own=own,
         below=below,
-        worked={m.path: worked_on(m.metric, context.through, quarter_id) for m in own},
+        worked={m.path: context.worked_on.get(m.path, []) for m in own},
         report=DORA_REPORT,
     )
 
