@@ -1,6 +1,7 @@
 """`okrsite collect --dry-run` on the demo, every kind of source answering: GitHub and Prometheus
 from servers on 127.0.0.1 in their APIs' shapes, over https as a token requires (T1), JSON and the
-command from the demo's own files and programs folder."""
+command from the demo's own files and programs folder; the KRs' sources, then the standing
+metrics'."""
 
 from __future__ import annotations
 
@@ -55,13 +56,23 @@ PAYMENTS_WEB = Repo(
     pulls=[Pull(21, "2026-11-24T00:00:00Z", "2026-11-24T00:00:00Z", ("2026-11-20T00:00:00Z",))],
     issues=[Issue(41, "2026-11-27T00:00:00Z", "2026-11-27T03:00:00Z", "2026-11-27T03:00:00Z")],
 )
+# checkout, read only by eng's standing metrics: three successful deployments, no incident, no
+# pull request merged in the window.
+CHECKOUT = Repo(
+    "northwind/checkout",
+    deployments=[
+        Deployment(33, "2026-11-26T09:00:00Z"),
+        Deployment(32, "2026-11-12T09:00:00Z"),
+        Deployment(31, "2026-11-01T09:00:00Z"),
+    ],
+)
 
 
 @pytest.fixture
 def github(trusted: Authority) -> Iterator[FakeGithub]:
-    """The fake GitHub with the demo's two payments repositories, over https."""
+    """The fake GitHub with the demo's two payments repositories and checkout, over https."""
     server = FakeGithub()
-    server.add(PAYMENTS_API, PAYMENTS_WEB)
+    server.add(PAYMENTS_API, PAYMENTS_WEB, CHECKOUT)
     serve_tls(server._server, trusted)
     server.url = server.url.replace("http://", "https://")
     server.api_url = server.api_url.replace("http://", "https://")
@@ -87,6 +98,12 @@ def demo_copy(tmp_path: Path, github_api: str, prometheus_url: str) -> Path:
         "          kind: github\n", f"          kind: github\n          api_url: {github_api}\n"
     )
     payments.write_text(text, encoding="utf-8")
+    # eng's standing metrics read the same GitHub.
+    eng = root / "okrs" / "metrics" / "eng.yaml"
+    text = eng.read_text(encoding="utf-8").replace(
+        "      kind: github\n", f"      kind: github\n      api_url: {github_api}\n"
+    )
+    eng.write_text(text, encoding="utf-8")
     checkout = root / "okrs" / "2026-Q4" / "checkout.yaml"
     text = checkout.read_text(encoding="utf-8")
     checkout.write_text(
@@ -131,8 +148,9 @@ def test_collect_dry_run_on_the_demo_reads_every_kind_of_source(
     rows = [line.split(": ", 1)[1] for line in result.stdout.splitlines()]
     payments, infrastructure = pages_per_week("payments"), pages_per_week("infrastructure")
     assert (payments, infrastructure) == (5.0, 8.5)
-    # One row per KR with a source, by unit: analytics, checkout, infrastructure, payments.
-    analytics, checkout, infra, lead, deploys, cfr, pages = rows
+    # One row per KR with a source, by unit: analytics, checkout, infrastructure, payments;
+    # then one reading per standing metric with a source, in org.yaml's order of units.
+    analytics, checkout, infra, lead, deploys, cfr, pages, *readings = rows
     # The core tables' worst lag: orders 4.2, payments 5.1, sessions 3.6.
     assert analytics == (
         "2026-11-28,self-serve/data-freshness,5.1,,"
@@ -163,6 +181,29 @@ def test_collect_dry_run_on_the_demo_reads_every_kind_of_source(
     assert pages == (
         "2026-11-28,oncall/pages-per-week,5,,command: 5 from collectors/oncall-pages.py "
         "exports/oncall-pages.csv --team payments,"
+    )
+    # eng's metrics pool northwind/checkout's three deployments with payments' five: 8 / 4 = 2
+    # a week, 1 of 8 followed by an incident; the median of 36, 48 and 96 hours as its source
+    # gives it (in days when it says time_unit: days).
+    in_days = "time_unit: days" in (PROJECT / "okrs/metrics/eng.yaml").read_text(encoding="utf-8")
+    median = "2,github: median 2 days" if in_days else "48,github: median 48 hours"
+    assert readings == [
+        "2026-11-28,deployment-frequency,2,github: 8 deployments to production in 28 days across "
+        "3 repositories (2 a week)",
+        f"2026-11-28,lead-time,{median} from first commit to merge (lead time to merge; not to "
+        "production) over 3 pull requests in 28 days across 3 repositories",
+        "2026-11-28,change-failure-rate,12.5,github: 1 of 8 deployments to production across 3 "
+        "repositories followed by an incident within 24 hours (12.5 %)",
+        # The KR's program, as the metric's source.
+        "2026-11-28,pages-per-week,5,command: 5 from collectors/oncall-pages.py "
+        "exports/oncall-pages.csv --team payments",
+    ]
+    assert [line.split(": ", 1)[0] for line in result.stdout.splitlines()[7:]] == [
+        "would append to okrs/metrics/eng.csv"
+    ] * 3 + ["would append to okrs/metrics/payments.csv"]
+    assert result.stderr.splitlines()[-1] == (
+        "2026-Q4 as of 2026-11-28: 7 of 7 key results read, 0 skipped, 0 failed; "
+        "4 of 4 metrics read, 0 skipped, 0 failed"
     )
     # Prometheus was asked at 00:00 UTC on the check-in date, with the bearer token.
     (request,) = seen
