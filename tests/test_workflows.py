@@ -858,6 +858,8 @@ def test_due_opens_no_issue_when_nothing_is_due(tmp_path: Path, stubs: Path) -> 
 # repository code, so their patch and outputs are untrusted input.
 
 ROW = "2026-12-01,delivery/lead-time,6,,,\n"
+METRIC_CSV = "okrs/metrics/payments.csv"
+METRIC_READINGS = "date,metric,value,note\n2026-12-01,pages-per-week,4.5,\n"
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -875,6 +877,11 @@ def _make_patch(clone: Path, tmp_path: Path, change: str) -> str:
         with csv.open("a", encoding="utf-8") as stream:
             stream.write(ROW)
         (maker / "okrs/2026-Q4/checkout.csv").write_text("date,kr,value\n", encoding="utf-8")
+    elif change == "metrics":  # a check-in, and a standing metric's first reading
+        with csv.open("a", encoding="utf-8") as stream:
+            stream.write(ROW)
+        (maker / "okrs/metrics").mkdir()
+        (maker / METRIC_CSV).write_text(METRIC_READINGS, encoding="utf-8")
     elif change == "outside":
         (maker / ".github/workflows").mkdir(parents=True)
         (maker / ".github/workflows/evil.yml").write_text("on: push\n", encoding="utf-8")
@@ -914,6 +921,29 @@ def test_collect_applies_rows_and_new_csv_files(pull_request: Path, tmp_path: Pa
     csv = (pull_request / "okrs/2026-Q4/payments.csv").read_text(encoding="utf-8")
     assert csv.endswith(ROW)
     assert (pull_request / "okrs/2026-Q4/checkout.csv").exists()
+
+
+def test_collect_proposes_the_metrics_readings_with_the_check_ins(
+    pull_request: Path, tmp_path: Path, stubs: Path
+) -> None:
+    """okrs/metrics/UNIT.csv, new or appended to, passes the patch's checks and is committed to
+    the pull request's branch beside the quarters' CSV files."""
+    result = _apply(pull_request, tmp_path, _make_patch(pull_request, tmp_path, "metrics"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (pull_request / METRIC_CSV).read_text(encoding="utf-8") == METRIC_READINGS
+    _collected(tmp_path / "runner")
+    proposed = _propose(pull_request, stubs, tmp_path / "runner", status="0", gh_json="[]")
+    assert proposed.returncode == 0, proposed.stdout + proposed.stderr
+    changed = subprocess.run(
+        ["git", "diff", "--name-only", "main", "okrsite/collect-2026-12-01"],
+        cwd=tmp_path / "upstream",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert changed == ["okrs/2026-Q4/payments.csv", METRIC_CSV]
+    body = Path(_gh_calls(tmp_path / "gh.log")[1][-1]).read_text(encoding="utf-8")
+    assert "metric readings (okrs/metrics/UNIT.csv)" in body
 
 
 @pytest.mark.parametrize(
