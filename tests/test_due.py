@@ -213,7 +213,12 @@ def test_a_closed_quarter_has_none(root: Path) -> None:
         "## Check-ins due in 2026 Q3, as of 2026-09-30\n\n"
         "2026 Q3 is closed: no check-ins are due.\n"
     )
-    assert due_json(due) == {"as_of": "2026-09-30", "quarter": "2026-Q3", "owners": []}
+    assert due_json(due) == {
+        "as_of": "2026-09-30",
+        "quarter": "2026-Q3",
+        "owners": [],
+        "breached_metrics": [],
+    }
 
 
 def test_owners_sorted_by_name_then_date_then_unit(root: Path) -> None:
@@ -316,6 +321,7 @@ JSON_AS_OF_12 = {
             ],
         },
     ],
+    "breached_metrics": [],
 }
 
 
@@ -486,3 +492,115 @@ def test_the_demo_lists_its_owners_handles(monkeypatch: pytest.MonkeyPatch) -> N
     assert {"key_result": "self-serve-share", "due": "2026-11-04", "overdue": True}.items() <= (
         oskar["key_results"][0].items()
     )
+
+
+METRICS_YAML = """\
+metrics:
+  - id: error-rate
+    title: Checkout error rate
+    owner: Sam Lee
+    measurement: Service metrics
+    unit: "%"
+    max: 0.5
+  - id: pages
+    title: "Pages <script>x</script> @org/team #5"
+    owner: "@everyone"
+    measurement: Pager
+    unit: pages/week
+    min: 1
+    max: 4
+  - id: uptime
+    title: Uptime
+    owner: Sam Lee
+    measurement: Probes
+    min: 99
+"""
+# By hand, as of 2026-11-12: error-rate 0.4 (healthy) on 09-01, then 0.6 on 10-01 and 0.7 on
+# 11-01, outside <= 0.5: breached since 2026-10-01, latest 0.7. pages: 6 on 08-01, 5 on 09-01,
+# outside 1 to 4 since 2026-08-01 (the longest, so first); its 2026-11-20 reading of 3 is after
+# the as-of date. uptime: 99.5, healthy, not listed.
+METRICS_CSV = """\
+date,metric,value,note
+2026-09-01,error-rate,0.4,
+2026-10-01,error-rate,0.6,
+2026-11-01,error-rate,0.7,
+2026-08-01,pages,6,
+2026-09-01,pages,5,
+2026-11-20,pages,3,
+2026-11-01,uptime,99.5,
+"""
+
+
+@pytest.fixture
+def with_metrics(write_repo: WriteRepo) -> Path:
+    return write_repo(
+        {
+            **FILES,
+            "okrs/metrics/payments.yaml": METRICS_YAML,
+            "okrs/metrics/payments.csv": METRICS_CSV,
+        }
+    )
+
+
+def test_breached_metrics_longest_first_with_hand_worked_dates(with_metrics: Path) -> None:
+    due = _due(with_metrics, date(2026, 11, 12))
+    assert [(m.path, m.value, m.since, m.github) for m in due.breached] == [
+        ("payments/pages", 5.0, date(2026, 8, 1), None),
+        ("payments/error-rate", 0.7, date(2026, 10, 1), "sam-lee"),
+    ]
+    # On 2026-11-20 pages reads 3, inside 1 to 4: only the error rate stays breached.
+    later = _due(with_metrics, date(2026, 11, 25))
+    assert [m.path for m in later.breached] == ["payments/error-rate"]
+
+
+def test_breached_metrics_in_markdown_escaped_as_the_key_results_are(with_metrics: Path) -> None:
+    text = to_markdown(_due(with_metrics, date(2026, 11, 12)))
+    section = text.split("## Standing metrics breached\n\n")[1]
+    hostile_title = gfm_text("Pages <script>x</script> @org/team #5")
+    assert section == (
+        "Standing metrics whose latest reading is outside their healthy range, the longest "
+        "breached first: bring them back into range, or review the range.\n\n"
+        f"- **{hostile_title}** (Payments, `payments/pages`): 5 pages/week, healthy range 1 to 4;"
+        f" breached since 2026-08-01. Owner: {gfm_text('@everyone')}\n"
+        "- **Checkout error rate** (Payments, `payments/error-rate`): 0.7%, healthy range "
+        "≤ 0.5; breached since 2026-10-01. Owner: @sam-lee (Sam Lee)\n"
+    )
+    # Nobody is mentioned but the handle from org.yaml, no tag gets through, nothing links.
+    assert "<script>" not in section and "@org" not in section and "#5" not in section
+    assert "@everyone" not in section and section.count("@sam-lee") == 1
+
+
+def test_breached_metrics_in_text_and_json(with_metrics: Path) -> None:
+    due = _due(with_metrics, date(2026, 11, 12))
+    text = to_text(due)
+    assert (
+        "Standing metrics breached\n\n"
+        "Standing metrics whose latest reading is outside their healthy range"
+    ) in text
+    assert (
+        "- Checkout error rate (Payments, payments/error-rate): 0.7%, healthy range ≤ 0.5; "
+        "breached since 2026-10-01. Owner: Sam Lee (@sam-lee)\n"
+    ) in text
+    breached = due_json(due)["breached_metrics"]
+    assert isinstance(breached, list) and breached[1] == {
+        "unit": "payments",
+        "metric": "error-rate",
+        "title": "Checkout error rate",
+        "value": 0.7,
+        "unit_of_measure": "%",
+        "min": None,
+        "max": 0.5,
+        "breached_since": "2026-10-01",
+        "owner": "Sam Lee",
+        "github": "sam-lee",
+    }
+
+
+def test_no_breached_metric_no_section(root: Path) -> None:
+    assert "Standing metrics" not in to_markdown(_due(root, date(2026, 11, 12)))
+
+
+def test_breached_metrics_are_listed_even_when_no_check_in_is_due(with_metrics: Path) -> None:
+    text = to_markdown(_due(with_metrics, date(2026, 10, 1)))
+    assert "No check-ins are due by 2026-10-08.\n" in text
+    assert "(Payments, `payments/pages`)" in text

@@ -791,20 +791,25 @@ def test_due_list_step_writes_the_markdown_and_the_json(
     assert data["as_of"] == "2026-11-27" and data["quarter"] == "2026-Q4"
 
 
-def _due_files(runner: Path, count: int) -> None:
+def _due_files(runner: Path, count: int, breached: int = 0) -> None:
     runner.mkdir(exist_ok=True)
     (runner / "due.md").write_text("## Check-ins due\n", encoding="utf-8")
     key_results = [{"unit": "payments"}] * count
     owners = [{"owner": "Sam Lee", "github": "sam-lee", "key_results": key_results}]
-    data = {"as_of": "2026-11-27", "quarter": "2026-Q4", "owners": owners if count else []}
+    data = {
+        "as_of": "2026-11-27",
+        "quarter": "2026-Q4",
+        "owners": owners if count else [],
+        "breached_metrics": [{"unit": "payments", "metric": "pages-per-week"}] * breached,
+    }
     (runner / "due.json").write_text(json.dumps(data), encoding="utf-8")
 
 
 def _issue_calls(
-    tmp_path: Path, stubs: Path, count: int, issues: list[dict[str, Any]]
+    tmp_path: Path, stubs: Path, count: int, issues: list[dict[str, Any]], breached: int = 0
 ) -> list[list[str]]:
     runner = tmp_path / "runner"
-    _due_files(runner, count)
+    _due_files(runner, count, breached)
     script = _step(_workflow("due.yml"), "Open or update the month's issue")["run"]
     extra = _with_stubs(
         stubs,
@@ -842,6 +847,17 @@ def test_due_reopens_a_closed_issue_when_check_ins_are_due(tmp_path: Path, stubs
     issues = [{"number": 9, "title": TITLE, "state": "CLOSED"}]
     calls = _issue_calls(tmp_path, stubs, 1, issues)
     assert [call[:3] for call in calls[1:]] == [["issue", "edit", "9"], ["issue", "reopen", "9"]]
+
+
+def test_due_opens_the_issue_for_a_breached_metric_alone(tmp_path: Path, stubs: Path) -> None:
+    # No check-in due, one standing metric breached: worth the month's issue all the same.
+    calls = _issue_calls(tmp_path, stubs, 0, [], breached=1)
+    body = str(tmp_path / "runner" / "due.md")
+    assert calls[1:] == [["issue", "create", "--title", TITLE, "--body-file", body]]
+    closed = [{"number": 4, "title": TITLE, "state": "CLOSED"}]
+    (tmp_path / "gh.log").unlink()
+    calls = _issue_calls(tmp_path, stubs, 0, closed, breached=1)
+    assert [call[:3] for call in calls[1:]] == [["issue", "edit", "4"], ["issue", "reopen", "4"]]
 
 
 def test_due_opens_no_issue_when_nothing_is_due(tmp_path: Path, stubs: Path) -> None:

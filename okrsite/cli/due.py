@@ -18,12 +18,13 @@ from okrsite.site.pages.due_list import to_markdown, to_text
 @click.command(
     "due",
     help=f"List the key results whose monthly check-in is overdue or due within "
-    f"{DUE_WINDOW_DAYS} days, by owner.\n\n"
+    f"{DUE_WINDOW_DAYS} days, by owner, then the standing metrics breached.\n\n"
     f"A KR's next check-in is due {CHECKIN_DAYS} days after its latest (after the quarter's "
     "start without one), by the quarter's last day at the latest; none in a closed quarter or "
     f"for a dropped KR. Listed: due on or before the as-of date plus {DUE_WINDOW_DAYS} days; "
-    "overdue: due before the as-of date. Exit status 0 whatever the list holds; 2 when the data "
-    "does not load.",
+    "overdue: due before the as-of date. A standing metric is breached when its latest reading "
+    "on or before the as-of date is outside its healthy range. Exit status 0 whatever the list "
+    "holds; 2 when the data does not load.",
     epilog="\b\nExamples:\n  okrsite due\n  okrsite due --format json --as-of 2026-11-27\n"
     "  okrsite due --quarter 2026-Q4\n  okrsite due --format markdown > due.md",
 )

@@ -4,6 +4,9 @@ A KR's next check-in is due when score/calendar.py's `checkin_due` says (CHECKIN
 latest counted check-in, by the quarter's last day at the latest; none in a closed quarter or
 for a dropped KR). The list holds those due on or before the as-of date plus DUE_WINDOW_DAYS:
 overdue when due before the as-of date, else due soon.
+
+With them, the standing metrics breached at the as-of date (score/health.py: the latest reading
+outside the healthy range), longest breached first: their owners act on them too.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from okrsite.model.health import MetricResult
 from okrsite.model.okrs import Org
 from okrsite.model.scores import QuarterResult
 from okrsite.score.calendar import checkin_due
+from okrsite.score.health import breached
 
 DUE_WINDOW_DAYS = 7
 """How far ahead `okrsite due` looks: check-ins due up to this many days after the as-of date
@@ -50,6 +55,54 @@ class OwnerDue:
 
 
 @dataclass(frozen=True)
+class BreachedMetric:
+    """A standing metric whose latest reading is outside its healthy range."""
+
+    unit_id: str
+    unit_name: str
+    metric_id: str
+    title: str
+    value: float  # the latest reading
+    unit: str | None  # what the value is in
+    min: float | None  # the healthy range
+    max: float | None
+    since: date  # the first reading of the unbroken breached run to the latest
+    owner: str
+    github: str | None  # the owner's handle from org.yaml's owners:
+
+    @property
+    def path(self) -> str:
+        """UNIT/METRIC."""
+        return f"{self.unit_id}/{self.metric_id}"
+
+
+def breached_metrics(health: tuple[MetricResult, ...], org: Org) -> tuple[BreachedMetric, ...]:
+    """The metrics breached at their as-of date, longest breached first, then in org order."""
+    names = {unit.id: unit.name for unit in org.units}
+    found = []
+    for result in breached(health):
+        metric, latest = result.metric, result.latest
+        if latest is None or result.breached_since is None:
+            continue  # breached means a latest reading, and a first one of the run
+        found.append(
+            BreachedMetric(
+                unit_id=metric.unit_id,
+                unit_name=names.get(metric.unit_id, metric.unit_id),
+                metric_id=metric.id,
+                title=metric.title,
+                value=latest.value,
+                unit=metric.unit,
+                min=metric.min,
+                max=metric.max,
+                since=result.breached_since,
+                owner=metric.owner,
+                github=org.github(metric.owner),
+            )
+        )
+    return tuple(found)
+
+
+@dataclass(frozen=True)
 class DueList:
     """Every KR of a quarter whose check-in is due by `due_by`, grouped by owner."""
 
@@ -59,6 +112,7 @@ class DueList:
     as_of: date
     due_by: date  # as_of + DUE_WINDOW_DAYS: the last due date listed
     owners: tuple[OwnerDue, ...]  # by name (case-insensitively, then exactly)
+    breached: tuple[BreachedMetric, ...] = ()  # standing metrics breached at as_of
 
     @property
     def empty(self) -> bool:
@@ -102,7 +156,15 @@ def due_list(result: QuarterResult, org: Org, window_days: int = DUE_WINDOW_DAYS
         )
         for owner, krs in sorted(by_owner.items(), key=lambda item: (item[0].casefold(), item[0]))
     )
-    return DueList(quarter.id, quarter.title, quarter.closed, as_of, due_by, owners)
+    return DueList(
+        quarter.id,
+        quarter.title,
+        quarter.closed,
+        as_of,
+        due_by,
+        owners,
+        breached_metrics(result.health, org),
+    )
 
 
 def due_json(due: DueList) -> dict[str, object]:
@@ -130,5 +192,20 @@ def due_json(due: DueList) -> dict[str, object]:
                 ],
             }
             for owner in due.owners
+        ],
+        "breached_metrics": [
+            {
+                "unit": m.unit_id,
+                "metric": m.metric_id,
+                "title": m.title,
+                "value": m.value,
+                "unit_of_measure": m.unit,
+                "min": m.min,
+                "max": m.max,
+                "breached_since": m.since.isoformat(),
+                "owner": m.owner,
+                "github": m.github,
+            }
+            for m in due.breached
         ],
     }

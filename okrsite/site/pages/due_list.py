@@ -3,9 +3,13 @@ nobody mentioned but the owners' handles from org.yaml; or as plain text, for a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from okrsite.model.numbers import shown
 from okrsite.model.okrs import is_github_handle, is_slug
 from okrsite.model.problems import one_line
-from okrsite.score.due import DueKeyResult, DueList, OwnerDue
+from okrsite.score.diff import range_text
+from okrsite.score.due import BreachedMetric, DueKeyResult, DueList, OwnerDue
 from okrsite.site.markup import gfm_text
 
 
@@ -58,8 +62,63 @@ def _text_item(kr: DueKeyResult) -> str:
     )
 
 
+def _value(metric: BreachedMetric, escape: Callable[[str], str]) -> str:
+    """The latest value with what it is in: `6 pages/week`, `0.6%`."""
+    if metric.unit is None:
+        return shown(metric.value)
+    joiner = "" if metric.unit == "%" else " "
+    return f"{shown(metric.value)}{joiner}{escape(metric.unit)}"
+
+
+def _owner(metric: BreachedMetric, *, markdown: bool) -> str:
+    """`@handle (Name)` in Markdown, `Name (@handle)` on a terminal, or the name alone."""
+    handle = (
+        metric.github if metric.github is not None and is_github_handle(metric.github) else None
+    )
+    if markdown:
+        name = gfm_text(metric.owner)
+        return f"@{handle} ({name})" if handle else name
+    name = one_line(metric.owner)
+    return f"{name} (@{handle})" if handle else name
+
+
+def _metric_item(metric: BreachedMetric, *, markdown: bool) -> str:
+    """One breached metric: title, unit, path, latest value, range, since when, owner."""
+    if not (is_slug(metric.unit_id) and is_slug(metric.metric_id)):
+        raise ValueError(f"not an id: {metric.path}")  # the loader refuses them (OKR014)
+    escape = gfm_text if markdown else one_line
+    title = f"**{gfm_text(metric.title)}**" if markdown else one_line(metric.title)
+    path = f"`{metric.path}`" if markdown else metric.path
+    return (
+        f"- {title} ({escape(metric.unit_name)}, {path}): {_value(metric, escape)}, healthy "
+        f"range {range_text((metric.min, metric.max))}; breached since "
+        f"{metric.since.isoformat()}. Owner: {_owner(metric, markdown=markdown)}"
+    )
+
+
+def _breached_lines(due: DueList, *, markdown: bool) -> list[str]:
+    """The standing metrics breached at the as-of date; nothing when none is."""
+    if not due.breached:
+        return []
+    title = "Standing metrics breached"
+    return [
+        f"## {title}" if markdown else title,
+        "",
+        "Standing metrics whose latest reading is outside their healthy range, the longest "
+        "breached first: bring them back into range, or review the range.",
+        "",
+        *(_metric_item(m, markdown=markdown) for m in due.breached),
+        "",
+    ]
+
+
 def _lines(due: DueList, *, markdown: bool) -> list[str]:
     """The list's lines, the user's text escaped for GitHub's Markdown or for a terminal."""
+    return _checkin_lines(due, markdown=markdown) + _breached_lines(due, markdown=markdown)
+
+
+def _checkin_lines(due: DueList, *, markdown: bool) -> list[str]:
+    """The check-ins due, by owner, or one sentence saying none is."""
     title = f"Check-ins due in {due.quarter_title}, as of {due.as_of.isoformat()}"
     lines = [f"## {title}" if markdown else title, ""]
     if due.closed:
