@@ -231,3 +231,15 @@ def test_command_says_when_the_row_replaces_one_of_the_same_date(repo: Path) -> 
     assert other.output == (
         "appended to okrs/2026-Q4/payments.csv: 2026-11-15,delivery/change-failure-rate,4,,,\n"
     )
+
+
+def test_command_missing_an_argument_names_both_shapes(repo: Path) -> None:
+    """A KR's check-in still takes UNIT OBJECTIVE/KR VALUE; one missing says so, and names the
+    standing metric's shape beside it."""
+    result = CliRunner().invoke(main, ["--root", str(repo), "checkin", "payments", "6"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Missing argument 'VALUE'; or give a standing metric's reading as "
+        "`okrsite checkin --metric UNIT/METRIC VALUE`."
+    )
+    assert (repo / CSV_PATH).read_text() == PAYMENTS_CSV

@@ -297,3 +297,20 @@ def test_a_killed_collect_leaves_no_program_running(write_repo: WriteRepo) -> No
     finally:
         collecting.kill()
         collecting.wait()
+
+
+def test_metrics_without_a_source_leave_the_kr_summary_as_it_was(write_repo: WriteRepo) -> None:
+    """Standing metrics typed by hand only: nothing to collect for them, and the summary says
+    nothing of metrics."""
+    metrics = (
+        "metrics:\n  - id: on-call-load\n    title: On-call hours\n    owner: Ana Silva\n"
+        "    measurement: Rota\n    max: 12\n"
+    )
+    root = repo(write_repo, **{"okrs/metrics/payments.yaml": metrics})
+    result = collect(root)
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 2
+    assert result.stderr.splitlines()[-1] == (
+        "2026-Q4 as of 2026-11-20: 2 of 2 key results collected, 0 skipped, 0 failed"
+    )
+    assert not (root / "okrs/metrics/payments.csv").exists()
