@@ -41,6 +41,7 @@ ARGUMENTS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("export",): (),
     ("init",): (),
     ("new", "quarter"): ("2027-Q1",),
+    ("promote",): ("2026-Q4", "payments", "delivery/lead-time"),
     ("reopen",): ("2026-Q4",),
     ("schema",): (),
     ("serve",): ("--port", "0"),
