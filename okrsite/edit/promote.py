@@ -30,6 +30,7 @@ from okrsite.edit.files import create_new, folder_lock, make_folder, write_atomi
 from okrsite.load.metric_file import read_metrics
 from okrsite.load.readings import READING_COLUMNS, read_readings
 from okrsite.load.repository import load
+from okrsite.load.schemas import METRICS_SCHEMA_COMMENT
 from okrsite.load.yaml_nodes import parse_yaml
 from okrsite.model.errors import DataError, OkrsiteError
 from okrsite.model.layout import OKRS
@@ -38,8 +39,6 @@ from okrsite.model.numbers import csv_number
 from okrsite.model.okrs import QUARTER_ID, KeyResult, Repository, is_slug
 from okrsite.model.problems import Problem, errors, one_line, quote
 
-METRICS_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/metrics.schema.json"
-"""The first line of a metrics YAML okrsite creates, so editors validate it."""
 REVIEW_COMMENT = "proposed from the KR's {what}: review it"
 """The comment on each range line written: where the bound came from, and that it is a guess."""
 _WIDE = 1_000_000  # no folding of long titles across lines
