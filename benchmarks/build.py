@@ -48,6 +48,7 @@ from pathlib import Path
 from benchmarks.synthetic import make_organisation
 from okrsite.load.repository import load
 from okrsite.model.layout import CONFIG_FILE
+from okrsite.model.okrs import QUARTER_ID
 from okrsite.pipeline import check
 from okrsite.site.builder.docs import DOCS, nav, page_settings, write_docs
 from okrsite.site.builder.engines import THEME
@@ -276,7 +277,7 @@ def timed(command: Sequence[str]) -> float:
 
 def add_checkin(root: Path) -> None:
     """One new check-in row in the current quarter: the first KR of the first team's CSV."""
-    quarter = sorted(p for p in (root / "okrs").iterdir() if p.is_dir())[-1]
+    quarter = sorted(p for p in (root / "okrs").iterdir() if QUARTER_ID.fullmatch(p.name))[-1]
     checkins = sorted(quarter.glob("*.csv"))[-1]
     lines = checkins.read_text(encoding="utf-8").splitlines()
     kr = lines[1].split(",")[1]
