@@ -1,5 +1,6 @@
-"""The Health pages: every standing metric with its status and history, breaches first, as of
-each quarter's date, so an archive stays as it was; user text escaped everywhere it lands."""
+"""Health on the site: the org's Health page (every standing metric, breaches first) and each
+unit page's Health section, as of each quarter's date, so an archive stays as it was; user text
+escaped everywhere it lands."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from pathlib import Path
 from okrsite.load.repository import load_valid
 from okrsite.model.health import MetricResult
 from okrsite.score.health import score_metric
-from okrsite.site.builder.docs import health_nav
 from okrsite.site.pages.sparkline import LARGE, SMALL, sparkline
-from tests.conftest import MINIMAL, ORG_YAML, WriteRepo
+from okrsite.site.pages.templating import environment
+from tests.conftest import MINIMAL, WriteRepo
 from tests.test_pages import pages_of, plain
 
 METRICS_YAML = """\
@@ -78,25 +79,33 @@ def rows(page: str) -> list[str]:
     return [line for line in read(page).splitlines() if line.startswith("| ") and "---" not in line]
 
 
-def test_a_unit_with_metrics_and_each_unit_above_it_get_a_health_page(
+def test_the_org_gets_one_health_page_and_each_unit_with_metrics_a_section(
     write_repo: WriteRepo,
 ) -> None:
-    """Payments keeps the metrics; Platform and Engineering are above it; the org has its own
-    page at health/index.md. Nothing else gets one."""
+    """Payments keeps the metrics: its page has a Health section with a heading per metric;
+    Platform and Engineering, above it, have a section too (Platform's lists Payments' metrics;
+    Engineering's points to the Health page, which lists them all). One page: health/index.md."""
     pages = pages_of(repo(write_repo), "2026-Q4")
-    health = sorted(p for p in pages if p.startswith("health/"))
-    assert health == [
-        "health/eng.md",
-        "health/index.md",
-        "health/payments.md",
-        "health/platform.md",
+    assert sorted(p for p in pages if p.startswith("health/")) == ["health/index.md"]
+    for unit in ("eng", "platform", "payments"):
+        assert "## Health {: #health }" in pages[f"units/{unit}.md"], unit
+    payments = pages["units/payments.md"]
+    assert [line for line in payments.splitlines() if "{: #metric_" in line] == [
+        "### Out&#45;of&#45;hours pages per week {: #metric_pages }",
+        "### Deploys per week {: #metric_deploys }",
+        "### p95 latency {: #metric_latency }",
     ]
-    repository = load_valid(repo(write_repo))
-    assert health_nav(repository.org, pages) == [
-        "health/index.md",
-        "health/eng.md",
-        {"Platform": ["health/platform.md", "health/payments.md"]},
+    assert "**Health:** 3 standing metrics, 1 breached: see below." in read(payments)
+    platform = read(pages["units/platform.md"])
+    assert "**Health:** standing metrics of the units below: see below." in platform
+    assert "Platform keeps no standing metric of its own." in platform
+    assert rows(pages["units/platform.md"])[-3:] == [
+        "| Out&#45;of&#45;hours pages per week / Payments | breached since 2026-10-01 (57 days)"
+        " | 7 pages/week / healthy ≤ 5 pages/week |  |",
+        "| Deploys per week / Payments | healthy | 14 / healthy ≥ 10 |  |",
+        "| p95 latency / Payments | no reading yet | — / healthy 100 to 300 |  |",
     ]
+    assert "Standing metrics of the units below" not in pages["units/eng.md"]
 
 
 def test_no_metrics_no_health_pages(write_repo: WriteRepo) -> None:
@@ -105,7 +114,8 @@ def test_no_metrics_no_health_pages(write_repo: WriteRepo) -> None:
     pages = pages_of(write_repo(MINIMAL), "2026-Q4")
     assert not [p for p in pages if p.startswith("health/")]
     assert "standing metric" not in pages["index.md"]
-    assert "Health" not in pages["units/payments.md"]
+    for unit in ("eng", "platform", "payments"):
+        assert "Health" not in pages[f"units/{unit}.md"], unit
 
 
 def test_the_org_page_lists_breaches_first_then_healthy_then_unread(
@@ -132,13 +142,17 @@ def test_an_archive_shows_each_metric_as_of_its_quarters_end(write_repo: WriteRe
     """2026-Q3 closed on 09-30: pages read 4 on 09-15, healthy; the readings of October and
     later are not on its pages; deploys had no reading yet."""
     pages = pages_of(repo(write_repo), "2026-Q3")
-    page = pages["health/payments.md"]
-    assert "This is 2026 Q3's archive: every metric as of the quarter's end, 2026-09-30." in page
-    found = rows(page)
-    assert found[1] == (
-        "| Out&#45;of&#45;hours pages per week | healthy | 4 pages/week / healthy ≤ 5 pages/week"
-        " | — |  |"
+    page = pages["units/payments.md"]
+    assert "This is 2026 Q3's archive: every metric as of the quarter's end, 2026-09-30." in (
+        pages["health/index.md"]
     )
+    found = rows(pages["health/index.md"])
+    assert found[1:] == [
+        "| Out&#45;of&#45;hours pages per week / Payments | healthy"
+        " | 4 pages/week / healthy ≤ 5 pages/week | — |  |",
+        "| Deploys per week / Payments | no reading yet | — / healthy ≥ 10 | — |  |",
+        "| p95 latency / Payments | no reading yet | — / healthy 100 to 300 | — |  |",
+    ]
     assert "2026-10-01" not in page and "Noisy alerts" not in page
     assert "1 reading from 2026-09-15 to 2026-09-15, at 4 pages/week." in read(page)
 
@@ -159,8 +173,8 @@ def test_a_breached_metric_needs_a_conversation(write_repo: WriteRepo) -> None:
 def test_a_metrics_section_lists_the_key_results_that_worked_on_it(
     write_repo: WriteRepo,
 ) -> None:
-    """A Q4 KR with improves: pages shows the metric's status and history on its own page, and
-    the metric's section lists it for 2026 Q4 with its status."""
+    """A Q4 KR with improves: pages shows the metric's status and history beside it, and the
+    metric's section lists it for 2026 Q4 with its status."""
     kr = """\
       - id: fewer-pages
         title: Cut out-of-hours pages from 7 to 3 a week
@@ -177,11 +191,10 @@ def test_a_metrics_section_lists_the_key_results_that_worked_on_it(
         "**Improves the standing metric** Out&#45;of&#45;hours pages per week: breached since"
         " 2026-10-01 (57 days) · latest 7 pages/week, healthy ≤ 5 pages/week" in unit
     )
-    assert "**Health:** 3 standing metrics, 1 breached: the Health page." in unit
-    section = read(pages["health/payments.md"]).split("## Out&#45;of&#45;hours")[1]
+    section = unit.split("### Out&#45;of&#45;hours")[1]
     assert "| 2026 Q4 | Cut out of hours pages" not in section  # titles stay escaped
     assert (
-        "| 2026 Q4 | Cut out&#45;of&#45;hours pages from 7 to 3 a week | Payments | no&#45;data |"
+        "| 2026 Q4 | Cut out&#45;of&#45;hours pages from 7 to 3 a week | no&#45;data |"
         in (section)
     )
 
@@ -203,13 +216,13 @@ metrics:
         write_repo, {"okrs/metrics/payments.yaml": hostile, "okrs/metrics/payments.csv": csv}
     )
     pages = pages_of(root, "2026-Q4")
-    for path in ("health/index.md", "health/payments.md", "index.md"):
+    for path in ("health/index.md", "units/payments.md", "index.md"):
         page = pages[path]
         assert "<img" not in page and "<script" not in page and "<b>" not in page, path
         # Outside the sparklines' text (an attribute and a <title>, where no Markdown is read),
         # the brackets are escaped, so no link is made.
         assert "](javascript:" not in re.sub(r"<svg.*?</svg>", "", page, flags=re.S), path
-    label = re.search(r'aria-label="([^"]*)"', pages["health/payments.md"])
+    label = re.search(r'class="okrsite-spark"[^>]*aria-label="([^"]*)"', pages["units/payments.md"])
     assert label is not None and "&lt;img src=x" in label.group(1)
 
 
@@ -228,43 +241,37 @@ def test_the_sparkline_places_each_reading_by_date_and_value(write_repo: WriteRe
     from y(5) = 14 to the bottom; only the latest reading is marked, a dot: 5 is healthy."""
     csv = "date,metric,value\n2026-09-01,pages,4\n2026-09-11,pages,6\n2026-09-21,pages,5\n"
     svg = str(sparkline(result_of(write_repo, csv), SMALL))
-    assert '<polyline points="3.0,25.0 60.0,3.0 117.0,14.0"' in svg
-    assert '<rect x="0" y="14.0" width="120" height="14.0"' in svg
-    assert svg.count("<circle") == 1 and '<circle cx="117.0" cy="14.0" r="2.5"' in svg
+    assert '<polyline points="3,25 60,3 117,14"' in svg
+    assert '<rect x="0" y="14" width="120" height="14"' in svg
+    assert svg.count("<circle") == 1 and '<circle cx="117" cy="14" r="2.5"' in svg
     assert 'aria-label="Out-of-hours pages per week: 3 readings from 2026-09-01 to 2026-09-21,' in (
         svg
     )
     large = str(sparkline(result_of(write_repo, csv), LARGE))
-    # Every reading marked: 6 is breached (a ring), 4 and 5 healthy (dots).
+    # The breached reading ringed (6), the latest a dot (5 is healthy); 4 is on the line alone.
     assert large.count('r="3" fill="none"') == 1
-    assert large.count('r="2.5" fill="currentColor"') == 2
+    assert large.count('r="2.5" fill="currentColor"') == 1
 
 
 def test_the_same_input_gives_the_same_pages(write_repo: WriteRepo) -> None:
     """Byte-identical Health pages from two reads of the same repository."""
     root = repo(write_repo)
     first, second = pages_of(root, "2026-Q4"), pages_of(root, "2026-Q4")
-    assert {p: t for p, t in first.items() if p.startswith("health/")} == {
-        p: t for p, t in second.items() if p.startswith("health/")
-    }
+    assert first == second
 
 
-def test_a_metric_of_the_org_root_gets_the_org_and_index_pages_only(
-    write_repo: WriteRepo,
-) -> None:
-    """Metrics kept by the org itself: health/eng.md and health/index.md, no page for units
-    below that keep none."""
-    yaml = METRICS_YAML
-    root = write_repo(
-        {
-            "okrs/org.yaml": ORG_YAML,
-            "okrs/2026-Q4/payments.yaml": MINIMAL["okrs/2026-Q4/payments.yaml"],
-            "okrs/metrics/eng.yaml": yaml,
-        }
+def test_the_readings_fold_lists_the_latest_year(write_repo: WriteRepo) -> None:
+    """14 monthly readings: the fold lists the latest 6, newest first, and says 8 more are drawn
+    in the history; the sparkline draws all 14."""
+    csv = (
+        "date,metric,value\n"
+        + "".join(f"2025-{month:02d}-01,pages,{month}\n" for month in range(1, 13))
+        + "2026-01-01,pages,13\n2026-02-01,pages,14\n"
     )
-    pages = pages_of(root, "2026-Q4")
-    assert sorted(p for p in pages if p.startswith("health/")) == [
-        "health/eng.md",
-        "health/index.md",
-    ]
-    assert "keeps no standing metric of its own" not in pages["health/eng.md"]
+    result = result_of(write_repo, csv)
+    fold = str(environment().filters["readings_fold"](result))
+    assert fold.count("<tr><td>") == 6
+    assert fold.index("2026-02-01") < fold.index("2025-09-01")
+    assert "2025-08-01" not in fold and "2025-01-01" not in fold
+    assert "<p>And 8 earlier, drawn in the history above.</p>" in fold
+    assert "14 readings from 2025-01-01" in str(sparkline(result, LARGE))

@@ -197,13 +197,13 @@ def test_the_review_says_how_to_promote_each_standing_candidate_or_that_it_is_on
     # heading on the unit's Health page, the title escaped.
     assert (
         "1.00, then 1.00. Now a standing metric: [Keep the checkout error rate at or below "
-        "0&#46;5%](health/checkout.md#checkout-errors).\n"
+        "0&#46;5%](units/checkout.md#metric_checkout-errors).\n"
     ) in standing
     # Not promoted, and its unit has a metric of the KR's id already: the command needs --id.
     assert (
         "1.00, then 1.00. Promote it: `okrsite promote 2026-Q3 eng delivery/change-failure-rate"
         " --id METRIC` (its unit already has a standing metric of that id, [Change failure rate]"
-        "(health/eng.md#change-failure-rate))\n"
+        "(units/eng.md#metric_change-failure-rate))\n"
     ) in standing
 
 

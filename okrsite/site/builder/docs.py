@@ -164,7 +164,7 @@ def nav(plan: QuarterPlan, org: Org, content: Sequence[tuple[str, Path]]) -> lis
     entries: list[Any] = [{"Overview": "index.md"}, {"Units": unit_tree(org, pages)}]
     entries += [{"Blockers": "blockers.md"}, {"Owners": "owners.md"}]
     if "health/index.md" in pages:
-        entries.append({"Health": health_nav(org, pages)})
+        entries.append({"Health": "health/index.md"})
     entries += [{"Alignment": "alignment.md"}, {"Checks": "checks.md"}]
     if "review.md" in pages:
         entries.append({"Quarter in review": "review.md"})
@@ -179,12 +179,6 @@ def nav(plan: QuarterPlan, org: Org, content: Sequence[tuple[str, Path]]) -> lis
     for folder, members in sections.items():
         entries.append({folder.replace("/", " / ").replace("-", " ").capitalize(): members})
     return entries
-
-
-def health_nav(org: Org, pages: Mapping[str, str]) -> list[Any]:
-    """The Health section: the org's page, then the units' Health pages as the org chart, as
-    the Units section has them (so navigation.prune keeps a page's nav short at any size)."""
-    return ["health/index.md", *unit_tree(org, pages, "health")]
 
 
 def unit_tree(org: Org, pages: Mapping[str, str], folder: str = "units") -> list[Any]:

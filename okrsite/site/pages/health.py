@@ -1,10 +1,12 @@
-"""The Health pages of a quarter's site: every standing metric as of the quarter's as-of date.
+"""Standing metrics on a quarter's site, as of the quarter's as-of date. Pure: text from results.
 
-    health/index.md         the org's: every metric, breaches first, and the DORA measures
-    health/<unit>.md        a unit's own metrics, each under its heading (#<metric>), then
-                            those of the units below it
+    health/index.md         the org's Health page: every metric, breaches first, the DORA measures
+    units/<unit>.md#health  a unit's health: its own metrics, each under a heading of its own
+                            (#metric_<id>), then a table of those of the units below it
 
-A unit with no metric of its own or below it has no Health page. Pure: text from results.
+A unit's health is a section of its own page, not a page of its own: at 200 teams a page costs
+about 60 KB of the theme's navigation before a word of its own, and a team reads its health where
+it reads its OKRs.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ HEALTH_DIR = "health"
 HEALTH_INDEX = f"{HEALTH_DIR}/index.md"
 
 
-def health_page_path(unit_id: str) -> str:
-    """Where a unit's Health page is, relative to the docs folder (unit ids are slugs)."""
-    return f"{HEALTH_DIR}/{unit_id}.md"
+def metric_anchor(metric: Metric) -> Markup:
+    """A metric's anchor on its unit's page: metric_<id>. Ids are slugs, which hold no
+    underscore, so it can never be an objective's (<id>) or a KR's (<objective>--<kr>)."""
+    return Markup(f"metric_{metric.id}")
 
 
 @dataclass(frozen=True)
@@ -43,16 +46,10 @@ class WorkedOn:
     current: bool  # of the quarter whose site this is
 
 
-def health_units(org: Org, health: Sequence[MetricResult]) -> list[str]:
-    """The units with a Health page, in the org chart's order: those with a metric of their own
-    or below them."""
+def has_health(org: Org, health: Sequence[MetricResult], unit_id: str) -> bool:
+    """Whether a unit's page has a Health section: a metric of its own or below it."""
     owners = {m.metric.unit_id for m in health}
-    with_page: list[str] = []
-    for unit, _parent in org.forest():
-        below = {u.id for u in org.descendants(unit.id)} | {unit.id}
-        if owners & below:
-            with_page.append(unit.id)
-    return with_page
+    return unit_id in owners or any(u.id in owners for u in org.descendants(unit_id))
 
 
 def worked_on(through: Sequence[QuarterResult], current: str) -> dict[str, list[WorkedOn]]:
@@ -112,7 +109,7 @@ def spark(result: MetricResult, large: bool = False) -> Markup:
 def metric_link(result: MetricResult, root: str, org: Org) -> Markup:
     """A link to a metric's section on its unit's Health page (root: from the page's folder
     to the docs folder); unit and metric ids are slugs, the title escaped."""
-    path = f"{root}{health_page_path(result.metric.unit_id)}#{result.metric.id}"
+    path = f"{root}units/{result.metric.unit_id}.md#{metric_anchor(result.metric)}"
     return Markup(f"[{md_text(result.metric.title)}]({path})")
 
 

@@ -62,8 +62,7 @@ from okrsite.site.pages.colours import verdict
 from okrsite.site.pages.health import (
     HEALTH_INDEX,
     WorkedOn,
-    health_page_path,
-    health_units,
+    has_health,
     unit_metrics,
     worked_on,
 )
@@ -215,11 +214,6 @@ class QuarterContext:
     def health_by_path(self) -> dict[str, MetricResult]:
         """Each standing metric's result by UNIT/METRIC."""
         return {m.path: m for m in self.result.health}
-
-    @cached_property
-    def health_units(self) -> frozenset[str]:
-        """The units with a Health page."""
-        return frozenset(health_units(self.site.org, self.result.health))
 
     @cached_property
     def pulled_down(self) -> dict[str, PulledDown]:
@@ -457,8 +451,7 @@ def unit_page(
         pulled=context.pulled_down.get(unit.id),
         edit_url=context.site.edit_url,
         health=context.health_by_path,
-        health_page=unit.id in context.health_units,
-        own_metrics=[m for m in context.result.health if m.metric.unit_id == unit.id],
+        **_unit_health(context, unit.id),
         history_chart=_charts(
             pages,
             context.charts.chart(
@@ -522,20 +515,27 @@ def health_index_page(context: QuarterContext) -> str:
     )
 
 
-def unit_health_page(context: QuarterContext, unit_id: str) -> str:
-    """health/<unit>.md: a unit's own metrics, each with its history, its readings and the
-    KRs that worked on it quarter by quarter, then those of the units below it."""
+WORKED_SHOWN = 4
+"""The most quarters of KRs a metric's section lists as having worked on it, the latest."""
+
+
+def _unit_health(context: QuarterContext, unit_id: str) -> dict[str, Any]:
+    """What a unit page's Health section shows: its own metrics, each with its history, its
+    readings and the KRs that worked on it, then those of the units below it (but on the org's
+    page, whose Health page lists them all)."""
     org, health = context.site.org, context.result.health
+    if not has_health(org, health, unit_id):
+        return {"has_health": False, "own_metrics": (), "below_metrics": (), "worked": {}}
     own, below = unit_metrics(org, health, unit_id)
-    return render(
-        "health_unit.md.j2",
-        **context.base(),
-        unit=org.unit(unit_id),
-        own=own,
-        below=below,
-        worked={m.path: context.worked_on.get(m.path, []) for m in own},
-        report=DORA_REPORT,
-    )
+    root = org.root()
+    return {
+        "has_health": True,
+        "own_metrics": own,
+        "below_metrics": () if root is not None and root.id == unit_id else below,
+        "worked": {m.path: context.worked_on.get(m.path, []) for m in own},
+        "report": DORA_REPORT,
+        "worked_shown": WORKED_SHOWN,
+    }
 
 
 def review_page(context: QuarterContext, pages: MutableMapping[str, str]) -> str:
@@ -630,8 +630,6 @@ def make_quarter_pages(
     add_page(pages, "checks.md", checks_page(context))
     if context.result.health:
         add_page(pages, HEALTH_INDEX, health_index_page(context))
-        for unit_id in health_units(context.site.org, context.result.health):  # chart order
-            add_page(pages, health_page_path(unit_id), unit_health_page(context, unit_id))
     if context.result.quarter.closed:
         add_page(pages, "review.md", review_page(context, pages))
     add_page(pages, "archive.md", archive_page(context, pages))

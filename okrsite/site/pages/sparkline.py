@@ -22,6 +22,12 @@ from okrsite.site.markup import html_text
 _PAD = 3.0  # room for a point's ring at the edges
 
 
+def _n(value: float) -> str:
+    """A coordinate to a tenth of a pixel, without a trailing .0: hundreds of sparklines share a
+    page, and their coordinates are most of their bytes."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
 @dataclass(frozen=True)
 class Size:
     """A sparkline's size in CSS pixels, and whether every reading gets a mark."""
@@ -34,7 +40,7 @@ class Size:
 SMALL = Size(120, 28, marks=False)
 """In a table row: the line, the healthy band, and the latest reading's mark."""
 LARGE = Size(320, 72, marks=True)
-"""Under a metric's heading: every reading marked, quarter starts ruled."""
+"""Under a metric's heading: every breached reading ringed, quarter starts ruled."""
 
 
 def _quarter_starts(first: date, last: date) -> list[date]:
@@ -72,7 +78,6 @@ def sparkline(result: MetricResult, size: Size = SMALL) -> Markup:
     head = (
         f'<svg class="okrsite-spark" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{label}">'
-        f"<title>{label}</title>"
     )
     if not readings:
         return Markup(f"{head}</svg>")
@@ -96,28 +101,30 @@ def sparkline(result: MetricResult, size: Size = SMALL) -> Markup:
     top = y(metric.max) if metric.max is not None else 0.0
     bottom = y(metric.min) if metric.min is not None else float(height)
     parts.append(
-        f'<rect x="0" y="{top:.1f}" width="{width}" height="{max(bottom - top, 0):.1f}" '
+        f'<rect x="0" y="{_n(top)}" width="{width}" height="{_n(max(bottom - top, 0))}" '
         'fill="currentColor" fill-opacity="0.1"/>'
     )
-    if size.marks:
-        for start in _quarter_starts(readings[0].date, readings[-1].date):
-            at = x(start)
-            parts.append(
-                f'<line x1="{at:.1f}" y1="0" x2="{at:.1f}" y2="{height}" stroke="currentColor" '
-                'stroke-opacity="0.25" stroke-dasharray="2 2"/>'
-            )
-    points = " ".join(f"{x(r.date):.1f},{y(r.value):.1f}" for r in readings)
+    starts = _quarter_starts(readings[0].date, readings[-1].date) if size.marks else []
+    if starts:
+        rules = "".join(f"M{_n(x(start))} 0V{height}" for start in starts)
+        parts.append(
+            f'<path d="{rules}" stroke="currentColor" stroke-opacity="0.25" '
+            'stroke-dasharray="2 2"/>'
+        )
+    points = " ".join(f"{_n(x(r.date))},{_n(y(r.value))}" for r in readings)
     parts.append(
         f'<polyline points="{points}" fill="none" stroke="currentColor" stroke-width="1.5"/>'
     )
-    marked = readings if size.marks else readings[-1:]
-    for reading in marked:
+    # A ring for each breached reading (the latest only, when small) and a dot for the latest
+    # when it is healthy: the line itself shows the healthy readings.
+    marked = [r for r in readings[:-1] if size.marks and not metric.holds(r.value)]
+    for reading in [*marked, readings[-1]]:
         cx, cy = x(reading.date), y(reading.value)
         if metric.holds(reading.value):
-            parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="2.5" fill="currentColor"/>')
+            parts.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="2.5" fill="currentColor"/>')
         else:
             parts.append(
-                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="none" stroke="currentColor" '
+                f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="3" fill="none" stroke="currentColor" '
                 'stroke-width="1.5"/>'
             )
     parts.append("</svg>")

@@ -44,6 +44,7 @@ from okrsite.site.pages.health import (
     health_status,
     healthy_range,
     history_caption,
+    metric_anchor,
     metric_link,
     metric_value,
     spark,
@@ -284,23 +285,31 @@ def _chart_data(table: Sequence[Sequence[object]]) -> Markup:
     return Markup(f"{head}{table_html}</details>")
 
 
+READINGS_SHOWN = 6
+"""The most readings a metric's fold lists, the latest: half a year of monthly readings (the
+history above draws them all, and the site is read at 200 teams)."""
+
+
 def _readings_fold(result: MetricResult) -> Markup:
-    """A metric's readings up to the as-of date, newest first, folded under its history."""
+    """A metric's latest readings up to the as-of date, newest first, folded under its
+    history (the sparkline draws them all)."""
     unit = result.metric.unit
     head = FOLD.format(kind="note", title="Readings")
     if not result.readings:
         return Markup(f"{head}<p>No readings yet.</p></details>")
+    earlier = len(result.readings) - READINGS_SHOWN
+    more = f"<p>And {earlier} earlier, drawn in the history above.</p>" if earlier > 0 else ""
     rows = "".join(
-        f'<tr><td><time datetime="{r.date.isoformat()}">{r.date.isoformat()}</time></td>'
-        f"<td>{html_text(shown(r.value))}{' ' + html_text(unit) if unit else ''}</td>"
+        f"<tr><td>{r.date.isoformat()}</td><td>{html_text(shown(r.value))}</td>"
         f"<td>{_note_cell(r.note) if r.note.strip() else '—'}</td></tr>"
-        for r in reversed(result.readings)
+        for r in reversed(result.readings[-READINGS_SHOWN:])
     )
+    value = f"Value ({html_text(unit)})" if unit else "Value"
     table = (
-        "<table><thead><tr><th>Date</th><th>Value</th><th>Note</th></tr></thead>"
+        f"<table><thead><tr><th>Date</th><th>{value}</th><th>Note</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
-    return Markup(f"{head}{table}</details>")
+    return Markup(f"{head}{table}{more}</details>")
 
 
 def _check_in_fold(kr: KeyResultResult, quarter_id: str, edit_url: str) -> Markup:
@@ -399,6 +408,7 @@ def environment() -> jinja2.Environment:
         spark=spark,
         readings_fold=_readings_fold,
         history_caption=history_caption,
+        metric_anchor=metric_anchor,
     )
     env.globals.update(
         bar=bar,

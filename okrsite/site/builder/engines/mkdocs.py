@@ -25,6 +25,7 @@ from mkdocs.utils.yaml import (
 
 from okrsite.model.errors import OkrsiteError
 from okrsite.model.layout import CONFIG_FILE
+from okrsite.site.builder.compact import compact_html
 from okrsite.site.builder.engines import QuarterBuild
 from okrsite.site.builder.overlay import DEFAULT_THEME, write_theme
 from okrsite.site.builder.sanitise import SanitiseContent
@@ -105,16 +106,17 @@ def site_root(settings: SiteSettings, scratch: Path | None = None) -> str:
 
 
 class _Progress(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-    """Tells the build as MkDocs writes each unit page, so a progress bar moves during MkDocs."""
+    """Tells the build as MkDocs writes each unit page, so a progress bar moves during MkDocs;
+    and hands MkDocs each page without its theme's indentation."""
 
     def __init__(self, built_page: Callable[[], None]) -> None:
         self.built_page = built_page
 
     def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
-        """Count a unit page; the page itself is left as it is."""
+        """Count a unit page, and take the theme's indentation off every page (compact.py)."""
         if page.file.src_uri.startswith("units/"):
             self.built_page()
-        return output
+        return compact_html(output)
 
 
 @contextmanager
