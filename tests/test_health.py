@@ -70,7 +70,9 @@ def test_only_readings_up_to_the_as_of_date_are_kept() -> None:
     result = score_metric(replace(PAGES, readings=HISTORY), date(2026, 11, 1))
     # 09-01, 10-01 and 11-01 are on or before the as-of date; 11-15 and 12-01 are not.
     assert [r.value for r in result.readings] == [7.0, 4.0, 6.0]
-    assert result.metric.readings == HISTORY[:3]
+    assert result.readings == HISTORY[:3]
+    # The definition comes without its readings: the result holds the counted ones once.
+    assert result.metric.readings == ()
 
 
 def test_on_one_date_the_later_row_wins() -> None:
@@ -260,7 +262,7 @@ def test_a_closed_quarters_metrics_are_as_of_its_end(write_repo: WriteRepo) -> N
         11,
     )
     assert health.trend == "worsening"
-    assert [r.date for r in health.metric.readings] == [date(2026, 11, 1), date(2026, 12, 20)]
+    assert [r.date for r in health.readings] == [date(2026, 11, 1), date(2026, 12, 20)]
     # The repository still has every reading: only the quarter's view ends at its end.
     assert len(repository.metrics[0].readings) == 4
 

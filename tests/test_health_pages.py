@@ -88,12 +88,12 @@ def test_the_org_gets_one_health_page_and_each_unit_with_metrics_a_section(
     pages = pages_of(repo(write_repo), "2026-Q4")
     assert sorted(p for p in pages if p.startswith("health/")) == ["health/index.md"]
     for unit in ("eng", "platform", "payments"):
-        assert "## Health {: #health }" in pages[f"units/{unit}.md"], unit
+        assert "## Health {: #health data-search-exclude }" in pages[f"units/{unit}.md"], unit
     payments = pages["units/payments.md"]
     assert [line for line in payments.splitlines() if "{: #metric_" in line] == [
-        "### Out&#45;of&#45;hours pages per week {: #metric_pages }",
-        "### Deploys per week {: #metric_deploys }",
-        "### p95 latency {: #metric_latency }",
+        "### Out&#45;of&#45;hours pages per week {: #metric_pages data-search-exclude }",
+        "### Deploys per week {: #metric_deploys data-search-exclude }",
+        "### p95 latency {: #metric_latency data-search-exclude }",
     ]
     assert "**Health:** 3 standing metrics, 1 breached: see below." in read(payments)
     platform = read(pages["units/platform.md"])

@@ -20,9 +20,11 @@ class MetricResult:
     """A standing metric at one as-of date: its status, since when it is breached, its trend
     over the last months and, for a DORA measure, its performance level."""
 
-    metric: Metric  # its readings only those on or before as_of, so an archive stays as it was
+    metric: Metric  # the definition, without its readings (see `readings`)
     as_of: date
-    readings: tuple[Reading, ...]  # one per date (the later row wins), oldest first
+    # On or before as_of, one per date (the later row wins), oldest first: an archive's results
+    # never change when a later reading is added.
+    readings: tuple[Reading, ...]
     status: HealthStatus
     breached_since: date | None  # the first reading of the unbroken breached run to the latest
     trend: MetricTrend | None

@@ -51,7 +51,9 @@ def score_metric(metric: Metric, as_of: date) -> MetricResult:
                 since = reading.date
     level = dora_level(metric, latest.value) if latest is not None else None
     return MetricResult(
-        metric=replace(metric, readings=kept),
+        # The definition without its readings: `readings` holds those that count, once, so a
+        # quarter's results (pickled to a worker, digested for the cache) carry no second copy.
+        metric=replace(metric, readings=()),
         as_of=as_of,
         readings=readings,
         status=status,
