@@ -101,9 +101,9 @@ def test_the_org_gets_one_health_page_and_each_unit_with_metrics_a_section(
     assert "Platform keeps no standing metric of its own." in platform
     assert rows(pages["units/platform.md"])[-3:] == [
         "| Out&#45;of&#45;hours pages per week / Payments | breached since 2026-10-01 (57 days)"
-        " | 7 pages/week / healthy ≤ 5 pages/week |  |",
-        "| Deploys per week / Payments | healthy | 14 / healthy ≥ 10 |  |",
-        "| p95 latency / Payments | no reading yet | — / healthy 100 to 300 |  |",
+        " | 7 pages/week / healthy ≤ 5 pages/week |",
+        "| Deploys per week / Payments | healthy | 14 / healthy ≥ 10 |",
+        "| p95 latency / Payments | no reading yet | — / healthy 100 to 300 |",
     ]
     assert "Standing metrics of the units below" not in pages["units/eng.md"]
 
