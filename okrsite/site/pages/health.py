@@ -21,7 +21,7 @@ from okrsite.model.metrics import Metric
 from okrsite.model.numbers import shown
 from okrsite.model.okrs import Org
 from okrsite.model.scores import KeyResultResult, QuarterResult
-from okrsite.score.health import DORA_REPORT, breaches_first
+from okrsite.score.health import breaches_first
 from okrsite.site.markup import html_text, md_text
 from okrsite.site.pages.colours import flag
 from okrsite.site.pages.sparkline import LARGE, SMALL, sparkline
@@ -111,11 +111,6 @@ def metric_link(result: MetricResult, root: str, org: Org) -> Markup:
     to the docs folder); unit and metric ids are slugs, the title escaped."""
     path = f"{root}units/{result.metric.unit_id}.md#{metric_anchor(result.metric)}"
     return Markup(f"[{md_text(result.metric.title)}]({path})")
-
-
-def dora_report() -> str:
-    """The report the DORA levels are read against."""
-    return DORA_REPORT
 
 
 def unit_metrics(
