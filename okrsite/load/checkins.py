@@ -143,16 +143,19 @@ def read_checkins(
             if checkin is not None:
                 checkins.append(checkin)
     except Malformed as error:
-        problems.append(
-            problem(
-                "OKR037",
-                Location(path, error.line, 1),
-                f"is not valid CSV here ({error.message}); quote a cell that holds a comma, "
-                'a quote or a line break, and double any quote inside it ("")',
-            )
-        )
+        problems.append(malformed(path, error))
         return (), problems
     return tuple(checkins), problems
+
+
+def malformed(path: str, error: Malformed) -> Problem:
+    """The problem of a CSV the reader gave up on, where it gave up."""
+    return problem(
+        "OKR037",
+        Location(path, error.line, 1),
+        f"is not valid CSV here ({error.message}); quote a cell that holds a comma, "
+        'a quote or a line break, and double any quote inside it ("")',
+    )
 
 
 def read_header(

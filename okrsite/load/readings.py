@@ -10,6 +10,7 @@ from okrsite.load.checkins import (
     Record,
     date_hint,
     iso_date,
+    malformed,
     read_header,
     read_value,
     records_of,
@@ -65,14 +66,7 @@ def read_readings(
             if reading is not None:
                 readings.append(reading)
     except Malformed as error:
-        problems.append(
-            problem(
-                "OKR037",
-                Location(path, error.line, 1),
-                f"is not valid CSV here ({error.message}); quote a cell that holds a comma, "
-                'a quote or a line break, and double any quote inside it ("")',
-            )
-        )
+        problems.append(malformed(path, error))
         return (), problems
     return tuple(readings), problems
 
